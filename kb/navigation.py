@@ -1,0 +1,16 @@
+"""The main menu of the header. Each section adds its entry when it lands."""
+
+from typing import NamedTuple
+
+from django.utils.translation import gettext_lazy as _
+
+
+class NavItem(NamedTuple):
+    label: str
+    url_name: str
+    section: str  # views put the same value in their context as "section"
+
+
+MAIN_NAVIGATION = [
+    NavItem(_("Home"), "home", "home"),
+]

@@ -1,0 +1,30 @@
+"""The site's roles: readers (no account), members (verified account), coordinators."""
+
+from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import PermissionDenied
+
+COORDINATORS_GROUP = "Coordinators"
+
+
+def is_coordinator(user):
+    if not user.is_authenticated:
+        return False
+    # Cached on the user object: templates and views ask several times per request.
+    if not hasattr(user, "_is_coordinator"):
+        user._is_coordinator = (
+            user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()
+        )
+    return user._is_coordinator
+
+
+def _coordinator_or_forbidden(user):
+    if not user.is_authenticated:
+        return False  # user_passes_test sends them to the login page
+    if is_coordinator(user):
+        return True
+    raise PermissionDenied
+
+
+def coordinator_required(view):
+    """Anonymous users go to the login page; members get a 403."""
+    return user_passes_test(_coordinator_or_forbidden)(view)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from kb.views import account, home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/delete/", account.account_delete, name="account_delete"),
+]

@@ -39,7 +39,7 @@ if not SECRET_KEY:
             "output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))' "
             "(or set DJANGO_DEBUG=1 on a development machine)."
         )
-    SECRET_KEY = "development-only-key-never-used-with-debug-off"
+    SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105 - debug only
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

@@ -21,7 +21,7 @@ class PackageFileFinder(BaseFinder):
     def find(self, path, find_all=False, **kwargs):
         source = PACKAGE_FILES.get(path)
         if source is None or not source.is_file():
-            return [] if find_all else None
+            return []  # as Django's own finders answer "not here"
         return [str(source)] if find_all else str(source)
 
     def list(self, ignore_patterns):

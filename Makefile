@@ -1,0 +1,51 @@
+# Entry points. `make run` and `make test` do all the set-up on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+# Development server: debug on, SQLite file, emails printed on the console.
+RUN_ENV := DJANGO_DEBUG=1
+# Tests: production-like settings (debug off) with plain HTTP for the test client.
+TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 DJANGO_HTTPS=0
+
+.PHONY: install run test lint fmt messages bench clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(INSTALLED)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py seed --demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops it)."
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(INSTALLED)
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext; the compiled .mo files are committed so users need none.
+messages: $(INSTALLED)
+	$(RUN_ENV) $(BIN)/python manage.py makemessages --locale fr --locale en --add-location file --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	msgen --output-file locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/sqlite_concurrent_writes.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,209 @@
+"""Sign-up, verification, login, rate limits and account management (django-allauth)."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.db import connection
+from django.test import Client
+
+from kb.models import User
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "another-long-pass-phrase"
+
+
+def sign_up(client, email, prefix=""):
+    return client.post(
+        f"{prefix}/accounts/signup/",
+        {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+
+def link_in(message):
+    return re.search(r"https?://testserver(/\S+)", message.body).group(1)
+
+
+def test_signup_form_asks_for_email_not_username(client):
+    response = client.get("/accounts/signup/")
+    content = response.content.decode()
+    assert 'name="email"' in content
+    assert 'name="username"' not in content
+
+
+def test_signup_then_verification_email_then_login(client):
+    response = sign_up(client, "Alice@LOCEAN.ipsl.example")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    user = User.objects.get()
+    assert user.email == "alice@locean.ipsl.example"
+    assert not EmailAddress.objects.get(user=user).verified
+
+    # Not verified yet: no session, and logging in sends the person back to verify.
+    assert "_auth_user_id" not in client.session
+    response = client.post(
+        "/accounts/login/", {"login": "alice@locean.ipsl.example", "password": NEW_PASSWORD}
+    )
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+
+    assert len(mail.outbox) >= 1
+    confirm_path = link_in(mail.outbox[-1])
+    assert mail.outbox[-1].to == ["alice@locean.ipsl.example"]
+    assert client.get(confirm_path).status_code == 200
+    client.post(confirm_path)
+    assert EmailAddress.objects.get(user=user).verified
+
+    client.post("/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+    response = client.post(
+        "/accounts/login/", {"login": "alice@locean.ipsl.example", "password": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    home = client.get("/").content.decode()
+    assert "Se déconnecter" in home
+
+
+def test_signup_limited_to_institutional_domains(client, settings):
+    settings.ESPRI_SIGNUP_EMAIL_DOMAINS = ["ipsl.fr"]
+    response = sign_up(client, "someone@gmail.example")
+    assert response.status_code == 200
+    assert "adresses institutionnelles" in response.content.decode()
+    assert "@ipsl.fr" in response.content.decode()
+    assert not User.objects.exists()
+
+    assert sign_up(client, "someone@locean.ipsl.fr").status_code == 302
+    assert User.objects.filter(email="someone@locean.ipsl.fr").exists()
+
+
+def test_signup_rejects_lookalike_domain(client, settings):
+    settings.ESPRI_SIGNUP_EMAIL_DOMAINS = ["ipsl.fr"]
+    sign_up(client, "someone@notipsl.fr")
+    assert not User.objects.exists()
+
+
+def test_signup_with_taken_email_stores_nothing_new(client, member):
+    response = sign_up(client, member.email.upper())
+    assert User.objects.count() == 1
+    # allauth does not reveal that the account exists: it sends a notice by email.
+    assert response.status_code == 302
+
+
+def test_login_failures_are_rate_limited(client, member):
+    for _ in range(5):
+        response = client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
+        assert response.status_code == 200
+    # Even the right password is refused now, with a message next to the form.
+    response = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert "Trop de tentatives de connexion échouées" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_too_many_login_requests_get_the_site_429_page(client, member, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    for _ in range(2):
+        client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
+    response = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
+def test_login_rate_limit_is_shared_through_the_database_cache(client, member):
+    """The counters live in the cache table, which every worker process reads."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM espri_cache")
+        before = cursor.fetchone()[0]
+    client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM espri_cache")
+        assert cursor.fetchone()[0] > before
+
+
+def test_login_rate_limit_holds_for_another_browser(client, member):
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
+    other_browser = Client()
+    other_browser.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert "_auth_user_id" not in other_browser.session
+
+
+def test_admin_login_goes_through_the_site_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_admin_refuses_members_and_admits_staff(client, member):
+    client.force_login(member)
+    assert client.get("/admin/").status_code == 302  # admin's own "not staff" redirect
+    assert client.get("/admin/login/").status_code == 403
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "kb/user/" in response.content.decode()
+
+
+def test_password_reset_sends_a_link_that_works(client, member):
+    client.post("/accounts/password/reset/", {"email": member.email})
+    assert len(mail.outbox) == 1
+    reset_path = link_in(mail.outbox[0])
+    response = client.get(reset_path, follow=True)
+    form_path = response.redirect_chain[-1][0] if response.redirect_chain else reset_path
+    client.post(form_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+
+
+def test_change_password(member_client, member):
+    response = member_client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+
+
+def test_change_email_waits_for_verification(member_client, member):
+    response = member_client.post(
+        "/accounts/email/", {"action_add": "", "email": "new.address@lsce.ipsl.example"}
+    )
+    assert response.status_code == 302
+    new = EmailAddress.objects.get(email="new.address@lsce.ipsl.example")
+    assert not new.verified
+    assert mail.outbox[-1].to == ["new.address@lsce.ipsl.example"]
+    member.refresh_from_db()
+    assert member.email != "new.address@lsce.ipsl.example"
+
+
+def test_delete_account_with_wrong_password_keeps_it(member_client, member):
+    response = member_client.post("/accounts/delete/", {"password": "not-it"})
+    assert response.status_code == 200
+    assert "Ce n’est pas votre mot de passe." in response.content.decode()
+    assert User.objects.filter(pk=member.pk).exists()
+
+
+def test_delete_account_removes_it_and_logs_out(member_client, member):
+    response = member_client.post("/accounts/delete/", {"password": PASSWORD}, follow=True)
+    assert not User.objects.filter(pk=member.pk).exists()
+    assert not EmailAddress.objects.filter(email=member.email).exists()
+    assert "Votre compte a été supprimé." in response.content.decode()
+    assert "_auth_user_id" not in member_client.session
+
+
+def test_account_pages_use_the_site_layout_in_both_languages(member_client):
+    french = member_client.get("/accounts/password/change/").content.decode()
+    english = member_client.get("/en/accounts/password/change/").content.decode()
+    for page in (french, english):
+        assert 'class="site-header"' in page
+        assert 'href="#main"' in page
+    assert '<html lang="fr">' in french
+    assert "Supprimer mon compte" in french
+    assert '<html lang="en">' in english
+    assert "Delete my account" in english

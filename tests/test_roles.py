@@ -1,0 +1,67 @@
+"""Roles: readers, members, coordinators; the coordinator command; who may open which page."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from kb.roles import COORDINATORS_GROUP, is_coordinator
+from tests.factories import CoordinatorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coordinators_group_exists_after_migrations():
+    assert Group.objects.filter(name=COORDINATORS_GROUP).exists()
+
+
+def test_coordinator_command_adds_and_removes(capsys):
+    member = UserFactory(email="lea@lsce.ipsl.example")
+    call_command("coordinator", "add", "LEA@lsce.ipsl.example")
+    assert "lea@lsce.ipsl.example is now a coordinator" in capsys.readouterr().out
+    assert is_coordinator(type(member).objects.get(pk=member.pk))
+
+    call_command("coordinator", "list")
+    assert capsys.readouterr().out.split() == ["lea@lsce.ipsl.example"]
+
+    call_command("coordinator", "remove", "lea@lsce.ipsl.example")
+    assert not is_coordinator(type(member).objects.get(pk=member.pk))
+
+
+def test_coordinator_command_unknown_email_is_a_clear_error():
+    with pytest.raises(CommandError, match=r"No account uses nobody@x\.example"):
+        call_command("coordinator", "add", "nobody@x.example")
+
+
+def test_is_coordinator_by_role(member, coordinator, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not is_coordinator(AnonymousUser())
+    assert not is_coordinator(member)
+    assert is_coordinator(coordinator)
+
+
+# (path, expected status for anonymous, member, coordinator); 302 means "to the login page".
+ACCESS_RULES = [
+    ("/", 200, 200, 200),
+    ("/en/", 200, 200, 200),
+    ("/accounts/login/", 200, 302, 302),
+    ("/accounts/signup/", 200, 302, 302),
+    ("/accounts/email/", 302, 200, 200),
+    ("/accounts/password/change/", 302, 200, 200),
+    ("/accounts/delete/", 302, 200, 200),
+    ("/admin/login/", 302, 403, 403),
+]
+
+
+@pytest.mark.parametrize(("path", "anonymous", "as_member", "as_coordinator"), ACCESS_RULES)
+def test_page_access_by_role(client, path, anonymous, as_member, as_coordinator):
+    response = client.get(path)
+    assert response.status_code == anonymous
+    if anonymous == 302:
+        assert response["Location"].startswith("/accounts/login/")
+
+    client.force_login(UserFactory())
+    assert client.get(path).status_code == as_member
+
+    client.force_login(CoordinatorFactory())
+    assert client.get(path).status_code == as_coordinator

@@ -1,6 +1,11 @@
 import pytest
+from django.conf import settings as django_settings
 
 from tests.factories import CoordinatorFactory, UserFactory
+
+
+def pytest_report_header(config):
+    return f"database: {django_settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
 
 
 @pytest.fixture(autouse=True)

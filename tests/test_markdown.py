@@ -1,0 +1,112 @@
+"""Markdown rendering: features editors use, and nothing dangerous gets through."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from kb.markdown import render_markdown
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<object data="x.swf"></object>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<p onmouseover="alert(1)">x</p>',
+    '<form action="https://evil.example"><input name=x></form>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<base href="https://evil.example/">',
+    '![x](x" onerror="alert(1))',
+    "<details open ontoggle=alert(1)>",
+    "<style>body{display:none}</style>",
+    "<link rel=stylesheet href=https://evil.example/x.css>",
+]
+FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "form", "input", "meta", "base",
+                  "style", "link", "svg", "math", "details"}  # fmt: skip
+
+
+class DangerFinder(HTMLParser):
+    """Collect what a browser would execute or load: tags, event handlers, URL schemes."""
+
+    def __init__(self):
+        super().__init__()
+        self.dangers = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in FORBIDDEN_TAGS:
+            self.dangers.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.dangers.append(name)
+            if name in {"href", "src"} and value:
+                scheme = value.strip().lower().split(":", 1)[0]
+                if ":" in value and scheme not in {"http", "https", "mailto"}:
+                    self.dangers.append(value)
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_markdown_sanitises_xss_payload(payload):
+    finder = DangerFinder()
+    finder.feed(render_markdown(f"Texte\n\n{payload}\n\nsuite").html)
+    assert finder.dangers == []
+
+
+def test_markdown_tables_use_align_attributes_not_styles():
+    html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |").html
+    assert '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
+
+
+def test_markdown_code_is_highlighted_on_the_server():
+    html = render_markdown("```bash\nsrun --gres=gpu:1 --pty bash\n```").html
+    assert '<div class="highlight"><pre>' in html
+    assert '<span class="o">=</span>' in html
+
+
+def test_markdown_admonitions_keep_their_kind():
+    html = render_markdown('!!! danger "Pas de sauvegarde"\n    Rien n’est sauvegardé.').html
+    assert '<div class="admonition danger">' in html
+    assert '<p class="admonition-title">Pas de sauvegarde</p>' in html
+
+
+def test_markdown_unknown_classes_are_dropped():
+    html = render_markdown('<div class="skip-link admonition">x</div>').html
+    assert 'class="admonition"' in html
+    assert "skip-link" not in html
+
+
+def test_markdown_headings_get_anchors_and_a_table_of_contents():
+    rendered = render_markdown("## Accès au cluster\n\ntexte\n\n### Clé SSH\n")
+    assert '<h2 id="acces-au-cluster">' in rendered.html
+    assert rendered.toc == [
+        {"level": 2, "id": "acces-au-cluster", "title": "Accès au cluster"},
+        {"level": 3, "id": "cle-ssh", "title": "Clé SSH"},
+    ]
+
+
+def test_markdown_internal_links_resolve_or_show_as_broken():
+    urls = {"cluster/acces": "/docs/cluster/acces/"}
+    html = render_markdown(
+        "[accès](doc:cluster/acces#cle) et [perdu](doc:nulle-part)",
+        resolve_internal_link=urls.get,
+    ).html
+    assert 'href="/docs/cluster/acces/#cle"' in html
+    assert 'class="broken-link"' in html
+    assert 'title="doc:nulle-part"' in html
+
+
+def test_markdown_plain_text_for_search():
+    assert render_markdown("## Titre\n\nUn **mot** <b>gras</b>.").text == "Titre Un mot gras."
+
+
+def test_markdown_empty_text():
+    rendered = render_markdown("")
+    assert rendered.html == ""
+    assert rendered.toc == []

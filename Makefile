@@ -41,7 +41,7 @@ fmt: $(INSTALLED)
 # Needs GNU gettext; the compiled .mo files are committed so users need none.
 messages: $(INSTALLED)
 	$(RUN_ENV) $(BIN)/python manage.py makemessages --locale fr --locale en --add-location file --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
-	msgen --output-file locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	$(BIN)/python locale/fill_english.py
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 bench: $(INSTALLED)

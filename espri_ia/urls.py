@@ -14,9 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
-    # Inside the prefixed URLs so that the switch resolves the page it comes from
-    # in that page's language (unprefixed URLs are always French).
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kb.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,

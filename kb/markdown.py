@@ -4,6 +4,7 @@ Pure: text in, HTML out. Rendering happens when a text is saved, not when it is
 read, so callers store ``RenderedMarkdown.html`` next to the source.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -49,7 +50,7 @@ class RenderedMarkdown:
     @property
     def text(self):
         """Plain text, for search indexes and summaries."""
-        return re.sub(r"\s+", " ", strip_tags(self.html)).strip()
+        return re.sub(r"\s+", " ", html.unescape(strip_tags(self.html))).strip()
 
 
 class InternalLinks(Treeprocessor):
@@ -115,9 +116,9 @@ def render_markdown(text, *, resolve_internal_link=None):
         },
         output_format="html",
     )
-    html = converter.convert(text or "")
+    raw_html = converter.convert(text or "")
     clean = nh3.clean(
-        html,
+        raw_html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,

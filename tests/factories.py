@@ -33,3 +33,20 @@ class CoordinatorFactory(UserFactory):
     def coordinator_group(user, create, extracted, **kwargs):
         if create:
             user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+
+
+def doc_page(path, *, title=None, body="", summary="", position=100, author=None):
+    """A documentation page created the way an editor creates one (with its revision)."""
+    from kb.models import DocPage
+    from kb.services.docs import create_page
+
+    parent_path, _, slug = path.rpartition("/")
+    return create_page(
+        parent=DocPage.objects.get(path=parent_path) if parent_path else None,
+        slug=slug,
+        title=title or slug.replace("-", " ").capitalize(),
+        summary=summary,
+        body=body,
+        position=position,
+        author=author,
+    )

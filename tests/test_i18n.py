@@ -24,24 +24,18 @@ def test_home_in_english_under_en(client):
     assert "Skip to main content" in page
 
 
-def test_language_switch_goes_to_the_same_page_in_english_and_back(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/en/accounts/login/"
-    assert "Log in" in client.get(response["Location"]).content.decode()
+def test_language_switch_links_to_the_same_page_in_the_other_language(client):
+    french = client.get("/accounts/login/").content.decode()
+    assert '<a href="/en/accounts/login/" hreflang="en" lang="en">English</a>' in french
+    assert 'aria-current="true">Français</span>' in french
+    english = client.get("/en/accounts/login/").content.decode()
+    assert '<a href="/accounts/login/" hreflang="fr" lang="fr">Français</a>' in english
+    assert "Log in" in english
 
-    response = client.post("/en/i18n/setlang/", {"language": "fr", "next": "/en/accounts/login/"})
-    assert response["Location"] == "/accounts/login/"
 
-
-def test_language_switch_form_offers_the_other_language(client):
-    page = client.get("/").content.decode()
-    assert 'action="/i18n/setlang/"' in page
-    assert 'name="language" value="en"' in page
-    assert 'name="language" value="fr"' not in page  # the current one is not a button
-    page = client.get("/en/").content.decode()
-    assert 'action="/en/i18n/setlang/"' in page
-    assert 'name="language" value="fr"' in page
+def test_language_switch_keeps_the_query_string(client):
+    page = client.get("/search/?q=m%C3%A9moire").content.decode()
+    assert 'href="/en/search/?q=m%C3%A9moire"' in page
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -1,5 +1,7 @@
 """Models of the knowledge base, one module per domain."""
 
 from kb.models.accounts import User
+from kb.models.docs import DocPage, DocRevision
+from kb.models.search import SearchEntry
 
-__all__ = ["User"]
+__all__ = ["DocPage", "DocRevision", "SearchEntry", "User"]

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kb.forms import AccountDeleteForm
+from kb.forms.accounts import AccountDeleteForm
 
 
 @login_required

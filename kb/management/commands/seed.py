@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kb.demo import create_demo_accounts
+from kb.seed.cluster_docs import load_cluster_docs
 
 
 class Command(BaseCommand):
@@ -25,7 +26,9 @@ class Command(BaseCommand):
                 "with DJANGO_DEBUG=1, never on a production site."
             )
         with transaction.atomic():
+            new_pages = load_cluster_docs()
             accounts = create_demo_accounts() if demo else []
+        self.stdout.write(f"Documentation pages created: {new_pages}")
         self.stdout.write(self.style.SUCCESS("Seed content is in place."))
         if accounts:
             self.stdout.write("Demo accounts (log in with email and password):")

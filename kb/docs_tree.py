@@ -1,0 +1,67 @@
+"""The documentation tree: sidebar, breadcrumbs and reading order, from one query's rows."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TreeNode:
+    id: int
+    path: str
+    title: str
+    summary: str = ""
+    depth: int = 0
+    parent: "TreeNode | None" = None
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class DocsTree:
+    roots: list
+    reading_order: list  # depth-first: the order of "previous / next"
+    by_path: dict
+
+    def breadcrumbs(self, path):
+        """Ancestors of the page, outermost first (the page itself excluded)."""
+        node = self.by_path.get(path)
+        trail = []
+        while node is not None and node.parent is not None:
+            node = node.parent
+            trail.append(node)
+        return trail[::-1]
+
+    def neighbours(self, path):
+        node = self.by_path.get(path)
+        if node is None:
+            return None, None
+        index = self.reading_order.index(node)
+        previous = self.reading_order[index - 1] if index > 0 else None
+        following = self.reading_order[index + 1] if index + 1 < len(self.reading_order) else None
+        return previous, following
+
+    def open_paths(self, path):
+        """Paths whose children the sidebar unfolds: the page and its ancestors."""
+        return {node.path for node in self.breadcrumbs(path)} | {path}
+
+
+def build_tree(pages):
+    """``pages``: objects with id, parent_id, path, title, summary, in sibling order."""
+    nodes = {page.id: TreeNode(page.id, page.path, page.title, page.summary) for page in pages}
+    roots = []
+    for page in pages:
+        node = nodes[page.id]
+        parent = nodes.get(page.parent_id)
+        if parent is None:
+            roots.append(node)
+        else:
+            node.parent = parent
+            parent.children.append(node)
+    order = []
+
+    def walk(siblings, depth):
+        for node in siblings:
+            node.depth = depth
+            order.append(node)
+            walk(node.children, depth + 1)
+
+    walk(roots, 0)
+    return DocsTree(roots=roots, reading_order=order, by_path={n.path: n for n in order})

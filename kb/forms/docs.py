@@ -1,0 +1,71 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kb.models import DocPage
+
+# Slugs that would shadow the editing URLs under a page.
+RESERVED_SLUGS = {"new", "edit", "history", "compare", "restore", "review", "stale"}
+
+
+class DocPageForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=300,
+        required=False,
+        help_text=_("One sentence, shown under the title and in search results."),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true", "class": "editor"}),
+        help_text=_(
+            "Markdown: ## headings, ```bash code blocks```, tables, "
+            '!!! note/warning/danger "Title" boxes, links to pages as [text](doc:cluster/acces).'
+        ),
+    )
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        initial=100,
+        help_text=_("Order among the pages of the same section (smaller first)."),
+    )
+    message = forms.CharField(
+        label=_("What did you change?"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional, shown in the page's history."),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class NewDocPageForm(DocPageForm):
+    parent = forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=DocPage.objects.for_tree(),
+        required=False,
+        empty_label=_("(top level)"),
+    )
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        help_text=_(
+            "Lowercase words and hyphens, e.g. “interactive-jobs”. It cannot change later."
+        ),
+    )
+    field_order = ["parent", "slug", "title", "summary", "body", "position", "message"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].lower()
+        if slug in RESERVED_SLUGS:
+            raise ValidationError(_("This address is reserved; choose another."))
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        parent, slug = cleaned.get("parent"), cleaned.get("slug")
+        if slug and DocPage.objects.filter(parent=parent, slug=slug).exists():
+            self.add_error("slug", _("A page of this section already has this address."))
+        return cleaned

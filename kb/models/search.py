@@ -1,0 +1,35 @@
+"""The site search index: one row per searchable thing (doc page, project, event)."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchEntry(models.Model):
+    class Kind(models.TextChoices):
+        DOC = "doc", _("Documentation")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    url_name = models.CharField(max_length=100)
+    url_kwargs = models.JSONField(default=dict)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    # Unaccented French stems, space-separated with a leading space, for databases
+    # without full-text search (SQLite): " stem1 stem2 …".
+    title_stems = models.TextField(blank=True)
+    stems = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs=self.url_kwargs)

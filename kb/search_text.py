@@ -1,0 +1,86 @@
+"""French text for search: unaccented stems, and passages with the matches marked.
+
+Pure functions on strings, shared by the index (what is stored) and the search
+(what is asked), so that both sides agree on what a word is.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+from django.utils.html import escape
+
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12
+_stemmer = snowballstemmer.stemmer("french")
+
+
+def unaccent(text):
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=50_000)
+def stem(word):
+    """The unaccented stems of a word: one or two spellings.
+
+    The French stemmer works best with accents ("données" → "don"), but people
+    type without them ("donnees" → "donne"): a word is stored under both the
+    stem of its accented and of its unaccented form, and a query word matches
+    either.
+    """
+    word = word.lower()
+    return frozenset({unaccent(_stemmer.stemWord(word)), _stemmer.stemWord(unaccent(word))})
+
+
+def stems_column(text):
+    """The stored form: a space before each stem, so that " stem" finds word starts."""
+    seen = dict.fromkeys(s for word in WORD.findall(text or "") for s in sorted(stem(word)))
+    return "".join(f" {s}" for s in seen)
+
+
+def query_words(query):
+    """The words of a query that can be searched: at most MAX_QUERY_WORDS, each 2+ letters."""
+    words = [w for w in WORD.findall(query[:MAX_QUERY_LENGTH]) if len(w) > 1 or w.isdigit()]
+    return words[:MAX_QUERY_WORDS]
+
+
+def _matches(word, query_stems):
+    """``query_stems``: one set of stems per query word."""
+    return any(
+        word_stem == q or (len(q) >= 3 and word_stem.startswith(q))
+        for word_stem in stem(word)
+        for variants in query_stems
+        for q in variants
+    )
+
+
+def passage(text, query_stems, *, width=220):
+    """An escaped passage of ``text`` around the first match, matches in <mark>."""
+    if not text:
+        return ""
+    words = list(WORD.finditer(text))
+    first = next((m for m in words if _matches(m.group(), query_stems)), None)
+    start = 0 if first is None else max(0, first.start() - width // 3)
+    if start:
+        # Begin at a word boundary.
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first.start() else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    pieces, cursor = [], start
+    for match in words:
+        if match.start() < start or match.end() > end:
+            continue
+        if _matches(match.group(), query_stems):
+            pieces.append(escape(text[cursor : match.start()]))
+            pieces.append(f"<mark>{escape(match.group())}</mark>")
+            cursor = match.end()
+    pieces.append(escape(text[cursor:end]))
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(pieces) + suffix

@@ -1,0 +1,150 @@
+"""Writing the documentation: every save is a revision; concurrent saves never overwrite."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from kb.markdown import render_markdown
+from kb.models import DocPage, DocRevision, SearchEntry
+from kb.search import index_entry
+
+DOCS_GENERATION_KEY = "docs:generation"
+
+
+class EditConflict(Exception):
+    """The page was saved by someone else after the editor opened it."""
+
+    def __init__(self, page):
+        super().__init__(f"{page.path} changed meanwhile (now version {page.version})")
+        self.page = page
+
+
+def docs_generation():
+    """A token that changes whenever any page changes: cached pages carry it."""
+    generation = cache.get(DOCS_GENERATION_KEY)
+    if generation is None:
+        cache.add(DOCS_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(DOCS_GENERATION_KEY)
+    return generation
+
+
+def _docs_changed():
+    transaction.on_commit(lambda: cache.set(DOCS_GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def _page_url_or_none(path):
+    page = DocPage.objects.filter(path=path).only("path").first()
+    return page.get_absolute_url() if page else None
+
+
+def render_body(body):
+    return render_markdown(body, resolve_internal_link=_page_url_or_none)
+
+
+def _apply(page, *, title, summary, body, position, author, message, now, restored_from=None):
+    rendered = render_body(body)
+    page.title, page.summary, page.body, page.position = title, summary, body, position
+    page.body_html, page.toc = rendered.html, rendered.toc
+    page.version += 1
+    page.updated_at, page.updated_by = now, author
+    page.save()
+    DocRevision.objects.create(
+        page=page,
+        number=page.version,
+        title=title,
+        summary=summary,
+        body=body,
+        author=author,
+        created_at=now,
+        message=message,
+        restored_from=restored_from,
+    )
+    index_entry(
+        kind=SearchEntry.Kind.DOC,
+        object_id=page.pk,
+        url_name="docs:page",
+        url_kwargs={"path": page.path},
+        title=title,
+        summary=summary,
+        text=rendered.text,
+    )
+    _docs_changed()
+    return page
+
+
+def _rerender_links_to(path):
+    """Pages that link to a new page had a broken link: render them again."""
+    for page in DocPage.objects.filter(body__contains=f"doc:{path}"):
+        rendered = render_body(page.body)
+        DocPage.objects.filter(pk=page.pk).update(body_html=rendered.html)
+
+
+@transaction.atomic
+def create_page(*, parent, slug, title, summary, body, position, author, message=""):
+    path = f"{parent.path}/{slug}" if parent else slug
+    page = DocPage(parent=parent, slug=slug, path=path)
+    page = _apply(
+        page,
+        title=title,
+        summary=summary,
+        body=body,
+        position=position,
+        author=author,
+        message=message,
+        now=timezone.now(),
+    )
+    _rerender_links_to(path)
+    return page
+
+
+@transaction.atomic
+def save_page(*, page, base_version, title, summary, body, position, author, message=""):
+    """Save a new revision, unless the page changed since ``base_version`` (EditConflict)."""
+    locked = DocPage.objects.select_for_update().get(pk=page.pk)
+    if locked.version != base_version:
+        raise EditConflict(locked)
+    unchanged = (locked.title, locked.summary, locked.body, locked.position) == (
+        title,
+        summary,
+        body,
+        position,
+    )
+    if unchanged:
+        return locked
+    return _apply(
+        locked,
+        title=title,
+        summary=summary,
+        body=body,
+        position=position,
+        author=author,
+        message=message,
+        now=timezone.now(),
+    )
+
+
+@transaction.atomic
+def restore_revision(*, page, number, author):
+    """Bring back an old revision's text as a new revision (history is never rewritten)."""
+    revision = page.revisions.get(number=number)
+    locked = DocPage.objects.select_for_update().get(pk=page.pk)
+    return _apply(
+        locked,
+        title=revision.title,
+        summary=revision.summary,
+        body=revision.body,
+        position=locked.position,
+        author=author,
+        message="",
+        now=timezone.now(),
+        restored_from=number,
+    )
+
+
+def mark_reviewed(*, page, reviewer, when=None):
+    DocPage.objects.filter(pk=page.pk).update(
+        last_reviewed_at=when or timezone.now(), last_reviewed_by=reviewer
+    )
+    _docs_changed()

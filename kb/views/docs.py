@@ -1,0 +1,199 @@
+"""Documentation pages: reading for everyone, writing for coordinators."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kb.diffs import line_diff
+from kb.docs_tree import build_tree
+from kb.forms.docs import DocPageForm, NewDocPageForm
+from kb.models import DocPage
+from kb.page_cache import serve_cached_for_readers
+from kb.roles import coordinator_required, is_coordinator
+from kb.services.docs import (
+    EditConflict,
+    create_page,
+    docs_generation,
+    mark_reviewed,
+    render_body,
+    restore_revision,
+    save_page,
+)
+
+
+def _tree():
+    return build_tree(list(DocPage.objects.for_tree()))
+
+
+def docs_index(request):
+    def render_index():
+        return render(
+            request,
+            "kb/docs/index.html",
+            {"section": "docs", "tree": _tree(), "can_edit": is_coordinator(request.user)},
+        )
+
+    return serve_cached_for_readers(request, generation=docs_generation, render=render_index)
+
+
+def docs_page(request, path):
+    def render_page():
+        page = get_object_or_404(DocPage.objects.for_reading(), path=path)
+        tree = _tree()
+        previous, following = tree.neighbours(page.path)
+        return render(
+            request,
+            "kb/docs/page.html",
+            {
+                "section": "docs",
+                "page": page,
+                "tree": tree,
+                "open_paths": tree.open_paths(page.path),
+                "breadcrumbs": tree.breadcrumbs(page.path),
+                "previous": previous,
+                "next": following,
+                "can_edit": is_coordinator(request.user),
+            },
+        )
+
+    return serve_cached_for_readers(request, generation=docs_generation, render=render_page)
+
+
+def _editor(request, template, context):
+    return render(request, template, {"section": "docs", **context})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def docs_new(request):
+    parent = DocPage.objects.filter(path=request.GET.get("parent", "")).first()
+    form = NewDocPageForm(request.POST or None, initial={"parent": parent})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = render_body(data["body"]).html
+        else:
+            page = create_page(
+                parent=data["parent"],
+                slug=data["slug"],
+                title=data["title"],
+                summary=data["summary"],
+                body=data["body"],
+                position=data["position"],
+                author=request.user,
+                message=data["message"],
+            )
+            messages.success(request, _("The page is published."))
+            return redirect(page)
+    return _editor(request, "kb/docs/edit.html", {"form": form, "preview": preview})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def docs_edit(request, path):
+    page = get_object_or_404(DocPage, path=path)
+    initial = {
+        "title": page.title,
+        "summary": page.summary,
+        "body": page.body,
+        "position": page.position,
+        "base_version": page.version,
+    }
+    form = DocPageForm(request.POST or None, initial=initial)
+    preview = conflict_diff = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = render_body(data["body"]).html
+        else:
+            try:
+                save_page(
+                    page=page,
+                    base_version=data["base_version"],
+                    title=data["title"],
+                    summary=data["summary"],
+                    body=data["body"],
+                    position=data["position"],
+                    author=request.user,
+                    message=data["message"],
+                )
+            except EditConflict as conflict:
+                # Keep the editor's text; from now on their save builds on the new version.
+                bound = request.POST.copy()
+                bound["base_version"] = conflict.page.version
+                form = DocPageForm(bound)
+                form.is_valid()
+                conflict_diff = line_diff(conflict.page.body, data["body"])
+                page = conflict.page
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(page)
+    return _editor(
+        request,
+        "kb/docs/edit.html",
+        {"form": form, "page": page, "preview": preview, "conflict_diff": conflict_diff},
+    )
+
+
+@coordinator_required
+def docs_history(request, path):
+    page = get_object_or_404(DocPage, path=path)
+    revisions = page.revisions.select_related("author")
+    return _editor(request, "kb/docs/history.html", {"page": page, "revisions": revisions})
+
+
+@coordinator_required
+def docs_compare(request, path):
+    page = get_object_or_404(DocPage, path=path)
+    try:
+        numbers = sorted({int(request.GET["from"]), int(request.GET["to"])})
+    except (KeyError, ValueError):
+        messages.error(request, _("Choose two revisions to compare."))
+        return redirect("docs:history", path=page.path)
+    revisions = {r.number: r for r in page.revisions.filter(number__in=numbers)}
+    if len(revisions) != len(numbers) or len(numbers) != 2:
+        raise Http404(_("No such revision."))
+    old, new = revisions[numbers[0]], revisions[numbers[1]]
+    return _editor(
+        request,
+        "kb/docs/compare.html",
+        {
+            "page": page,
+            "old": old,
+            "new": new,
+            "title_changed": old.title != new.title,
+            "summary_changed": old.summary != new.summary,
+            "diff": line_diff(old.body, new.body),
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def docs_restore(request, path, number):
+    page = get_object_or_404(DocPage, path=path)
+    if not page.revisions.filter(number=number).exists():
+        raise Http404(_("No such revision."))
+    restore_revision(page=page, number=number, author=request.user)
+    messages.success(
+        request, _("Revision %(number)s is restored as a new revision.") % {"number": number}
+    )
+    return redirect(page)
+
+
+@coordinator_required
+@require_POST
+def docs_review(request, path):
+    page = get_object_or_404(DocPage, path=path)
+    mark_reviewed(page=page, reviewer=request.user)
+    messages.success(request, _("The page is marked as reviewed today."))
+    return redirect(page)
+
+
+@coordinator_required
+def docs_stale(request):
+    pages = DocPage.objects.stale()
+    return _editor(request, "kb/docs/stale.html", {"pages": pages})

@@ -1,0 +1,335 @@
+"""Documentation: reading, editing with revisions, conflicts, history, reviews."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kb.docs_tree import build_tree
+from kb.models import DocPage, DocRevision
+from kb.services.docs import EditConflict, mark_reviewed, save_page
+from tests.factories import CoordinatorFactory, doc_page
+
+pytestmark = pytest.mark.django_db
+
+BODY = """Introduction.
+
+## Se connecter
+
+```bash
+ssh -X hal.obs.uvsq.fr
+```
+
+### Avec une clé
+
+Voir [les sessions](doc:cluster/sessions).
+"""
+
+
+@pytest.fixture
+def cluster_docs():
+    root = doc_page("cluster", title="Le cluster GPU HAL", position=10)
+    access = doc_page("cluster/acces", title="Se connecter", body=BODY, position=10)
+    sessions = doc_page("cluster/sessions", title="Sessions interactives", position=20)
+    return root, access, sessions
+
+
+def edit_data(page, **changes):
+    data = {
+        "title": page.title,
+        "summary": page.summary,
+        "body": page.body,
+        "position": page.position,
+        "message": "",
+        "base_version": page.version,
+        "save": "",
+    }
+    return {**data, **changes}
+
+
+def test_page_shows_tree_breadcrumbs_toc_and_neighbours(client, cluster_docs):
+    root, access, sessions = cluster_docs
+    page = client.get("/docs/cluster/acces/").content.decode()
+    assert '<h1 id="page-title">Se connecter</h1>' in page
+    assert 'aria-current="page">Se connecter</a>' in page  # marked in the sidebar
+    assert '<a href="/docs/cluster/">Le cluster GPU HAL</a>' in page  # breadcrumb
+    assert '<h2 id="se-connecter">' in page and 'href="#se-connecter"' in page
+    assert 'href="#avec-une-cle"' in page
+    assert 'rel="prev"' in page and 'href="/docs/cluster/sessions/" rel="next"' in page
+    assert 'href="/docs/cluster/sessions/"' in page  # the internal link resolved
+    assert '<div class="highlight"><pre>' in page
+    assert "js/copy-code.js" in page
+    assert "Pas encore relue" in page
+
+
+def test_page_in_english_keeps_the_french_text(client, cluster_docs):
+    page = client.get("/en/docs/cluster/acces/").content.decode()
+    assert "Not reviewed yet" in page
+    assert "Se connecter" in page
+    assert 'href="/en/docs/cluster/sessions/" rel="next"' in page
+
+
+def test_unknown_page_is_404(client, cluster_docs):
+    assert client.get("/docs/cluster/nowhere/").status_code == 404
+
+
+def test_docs_index_lists_sections(client, cluster_docs):
+    page = client.get("/docs/").content.decode()
+    assert "Le cluster GPU HAL" in page and "Sessions interactives" in page
+
+
+def test_docs_index_empty_state(client):
+    assert "Aucune page de documentation" in client.get("/docs/").content.decode()
+
+
+def make_tree(size):
+    root = doc_page("racine", body="## Titre\n\ntexte")
+    for number in range(size - 1):
+        doc_page(f"racine/page-{number}", body="texte", position=number)
+    return root
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_page_query_count_is_fixed_for_a_member(member_client, size, django_assert_num_queries):
+    make_tree(size)
+    # session, user, coordinator check, page (+ reviewers), tree
+    with django_assert_num_queries(5):
+        assert member_client.get("/docs/racine/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_page_served_from_cache_to_readers(client, size, django_assert_num_queries):
+    make_tree(size)
+    client.get("/docs/racine/")
+    # The generation token and the cached page: nothing else.
+    with django_assert_num_queries(2):
+        response = client.get("/docs/racine/")
+    assert "Titre" in response.content.decode()
+
+
+def test_reader_cache_never_serves_a_stale_page(
+    cluster_docs, coordinator, django_capture_on_commit_callbacks
+):
+    _, access, _ = cluster_docs
+    reader = Client()
+    assert "Introduction." in reader.get("/docs/cluster/acces/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_page(
+            page=access,
+            base_version=access.version,
+            title=access.title,
+            summary="",
+            body="Texte neuf.",
+            position=10,
+            author=coordinator,
+        )
+    page = reader.get("/docs/cluster/acces/").content.decode()
+    assert "Texte neuf." in page and "Introduction." not in page
+
+
+EDITING_URLS = [
+    ("get", "/docs/new/"),
+    ("get", "/docs/stale/"),
+    ("get", "/docs/cluster/acces/edit/"),
+    ("get", "/docs/cluster/acces/history/"),
+    ("get", "/docs/cluster/acces/compare/?from=1&to=1"),
+    ("post", "/docs/cluster/acces/restore/1/"),
+    ("post", "/docs/cluster/acces/review/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), EDITING_URLS)
+def test_only_coordinators_edit(client, member, cluster_docs, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    client.force_login(member)
+    assert getattr(client, method)(url).status_code == 403
+    assert DocRevision.objects.count() == 3
+    assert DocPage.objects.get(path="cluster/acces").last_reviewed_at is None
+
+
+def test_readers_see_no_editing_tools(member_client, cluster_docs):
+    page = member_client.get("/docs/cluster/acces/").content.decode()
+    assert "/docs/cluster/acces/edit/" not in page
+
+
+def test_coordinator_previews_without_saving(coordinator_client, cluster_docs):
+    _, access, _ = cluster_docs
+    data = edit_data(access, body='!!! danger "Pas de sauvegarde"\n    Rien.', preview="")
+    del data["save"]
+    response = coordinator_client.post("/docs/cluster/acces/edit/", data)
+    assert response.status_code == 200
+    assert '<div class="admonition danger">' in response.content.decode()
+    access.refresh_from_db()
+    assert "Pas de sauvegarde" not in access.body
+
+
+def test_coordinator_saves_a_revision(coordinator_client, coordinator, cluster_docs):
+    _, access, _ = cluster_docs
+    data = edit_data(access, body="Nouveau texte.", message="Mise à jour")
+    response = coordinator_client.post("/docs/cluster/acces/edit/", data)
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert access.body == "Nouveau texte."
+    assert access.body_html == "<p>Nouveau texte.</p>"
+    revision = access.revisions.first()
+    assert (revision.number, revision.author, revision.message) == (2, coordinator, "Mise à jour")
+
+
+def test_conflicting_save_is_refused_and_keeps_the_text(coordinator_client, cluster_docs):
+    _, access, _ = cluster_docs
+    opened_version = access.version
+    other = CoordinatorFactory(first_name="Bea", last_name="Autre")
+    save_page(
+        page=access,
+        base_version=opened_version,
+        title=access.title,
+        summary="",
+        body=BODY + "\nAjout de Bea.\n",
+        position=10,
+        author=other,
+    )
+    mine = BODY + "\nMon ajout.\n"
+    response = coordinator_client.post(
+        "/docs/cluster/acces/edit/", edit_data(access, body=mine, base_version=opened_version)
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Quelqu’un d’autre a enregistré cette page" in page
+    assert "Bea Autre" in page
+    assert "Mon ajout." in page  # still in the form
+    assert 'class="diff-added"' in page and 'class="diff-removed"' in page
+    access.refresh_from_db()
+    assert "Ajout de Bea." in access.body and "Mon ajout." not in access.body
+
+    # The form now carries the new version: saving again on purpose succeeds.
+    new_base = re.search(r'name="base_version" value="(\d+)"', page).group(1)
+    assert int(new_base) == access.version
+    response = coordinator_client.post(
+        "/docs/cluster/acces/edit/", edit_data(access, body=mine, base_version=new_base)
+    )
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert "Mon ajout." in access.body
+
+
+def test_save_page_service_raises_on_stale_version(cluster_docs, coordinator):
+    _, access, _ = cluster_docs
+    with pytest.raises(EditConflict):
+        save_page(
+            page=access,
+            base_version=access.version - 1,
+            title="x",
+            summary="",
+            body="x",
+            position=1,
+            author=coordinator,
+        )
+    assert access.revisions.count() == 1
+
+
+def test_history_compare_and_restore(coordinator_client, coordinator, cluster_docs):
+    _, access, _ = cluster_docs
+    save_page(
+        page=access,
+        base_version=access.version,
+        title=access.title,
+        summary="",
+        body="Ligne gardée\nLigne nouvelle\n",
+        position=10,
+        author=coordinator,
+    )
+    history = coordinator_client.get("/docs/cluster/acces/history/").content.decode()
+    assert "#2" in history and "#1" in history
+
+    diff = coordinator_client.get("/docs/cluster/acces/compare/?from=1&to=2").content.decode()
+    assert re.search(r'class="diff-added">.*?\+ Ligne nouvelle', diff, re.S)
+    assert re.search(r'class="diff-removed">.*?− Introduction\.', diff, re.S)
+
+    response = coordinator_client.post("/docs/cluster/acces/restore/1/")
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert access.body == BODY
+    newest = access.revisions.first()
+    assert (newest.number, newest.restored_from) == (3, 1)
+    assert (
+        "Révision n°1 restaurée"
+        in coordinator_client.get("/docs/cluster/acces/history/").content.decode()
+    )
+
+
+def test_compare_with_bad_numbers_is_handled(coordinator_client, cluster_docs):
+    response = coordinator_client.get("/docs/cluster/acces/compare/?from=x&to=2")
+    assert response.status_code == 302
+    assert coordinator_client.get("/docs/cluster/acces/compare/?from=1&to=9").status_code == 404
+
+
+def test_mark_reviewed_and_stale_list(coordinator_client, coordinator, cluster_docs):
+    root, access, sessions = cluster_docs
+    mark_reviewed(page=root, reviewer=coordinator, when=timezone.now() - timedelta(days=400))
+    response = coordinator_client.post("/docs/cluster/acces/review/")
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert access.last_reviewed_by == coordinator
+    assert "Relue le" in coordinator_client.get("/docs/cluster/acces/").content.decode()
+
+    stale = coordinator_client.get("/docs/stale/").content.decode()
+    assert "Sessions interactives" in stale  # never reviewed
+    assert "Le cluster GPU HAL" in stale  # reviewed 400 days ago
+    assert "Se connecter" not in stale
+
+
+def test_new_page_under_a_section(coordinator_client, cluster_docs):
+    response = coordinator_client.post(
+        "/docs/new/",
+        {
+            "parent": cluster_docs[0].pk,
+            "slug": "donnees",
+            "title": "Espaces de données",
+            "summary": "",
+            "body": "Texte",
+            "position": 30,
+            "save": "",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/docs/cluster/donnees/"
+    assert DocPage.objects.get(path="cluster/donnees").revisions.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("slug", "error"), [("edit", "réservée"), ("acces", "a déjà cette adresse")]
+)
+def test_new_page_refuses_bad_addresses(coordinator_client, cluster_docs, slug, error):
+    response = coordinator_client.post(
+        "/docs/new/",
+        {"parent": cluster_docs[0].pk, "slug": slug, "title": "T", "body": "x", "position": 1},
+    )
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert DocPage.objects.count() == 3
+
+
+def test_link_to_a_missing_page_heals_when_it_is_created(cluster_docs):
+    linking = doc_page("cluster/faq", body="Voir [les données](doc:cluster/donnees).")
+    assert 'class="broken-link"' in linking.body_html
+    doc_page("cluster/donnees", title="Données")
+    linking.refresh_from_db()
+    assert 'href="/docs/cluster/donnees/"' in linking.body_html
+
+
+def test_tree_order_and_neighbours_on_plain_rows():
+    class Row:
+        def __init__(self, id, parent_id, path):
+            self.id, self.parent_id, self.path, self.title, self.summary = (
+                id, parent_id, path, path, "",
+            )  # fmt: skip
+
+    tree = build_tree([Row(1, None, "a"), Row(3, None, "b"), Row(2, 1, "a/x")])
+    assert [n.path for n in tree.reading_order] == ["a", "a/x", "b"]
+    assert tree.neighbours("a/x")[0].path == "a" and tree.neighbours("a/x")[1].path == "b"
+    assert [n.path for n in tree.breadcrumbs("a/x")] == ["a"]
+    assert tree.neighbours("b")[1] is None

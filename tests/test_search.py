@@ -1,0 +1,121 @@
+"""Site search: accents, case, stemming, ranking, passages, odd queries — on both databases."""
+
+import pytest
+from django.db import connection
+
+from kb.search import search
+from kb.search_text import passage, stem
+from tests.factories import doc_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages():
+    doc_page(
+        "gpu",
+        title="Surveiller les GPU",
+        body="Libérez la mémoire des cartes graphiques à la fin de votre session.",
+    )
+    doc_page(
+        "donnees",
+        title="Espaces de données",
+        body="Les espaces rapides n’ont aucune sauvegarde. Comparez avec `a < b`.",
+    )
+    doc_page("memoire", title="Mémoire des cartes", body="Combien de mémoire a une carte ?")
+
+
+def titles(query):
+    return [hit.entry.title for hit in search(query).hits]
+
+
+def test_search_ignores_accents_and_case(pages):
+    assert "Surveiller les GPU" in titles("MEMOIRE")
+    assert "Espaces de données" in titles("donnees")
+
+
+def test_search_finds_other_forms_of_a_word(pages):
+    assert titles("sauvegardes") == ["Espaces de données"]
+    assert "Surveiller les GPU" in titles("carte")
+
+
+def test_search_ranks_title_matches_first(pages):
+    assert titles("mémoire")[0] == "Mémoire des cartes"
+
+
+def test_search_requires_every_word(pages):
+    assert titles("mémoire session") == ["Surveiller les GPU"]
+
+
+def test_search_finds_nothing_for_an_absent_word(pages):
+    assert titles("kubernetes") == []
+
+
+def test_search_passage_marks_matches_and_escapes_text(pages):
+    hit = search("comparez").hits[0]
+    assert "<mark>Comparez</mark>" in hit.passage
+    assert "a &lt; b" in hit.passage
+
+
+@pytest.mark.parametrize(
+    "query", ["'); DROP TABLE kb_searchentry; --", "&|!():*<>", "\x00", "é" * 5000, "a:* & b"]
+)
+def test_search_odd_queries_never_fail(client, pages, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_search_page_shows_highlighted_results(client, pages):
+    page = client.get("/search/", {"q": "memoire"}).content.decode()
+    assert "2 résultats" in page
+    assert "<mark>mémoire</mark>" in page
+    assert 'href="/docs/memoire/"' in page
+
+
+def test_search_page_in_english_links_english_urls(client, pages):
+    page = client.get("/en/search/", {"q": "memoire"}).content.decode()
+    assert "2 results" in page
+    assert 'href="/en/docs/memoire/"' in page
+
+
+def test_search_page_empty_and_wordless_queries(client, pages):
+    assert "Tapez un ou plusieurs mots" in client.get("/search/").content.decode()
+    assert "aucun mot à chercher" in client.get("/search/", {"q": "!!! ?"}).content.decode()
+
+
+def test_search_very_long_query_is_cut_with_a_notice(client, pages):
+    page = client.get("/search/", {"q": "mémoire " * 100}).content.decode()
+    assert "seul son début a été utilisé" in page
+
+
+def test_search_header_box_on_every_page(client):
+    page = client.get("/").content.decode()
+    assert 'role="search"' in page and 'name="q"' in page
+
+
+def test_search_query_count_is_fixed(client, pages, django_assert_num_queries):
+    expected = 1
+    with django_assert_num_queries(expected):
+        client.get("/search/", {"q": "carte"})
+
+
+def test_search_uses_french_full_text_on_postgresql(pages):
+    if connection.vendor != "postgresql":
+        assert search("memoire").hits  # the stem fallback answers on other databases
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('french_unaccent', 'Mémoires des cartes')::text")
+        assert cursor.fetchone()[0] == "'cart':3 'memoir':1"
+
+
+def test_stems_meet_with_and_without_accents():
+    assert stem("mémoire") == stem("memoire") == stem("mémoires")
+    assert stem("sauvegardes") == stem("sauvegarde")
+    assert stem("données") & stem("donnees")
+
+
+def test_passage_on_plain_text():
+    text = "Un début. " * 40 + "La carte graphique est libre. " + "Une fin. " * 40
+    result = passage(text, [stem("cartes")])
+    assert result.startswith("… ") and result.endswith(" …")
+    assert "<mark>carte</mark>" in result

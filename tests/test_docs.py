@@ -49,8 +49,8 @@ def edit_data(page, **changes):
     return {**data, **changes}
 
 
-def test_page_shows_tree_breadcrumbs_toc_and_neighbours(client, cluster_docs):
-    root, access, sessions = cluster_docs
+@pytest.mark.usefixtures("cluster_docs")
+def test_page_shows_tree_breadcrumbs_toc_and_neighbours(client):
     page = client.get("/docs/cluster/acces/").content.decode()
     assert '<h1 id="page-title">Se connecter</h1>' in page
     assert 'aria-current="page">Se connecter</a>' in page  # marked in the sidebar
@@ -268,7 +268,7 @@ def test_compare_with_bad_numbers_is_handled(coordinator_client, cluster_docs):
 
 
 def test_mark_reviewed_and_stale_list(coordinator_client, coordinator, cluster_docs):
-    root, access, sessions = cluster_docs
+    root, access, _sessions = cluster_docs
     mark_reviewed(page=root, reviewer=coordinator, when=timezone.now() - timedelta(days=400))
     response = coordinator_client.post("/docs/cluster/acces/review/")
     assert response.status_code == 302

@@ -41,10 +41,19 @@ def stems_column(text):
     return "".join(f" {s}" for s in seen)
 
 
+# Words too common to search for (PostgreSQL's French configuration drops them too).
+STOP_WORDS = frozenset(
+    "au aux avec ce ces dans de des du elle en et il je la le les leur lui ma mais me "
+    "mes mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te "
+    "tes ton tu un une vos votre vous the of and to in on for".split()
+)
+
+
 def query_words(query):
-    """The words of a query that can be searched: at most MAX_QUERY_WORDS, each 2+ letters."""
+    """The words of a query worth searching: 2+ letters, no stop word unless only those."""
     words = [w for w in WORD.findall(query[:MAX_QUERY_LENGTH]) if len(w) > 1 or w.isdigit()]
-    return words[:MAX_QUERY_WORDS]
+    meaningful = [w for w in words if w.lower() not in STOP_WORDS]
+    return (meaningful or words)[:MAX_QUERY_WORDS]
 
 
 def _matches(word, query_stems):
@@ -57,12 +66,39 @@ def _matches(word, query_stems):
     )
 
 
+ACCENTED = {"a": "aàâäáã", "c": "cç", "e": "eéèêë", "i": "iîïíì", "n": "nñ", "o": "oôöóò",
+            "u": "uùûüú", "y": "yÿ"}  # fmt: skip
+
+
+def _candidates(query_stems):
+    """A regex for words that may match: those starting like a stem, accents aside.
+
+    Stems are prefixes of their words, so this finds every match; the stemmer
+    then decides, for the few words found, instead of for every word.
+    """
+    prefixes = {q[:3] for variants in query_stems for q in variants if q}
+    alternatives = [
+        "".join(f"[{re.escape(ACCENTED.get(c, c))}]" for c in prefix) for prefix in prefixes
+    ]
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\w*", re.IGNORECASE)
+
+
 def passage(text, query_stems, *, width=220):
     """An escaped passage of ``text`` around the first match, matches in <mark>."""
-    if not text:
+    if not text or not query_stems:
         return ""
-    words = list(WORD.finditer(text))
-    first = next((m for m in words if _matches(m.group(), query_stems)), None)
+    candidates = _candidates(query_stems)
+    verdicts = {}  # a word's verdict depends on its spelling only: decide each once
+
+    def hits(start=0, end=None):
+        for match in candidates.finditer(text, start, len(text) if end is None else end):
+            word = match.group().lower()
+            if word not in verdicts:
+                verdicts[word] = _matches(word, query_stems)
+            if verdicts[word]:
+                yield match
+
+    first = next(hits(), None)
     start = 0 if first is None else max(0, first.start() - width // 3)
     if start:
         # Begin at a word boundary.
@@ -73,13 +109,10 @@ def passage(text, query_stems, *, width=220):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
     pieces, cursor = [], start
-    for match in words:
-        if match.start() < start or match.end() > end:
-            continue
-        if _matches(match.group(), query_stems):
-            pieces.append(escape(text[cursor : match.start()]))
-            pieces.append(f"<mark>{escape(match.group())}</mark>")
-            cursor = match.end()
+    for match in hits(start, end):
+        pieces.append(escape(text[cursor : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        cursor = match.end()
     pieces.append(escape(text[cursor:end]))
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""

@@ -47,6 +47,11 @@ def test_search_requires_every_word(pages):
     assert titles("mémoire session") == ["Surveiller les GPU"]
 
 
+def test_search_skips_stop_words(pages):
+    assert titles("la mémoire des cartes") == titles("mémoire cartes")
+    assert "<mark>de</mark>" not in search("espaces de données").hits[0].passage
+
+
 def test_search_finds_nothing_for_an_absent_word(pages):
     assert titles("kubernetes") == []
 

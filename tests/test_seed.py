@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -53,3 +55,43 @@ def test_seed_without_demo_creates_no_account(settings):
     settings.DEBUG = False
     call_command("seed")
     assert not User.objects.exists()
+
+
+def test_seed_loads_the_cluster_docs_once(settings):
+    from kb.models import DocPage, DocRevision
+    from kb.seed.cluster_docs import SEED_FOLDER
+
+    call_command("seed")
+    pages = DocPage.objects.count()
+    revisions = DocRevision.objects.count()
+    assert pages == len(list(SEED_FOLDER.glob("*.md"))) >= 13
+    call_command("seed")
+    assert (DocPage.objects.count(), DocRevision.objects.count()) == (pages, revisions)
+
+    cluster = DocPage.objects.get(path="cluster")
+    facts = re.sub(r"\s", "", cluster.body)  # French typography puts no-break spaces in numbers
+    for fact in ("4352", "616Go/s", "14,2TFLOPS", "2,6GHz", "RTX2080Ti"):
+        assert fact in facts
+    for page in DocPage.objects.all():
+        assert "broken-link" not in page.body_html, page.path
+        if "/" in page.path:
+            assert page.parent.path == page.path.rsplit("/", 1)[0]
+
+
+def test_seed_never_overwrites_an_edited_page(settings):
+    from kb.models import DocPage
+    from kb.services.docs import save_page
+
+    call_command("seed")
+    page = DocPage.objects.get(path="cluster/faq")
+    save_page(
+        page=page,
+        base_version=page.version,
+        title=page.title,
+        summary=page.summary,
+        body="Texte revu par un coordinateur.",
+        position=page.position,
+        author=None,
+    )
+    call_command("seed")
+    assert DocPage.objects.get(path="cluster/faq").body == "Texte revu par un coordinateur."

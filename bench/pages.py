@@ -93,7 +93,7 @@ def main():
             f"--workers={args.workers}",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
-        ],  # fmt: skip
+        ],
         env=env,
         cwd=ROOT,
     )

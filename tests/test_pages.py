@@ -5,6 +5,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from espri_ia.errors import server_error
+from tests.factories import doc_page
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +35,25 @@ def test_home_account_menu_by_role(client, member):
     assert "Se connecter" not in page
 
 
-def test_home_query_count_for_a_reader(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
+def test_home_links_into_the_docs(client):
+    doc_page("cluster", title="Le cluster")
+    doc_page("cluster/acces", title="Se connecter au cluster")
+    page = client.get("/").content.decode()
+    assert '<a href="/docs/cluster/acces/">Se connecter au cluster</a>' in page
+
+
+@pytest.mark.parametrize("pages", [1, 10])
+def test_home_query_count_for_a_reader(client, pages, django_assert_num_queries):
+    doc_page("cluster")
+    for number in range(pages):
+        doc_page(f"cluster/page-{number}")
+    with django_assert_num_queries(1):
         assert client.get("/").status_code == 200
 
 
 def test_home_query_count_for_a_member(member_client, django_assert_num_queries):
-    # The session, then the user.
-    with django_assert_num_queries(2):
+    # The session, the user, the docs links.
+    with django_assert_num_queries(3):
         assert member_client.get("/").status_code == 200
 
 

@@ -16,6 +16,10 @@ class DocPageQuerySet(models.QuerySet):
             "position", "title"
         )
 
+    def quick_links(self, section_path="cluster"):
+        """The pages of a section, for the home page."""
+        return self.filter(parent__path=section_path).for_tree()
+
     def for_reading(self):
         return self.select_related("last_reviewed_by", "updated_by")
 

@@ -1,5 +1,11 @@
 from django.shortcuts import render
 
+from kb.models import DocPage
+
 
 def home(request):
-    return render(request, "kb/home.html", {"section": "home"})
+    return render(
+        request,
+        "kb/home.html",
+        {"section": "home", "docs_quick_links": DocPage.objects.quick_links()},
+    )

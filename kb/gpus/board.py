@@ -18,6 +18,7 @@ class GpuCard:
 class NodeCard:
     node: object  # a GpuNode row, GPUs prefetched
     silent: bool
+    reported_within_a_minute: bool
     gpus: list[GpuCard] = field(default_factory=list)
 
 
@@ -49,7 +50,12 @@ def build_board(*, nodes, sample_rows, thresholds, now, history, bucket):
     cards = []
     for node in nodes:
         silent = node_is_silent(last_report_at=node.last_report_at, now=now, thresholds=thresholds)
-        card = NodeCard(node=node, silent=silent)
+        card = NodeCard(
+            node=node,
+            silent=silent,
+            reported_within_a_minute=node.last_report_at is not None
+            and (now - node.last_report_at).total_seconds() < 60,
+        )
         for gpu in node.gpus.all():
             # The ingestion stamps a node and the GPUs of its report with the same time.
             in_last_report = (

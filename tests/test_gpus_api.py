@@ -94,7 +94,7 @@ def test_report_accepts_xml_and_headerless_csv(client, hal3, name):
 
 
 def test_second_report_updates_in_place_and_folds_into_the_bucket(client, hal3):
-    node, token = hal3
+    node, _token = hal3
     now = bucket_start(timezone.now(), HISTORY_BUCKET) - HISTORY_BUCKET + timedelta(minutes=1)
     ingest_report(node=node, report=parse_report(HAL3_CSV), now=now)
     busier = HAL3_CSV.replace("247 MiB, 10989 MiB, 0 %", "5000 MiB, 10989 MiB, 80 %", 1)
@@ -109,7 +109,7 @@ def test_second_report_updates_in_place_and_folds_into_the_bucket(client, hal3):
 
 
 def test_report_queries_are_few_and_fixed(client, hal3, django_assert_max_num_queries):
-    node, token = hal3
+    _node, token = hal3
     with django_assert_max_num_queries(10):
         assert post(client, HAL3_BODY, token).status_code == 200
 
@@ -181,7 +181,7 @@ def test_declared_length_over_the_limit_is_413(client, hal3):
 
 
 def test_too_frequent_report_is_429_and_stores_nothing(client, hal3):
-    node, token = hal3
+    _node, token = hal3
     assert post(client, HAL3_CSV, token).status_code == 200
     before = stored()
     response = post(client, HAL3_CSV.replace("8803 MiB", "1 MiB"), token)

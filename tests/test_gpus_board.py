@@ -1,7 +1,6 @@
 """The board as readers see it, the coordinators' pages, the gpunode command, the states."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,7 +52,7 @@ def test_state_unknown_when_silent_missing_or_memory_unknown():
 
 
 def test_sparkline_breaks_at_gaps_and_summarises():
-    since = datetime(2025, 1, 1, tzinfo=dt_timezone.utc)
+    since = datetime(2025, 1, 1, tzinfo=UTC)
     step = timedelta(minutes=5)
     samples = [
         (since, 500, 10.0),
@@ -67,7 +66,7 @@ def test_sparkline_breaks_at_gaps_and_summarises():
 
 
 def test_bucket_start_aligns_on_five_minutes():
-    moment = datetime(2025, 1, 1, 10, 7, 31, tzinfo=dt_timezone.utc)
+    moment = datetime(2025, 1, 1, 10, 7, 31, tzinfo=UTC)
     assert bucket_start(moment, timedelta(minutes=5)) == moment.replace(minute=5, second=0)
 
 

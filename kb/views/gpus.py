@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -75,7 +75,15 @@ def _plain(text, status, **headers):
 @csrf_exempt
 @require_POST
 def report(request):
-    """A node posts its nvidia-smi output (see kb.gpus.parsing for the body)."""
+    """A node posts its nvidia-smi output (see kb.gpus.parsing for the body).
+
+    Answers in the language of Accept-Language (unprefixed URLs are otherwise French).
+    """
+    with translation.override(translation.get_language_from_request(request)):
+        return _report(request)
+
+
+def _report(request):
     scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     node = authenticate_node(token=token.strip()) if scheme.lower() == "bearer" else None
     if node is None:

@@ -46,6 +46,7 @@ messages: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/sqlite_concurrent_writes.py
+	$(BIN)/python bench/gpu_reports.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

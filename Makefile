@@ -47,6 +47,7 @@ messages: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/sqlite_concurrent_writes.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/gpu_reports.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -5,6 +5,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from kb.views import gpus
+
 # The admin login goes through allauth's, with its rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -12,6 +14,8 @@ handler500 = "espri_ia.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Outside i18n_patterns: nodes post here, in no language, to one fixed URL.
+    path("gpus/report", gpus.report, name="gpu_report"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("kb.urls")),

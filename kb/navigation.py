@@ -14,4 +14,5 @@ class NavItem(NamedTuple):
 MAIN_NAVIGATION = [
     NavItem(_("Home"), "home", "home"),
     NavItem(_("Docs"), "docs:index", "docs"),
+    NavItem(_("GPUs"), "gpu_board", "gpus"),
 ]

@@ -2,6 +2,16 @@
 
 from kb.models.accounts import User
 from kb.models.docs import DocPage, DocRevision
+from kb.models.gpus import Gpu, GpuBoardSettings, GpuNode, GpuSample
 from kb.models.search import SearchEntry
 
-__all__ = ["DocPage", "DocRevision", "SearchEntry", "User"]
+__all__ = [
+    "DocPage",
+    "DocRevision",
+    "Gpu",
+    "GpuBoardSettings",
+    "GpuNode",
+    "GpuSample",
+    "SearchEntry",
+    "User",
+]

@@ -3,13 +3,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kb.demo import create_demo_accounts
+from kb.gpu_demo import create_demo_gpu_nodes
 from kb.seed.cluster_docs import load_cluster_docs
 
 
 class Command(BaseCommand):
     help = (
         "Load the site's seed content (from the founding talk). Safe to run again: "
-        "nothing is duplicated. --demo also creates demo accounts (debug only)."
+        "nothing is duplicated. --demo also creates demo accounts and demo GPU nodes "
+        "with made-up reports (debug only)."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +30,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             new_pages = load_cluster_docs()
             accounts = create_demo_accounts() if demo else []
+            if demo:
+                create_demo_gpu_nodes()
         self.stdout.write(f"Documentation pages created: {new_pages}")
         self.stdout.write(self.style.SUCCESS("Seed content is in place."))
         if accounts:

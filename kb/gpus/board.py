@@ -1,0 +1,87 @@
+"""What the board shows, computed from already-loaded nodes, GPUs and history rows."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kb.gpus.state import BUSY, FREE, UNKNOWN, Sparkline, gpu_state, node_is_silent, sparkline
+
+
+@dataclass
+class GpuCard:
+    gpu: object  # a Gpu row
+    state: str
+    in_last_report: bool
+    history: Sparkline
+
+
+@dataclass
+class NodeCard:
+    node: object  # a GpuNode row, GPUs prefetched
+    silent: bool
+    reported_within_a_minute: bool
+    gpus: list[GpuCard] = field(default_factory=list)
+
+
+@dataclass
+class Board:
+    nodes: list[NodeCard]
+    counts: dict[str, int]
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def has_demo(self):
+        return any(card.node.is_demo for card in self.nodes)
+
+
+def build_board(*, nodes, sample_rows, thresholds, now, history, bucket):
+    """nodes: GpuNode rows with `gpus` prefetched; sample_rows: (gpu id, bucket start,
+    memory max MiB, utilisation sum, utilisation count) of the last `history`."""
+    since = now - history
+    slots = int(history / bucket)
+    samples = defaultdict(list)
+    for gpu_id, start, memory, utilization_sum, utilization_count in sample_rows:
+        mean = utilization_sum / utilization_count if utilization_count else None
+        samples[gpu_id].append((start, memory, mean))
+
+    counts = {FREE: 0, BUSY: 0, UNKNOWN: 0}
+    cards = []
+    for node in nodes:
+        silent = node_is_silent(last_report_at=node.last_report_at, now=now, thresholds=thresholds)
+        card = NodeCard(
+            node=node,
+            silent=silent,
+            reported_within_a_minute=node.last_report_at is not None
+            and (now - node.last_report_at).total_seconds() < 60,
+        )
+        for gpu in node.gpus.all():
+            # The ingestion stamps a node and the GPUs of its report with the same time.
+            in_last_report = (
+                node.last_report_at is not None and gpu.reported_at >= node.last_report_at
+            )
+            state = gpu_state(
+                memory_used_mib=gpu.memory_used_mib,
+                utilization_percent=gpu.utilization_percent,
+                in_last_report=in_last_report,
+                node_silent=silent,
+                thresholds=thresholds,
+            )
+            counts[state] += 1
+            card.gpus.append(
+                GpuCard(
+                    gpu=gpu,
+                    state=state,
+                    in_last_report=in_last_report,
+                    history=sparkline(
+                        samples=samples.get(gpu.pk, ()),
+                        memory_total_mib=gpu.memory_total_mib,
+                        since=since,
+                        bucket=bucket,
+                        slots=slots,
+                    ),
+                )
+            )
+        cards.append(card)
+    return Board(nodes=cards, counts=counts)

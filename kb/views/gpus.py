@@ -1,0 +1,199 @@
+"""GPU board: the public board, the nodes' report API, the coordinators' pages."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from kb.gpu_forms import GpuBoardSettingsForm, GpuNodeForm
+from kb.gpu_services import (
+    HISTORY,
+    HISTORY_BUCKET,
+    ReportTooFrequent,
+    authenticate_node,
+    ingest_report,
+    register_node,
+    revoke_token,
+    rotate_token,
+)
+from kb.gpus.board import build_board
+from kb.gpus.parsing import ReportError, parse_report
+from kb.models import GpuBoardSettings, GpuNode, GpuSample
+from kb.roles import coordinator_required, is_coordinator
+
+# XML of 8 large GPUs is about 400 KB; CSV of 8 GPUs under 2 KB.
+MAX_REPORT_BYTES = 1024 * 1024
+REFRESH_SECONDS = 30
+
+
+def _board_context(request):
+    now = timezone.now()
+    settings = GpuBoardSettings.load()
+    board = build_board(
+        nodes=GpuNode.objects.for_board(),
+        sample_rows=GpuSample.objects.for_sparklines(now - HISTORY),
+        thresholds=settings.thresholds(),
+        now=now,
+        history=HISTORY,
+        bucket=HISTORY_BUCKET,
+    )
+    return {
+        "section": "gpus",
+        "board": board,
+        "now": now,
+        "settings": settings,
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+
+
+@never_cache
+def board(request):
+    context = _board_context(request)
+    context["is_coordinator"] = is_coordinator(request.user)
+    return render(request, "kb/gpus/board.html", context)
+
+
+@never_cache
+def board_fragment(request):
+    """The board alone, for the page's 30 s refresh."""
+    return render(request, "kb/gpus/board.html#board", _board_context(request))
+
+
+def _plain(text, status, **headers):
+    response = HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+@csrf_exempt
+@require_POST
+def report(request):
+    """A node posts its nvidia-smi output (see kb.gpus.parsing for the body).
+
+    Answers in the language of Accept-Language (unprefixed URLs are otherwise French).
+    """
+    with translation.override(translation.get_language_from_request(request)):
+        return _report(request)
+
+
+def _report(request):
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    node = authenticate_node(token=token.strip()) if scheme.lower() == "bearer" else None
+    if node is None:
+        return _plain(
+            _("Unknown or revoked token: send “Authorization: Bearer <token>”."),
+            401,
+            WWW_Authenticate='Bearer realm="gpus"',
+        )
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return _plain(_("Invalid Content-Length header."), 400)
+    too_large = _plain(
+        _("The report is larger than %(limit)d bytes.") % {"limit": MAX_REPORT_BYTES}, 413
+    )
+    if declared > MAX_REPORT_BYTES:
+        return too_large
+    body = request.read(MAX_REPORT_BYTES + 1)
+    if len(body) > MAX_REPORT_BYTES:
+        return too_large
+    try:
+        parsed = parse_report(body.decode("utf-8", errors="replace"))
+    except ReportError as error:
+        return _plain(_("Unreadable report: %(reason)s") % {"reason": error}, 400)
+    try:
+        gpus = ingest_report(node=node, report=parsed)
+    except ReportTooFrequent as error:
+        return _plain(
+            _("Too many reports: wait %(seconds)d seconds between two reports.")
+            % {"seconds": error.retry_after},
+            429,
+            Retry_After=str(error.retry_after),
+        )
+    return _plain(
+        ngettext(
+            "Stored %(count)d GPU for %(node)s.", "Stored %(count)d GPUs for %(node)s.", len(gpus)
+        )
+        % {"count": len(gpus), "node": node.name},
+        200,
+    )
+
+
+@coordinator_required
+def nodes(request):
+    return render(
+        request,
+        "kb/gpus/nodes.html",
+        {"section": "gpus", "nodes": GpuNode.objects.order_by("name")},
+    )
+
+
+def _token_page(request, node, token):
+    response = render(
+        request,
+        "kb/gpus/token.html",
+        {
+            "section": "gpus",
+            "node": node,
+            "token": token,
+            "report_url": request.build_absolute_uri(reverse("gpu_report")),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@coordinator_required
+def node_add(request):
+    form = GpuNodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        node, token = register_node(
+            name=form.cleaned_data["name"], description=form.cleaned_data["description"]
+        )
+        return _token_page(request, node, token)
+    return render(request, "kb/gpus/node_form.html", {"section": "gpus", "form": form})
+
+
+@coordinator_required
+@require_POST
+def node_rotate(request, name):
+    node = get_object_or_404(GpuNode, name=name)
+    return _token_page(request, node, rotate_token(node=node))
+
+
+@coordinator_required
+@require_POST
+def node_revoke(request, name):
+    node = get_object_or_404(GpuNode, name=name)
+    revoke_token(node=node)
+    messages.success(
+        request, _("The token of %(node)s is revoked: its reports are refused.") % {"node": node}
+    )
+    return redirect("gpu_nodes")
+
+
+@coordinator_required
+def node_delete(request, name):
+    node = get_object_or_404(GpuNode, name=name)
+    if request.method == "POST":
+        node.delete()
+        messages.success(request, _("%(node)s is removed from the board.") % {"node": node})
+        return redirect("gpu_nodes")
+    return render(request, "kb/gpus/node_delete.html", {"section": "gpus", "node": node})
+
+
+@coordinator_required
+def board_settings(request):
+    form = GpuBoardSettingsForm(request.POST or None, instance=GpuBoardSettings.load())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The board's thresholds are saved."))
+        return redirect("gpu_board")
+    return render(request, "kb/gpus/settings.html", {"section": "gpus", "form": form})

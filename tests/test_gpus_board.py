@@ -358,3 +358,14 @@ def test_report_script_is_served_as_a_static_file(client):
     response.close()
     assert body.startswith("#!/bin/sh")
     assert "/etc/espri-gpu-report.conf" in body
+
+
+@pytest.mark.django_db
+def test_board_and_docs_link_to_each_other(client, settings):
+    from django.core.management import call_command
+
+    call_command("seed")
+    board = client.get("/gpus/").content.decode()
+    assert 'href="/docs/cluster/gpu/"' in board
+    docs = client.get("/docs/cluster/gpu/").content.decode()
+    assert 'href="/gpus/"' in docs

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kb.demo import create_demo_accounts
+from kb.seed.catalogue import seed_catalogue
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                 "with DJANGO_DEBUG=1, never on a production site."
             )
         with transaction.atomic():
+            seed_catalogue()
             accounts = create_demo_accounts() if demo else []
         self.stdout.write(self.style.SUCCESS("Seed content is in place."))
         if accounts:

@@ -361,6 +361,11 @@ class Reference(models.Model):
             names = names[:-1]
         return names, incomplete
 
+    @property
+    def authors_display(self):
+        names, incomplete = self.author_names
+        return ", ".join(names) + (" et al." if incomplete else "")
+
     def as_citation(self):
         names, incomplete = self.author_names
         return Citation(
@@ -398,6 +403,12 @@ class Contact(models.Model):
     def email_parts(self):
         local, _at, domain = self.email.partition("@")
         return local, domain
+
+    @property
+    def email_obfuscated(self):
+        """The address as people read it and harvesters do not: “name [at] lab [dot] fr”."""
+        local, domain = self.email_parts
+        return f"{local} [at] {domain.replace('.', ' [dot] ')}"
 
 
 class Link(models.Model):

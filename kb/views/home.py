@@ -1,5 +1,14 @@
 from django.shortcuts import render
 
+from kb.models import Project
+
 
 def home(request):
-    return render(request, "kb/home.html", {"section": "home"})
+    return render(
+        request,
+        "kb/home.html",
+        {
+            "section": "home",
+            "recent_projects": Project.objects.published().recent()[:5],
+        },
+    )

@@ -25,8 +25,12 @@ RESERVED_SLUGS = {"propose", "mine", "review", "lists", "feed"}
 CHILDREN = [("references", Reference), ("contacts", Contact), ("links", Link)]
 
 
-def slug_base(title):
-    return slugify(title)[:70].strip("-") or "project"
+def slug_base(title, max_length=70):
+    slug = slugify(title)
+    if len(slug) > max_length:
+        # Cut between words, not inside one.
+        slug = slug[: max_length + 1].rsplit("-", 1)[0]
+    return slug.strip("-") or "project"
 
 
 def unique_slug(title):

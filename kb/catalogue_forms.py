@@ -8,8 +8,21 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from kb.models import Architecture, Contact, DataType, Laboratory, Link, Project, Reference, Task
+from kb.models.catalogue import validate_web_url
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+class WebURLField(forms.URLField):
+    """A URL with http or https only, saying so when it is not."""
+
+    default_validators = [validate_web_url]
+    # The field's own message would replace the validator's, which names the schemes.
+    default_error_messages = {"invalid": validate_web_url.message}
+
+    def __init__(self, **kwargs):
+        # A bare “example.org” is read as https, never as another scheme.
+        super().__init__(assume_scheme="https", max_length=500, **kwargs)
 
 
 class ProjectForm(forms.ModelForm):
@@ -40,10 +53,7 @@ class ProjectForm(forms.ModelForm):
 
 
 class ReferenceForm(forms.ModelForm):
-    # Explicit: a bare “example.org” is read as https, never as another scheme.
-    url = forms.URLField(
-        label=_("web address"), max_length=500, required=False, assume_scheme="https"
-    )
+    url = WebURLField(label=_("web address"), required=False)
 
     class Meta:
         model = Reference
@@ -61,7 +71,7 @@ class ContactForm(forms.ModelForm):
 
 
 class LinkForm(forms.ModelForm):
-    url = forms.URLField(label=_("web address"), max_length=500, assume_scheme="https")
+    url = WebURLField(label=_("web address"))
 
     class Meta:
         model = Link

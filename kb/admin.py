@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kb.models import (
@@ -66,9 +67,14 @@ for taxonomy in (Task, Architecture, DataType, Laboratory):
     admin.site.register(taxonomy, TaxonomyAdmin)
 
 
+# As in the site's forms: a bare "example.org" is read as https.
+URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ReferenceInline(admin.StackedInline):
     model = Reference
     extra = 0
+    formfield_overrides = URL_AS_HTTPS
 
 
 class ContactInline(admin.TabularInline):
@@ -79,6 +85,7 @@ class ContactInline(admin.TabularInline):
 class LinkInline(admin.TabularInline):
     model = Link
     extra = 0
+    formfield_overrides = URL_AS_HTTPS
 
 
 @admin.register(Project)

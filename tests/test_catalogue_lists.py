@@ -132,3 +132,12 @@ def test_seed_keeps_a_coordinators_edit():
     Project.objects.filter(slug="extremeweather").update(title="ExtremeWeather (edited)")
     call_command("seed")
     assert Project.objects.count() == 7
+
+
+def test_admin_edits_content_but_not_the_review_state(client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser(email="root@lab.example", password="x")
+    client.force_login(admin_user)
+    project = ProjectFactory()
+    html = client.get(f"/admin/kb/project/{project.pk}/change/").content.decode()
+    assert 'name="title"' in html and 'name="status"' not in html
+    assert client.get("/admin/kb/task/").status_code == 200

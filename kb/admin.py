@@ -1,9 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kb.models import User
+from kb.models import (
+    Architecture,
+    Contact,
+    DataType,
+    Laboratory,
+    Link,
+    Project,
+    Reference,
+    Task,
+    User,
+)
 
 
 class UserCreationByEmailForm(AdminUserCreationForm):
@@ -40,3 +51,53 @@ class UserAdmin(DjangoUserAdmin):
             {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
         ),
     ]
+
+
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["label_en", "label_fr", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["label_en", "label_fr", "slug"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Slugs are in shared addresses: fixed once the value exists.
+        return ["slug"] if obj else []
+
+
+for taxonomy in (Task, Architecture, DataType, Laboratory):
+    admin.site.register(taxonomy, TaxonomyAdmin)
+
+
+# As in the site's forms: a bare "example.org" is read as https.
+URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    extra = 0
+    formfield_overrides = URL_AS_HTTPS
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+class LinkInline(admin.TabularInline):
+    model = Link
+    extra = 0
+    formfield_overrides = URL_AS_HTTPS
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "status", "proposed_by", "published_at"]
+    list_filter = ["status", "tasks", "architectures", "laboratories"]
+    search_fields = ["title", "summary"]
+    filter_horizontal = ["tasks", "architectures", "data_types", "laboratories"]
+    inlines = [ReferenceInline, ContactInline, LinkInline]
+    # Publishing and rejecting go through the site's review (kb.catalogue_services),
+    # which sends the emails: the admin edits content only.
+    readonly_fields = [
+        "slug", "status", "proposed_by", "reviewed_by", "review_message",
+        "reviewed_at", "published_at", "created_at", "updated_at",
+    ]  # fmt: skip

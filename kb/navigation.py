@@ -15,4 +15,5 @@ MAIN_NAVIGATION = [
     NavItem(_("Home"), "home", "home"),
     NavItem(_("Docs"), "docs:index", "docs"),
     NavItem(_("GPUs"), "gpu_board", "gpus"),
+    NavItem(_("Projects"), "catalogue:list", "catalogue"),
 ]

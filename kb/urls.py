@@ -15,4 +15,5 @@ urlpatterns = [
     path("gpus/nodes/<slug:name>/revoke/", gpus.node_revoke, name="gpu_node_revoke"),
     path("gpus/nodes/<slug:name>/delete/", gpus.node_delete, name="gpu_node_delete"),
     path("gpus/settings/", gpus.board_settings, name="gpu_settings"),
+    path("projects/", include("kb.urls_catalogue")),
 ]

@@ -1,8 +1,9 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from kb.models import User
+from kb.models import Architecture, Project, Reference, Task, User
 from kb.roles import COORDINATORS_GROUP
 
 PASSWORD = "a-long-test-password"
@@ -50,3 +51,61 @@ def doc_page(path, *, title=None, body="", summary="", position=100, author=None
         position=position,
         author=author,
     )
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A published project with one task and one architecture from the migration's lists."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Project {n}")
+    slug = factory.Sequence(lambda n: f"project-{n}")
+    summary = "Deep learning on climate data."
+    description = "Some **Markdown**."
+    year = 2020
+    status = Project.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def tasks(project, create, extracted, **kwargs):
+        if create:
+            project.tasks.set(
+                extracted if extracted is not None else Task.objects.filter(slug="detection")
+            )
+
+    @factory.post_generation
+    def architectures(project, create, extracted, **kwargs):
+        if create:
+            project.architectures.set(
+                extracted if extracted is not None else Architecture.objects.filter(slug="cnn")
+            )
+
+    @factory.post_generation
+    def data_types(project, create, extracted, **kwargs):
+        if create and extracted:
+            project.data_types.set(extracted)
+
+    @factory.post_generation
+    def laboratories(project, create, extracted, **kwargs):
+        if create and extracted:
+            project.laboratories.set(extracted)
+
+
+class PendingProjectFactory(ProjectFactory):
+    status = Project.Status.PENDING
+    published_at = None
+    proposed_by = factory.SubFactory(UserFactory)
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = Reference.Kind.ARTICLE
+    authors = "Ada Lovelace; Charles Babbage"
+    title = factory.Sequence(lambda n: f"A paper {n}")
+    venue = "Journal of Tests"
+    year = 2019

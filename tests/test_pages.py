@@ -5,7 +5,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from espri_ia.errors import server_error
-from tests.factories import doc_page
+from tests.factories import ProjectFactory, doc_page
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +47,15 @@ def test_home_query_count_for_a_reader(client, pages, django_assert_num_queries)
     doc_page("cluster")
     for number in range(pages):
         doc_page(f"cluster/page-{number}")
-    with django_assert_num_queries(1):
+        ProjectFactory()
+    # The docs links, the recent projects.
+    with django_assert_num_queries(2):
         assert client.get("/").status_code == 200
 
 
 def test_home_query_count_for_a_member(member_client, django_assert_num_queries):
-    # The session, the user, the docs links.
-    with django_assert_num_queries(3):
+    # The session, the user, the docs links, the recent projects.
+    with django_assert_num_queries(4):
         assert member_client.get("/").status_code == 200
 
 

@@ -1,17 +1,35 @@
 """Models of the knowledge base, one module per domain."""
 
 from kb.models.accounts import User
+from kb.models.catalogue import (
+    Architecture,
+    Contact,
+    DataType,
+    Laboratory,
+    Link,
+    Project,
+    Reference,
+    Task,
+)
 from kb.models.docs import DocPage, DocRevision
 from kb.models.gpus import Gpu, GpuBoardSettings, GpuNode, GpuSample
 from kb.models.search import SearchEntry
 
 __all__ = [
+    "Architecture",
+    "Contact",
+    "DataType",
     "DocPage",
     "DocRevision",
     "Gpu",
     "GpuBoardSettings",
     "GpuNode",
     "GpuSample",
+    "Laboratory",
+    "Link",
+    "Project",
+    "Reference",
     "SearchEntry",
+    "Task",
     "User",
 ]

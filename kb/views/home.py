@@ -1,11 +1,15 @@
 from django.shortcuts import render
 
-from kb.models import DocPage
+from kb.models import DocPage, Project
 
 
 def home(request):
     return render(
         request,
         "kb/home.html",
-        {"section": "home", "docs_quick_links": DocPage.objects.quick_links()},
+        {
+            "section": "home",
+            "docs_quick_links": DocPage.objects.quick_links(),
+            "recent_projects": Project.objects.published().recent()[:5],
+        },
     )

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from kb.demo import create_demo_accounts
 from kb.gpu_demo import create_demo_gpu_nodes
+from kb.seed.catalogue import seed_catalogue
 from kb.seed.cluster_docs import load_cluster_docs
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             new_pages = load_cluster_docs()
+            seed_catalogue()
             accounts = create_demo_accounts() if demo else []
             if demo:
                 create_demo_gpu_nodes()

@@ -1,0 +1,158 @@
+"""Writes of the project catalogue: propose, update, approve, reject, delete.
+
+These functions are the only places where a project changes state, so that
+anything that must follow a change (emails now, the search index later) hangs
+on them. Each validates what it stores (``full_clean``): bad data from any
+caller raises ``ValidationError`` and nothing is written.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from kb.models import Contact, Link, Project, Reference
+from kb.roles import COORDINATORS_GROUP
+
+SCALAR_FIELDS = ["title", "summary", "description", "year"]
+LIST_FIELDS = ["tasks", "architectures", "data_types", "laboratories"]
+# Paths of the catalogue that a project's address must not take.
+RESERVED_SLUGS = {"propose", "mine", "review", "lists", "feed"}
+CHILDREN = [("references", Reference), ("contacts", Contact), ("links", Link)]
+
+
+def slug_base(title, max_length=70):
+    slug = slugify(title)
+    if len(slug) > max_length:
+        # Cut between words, not inside one.
+        slug = slug[: max_length + 1].rsplit("-", 1)[0]
+    return slug.strip("-") or "project"
+
+
+def unique_slug(title):
+    base = slug_base(title)
+    taken = RESERVED_SLUGS | set(
+        Project.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _store(project, *, fields, references, contacts, links):
+    for name in SCALAR_FIELDS:
+        if name in fields:
+            setattr(project, name, fields[name])
+    project.full_clean(exclude=["slug"] if not project.slug else None)
+    project.save()
+    for name in LIST_FIELDS:
+        if name in fields:
+            getattr(project, name).set(fields[name])
+    # Children are replaced as a whole: the form always sends the full list.
+    for (related_name, model), rows in zip(CHILDREN, (references, contacts, links), strict=True):
+        getattr(project, related_name).all().delete()
+        children = [model(project=project, position=i, **row) for i, row in enumerate(rows)]
+        for child in children:
+            child.full_clean()
+        model.objects.bulk_create(children)
+    return project
+
+
+@transaction.atomic
+def propose_project(*, proposer, fields, references=(), contacts=(), links=(), base_url=""):
+    """Store a member's proposal as pending and tell the coordinators."""
+    project = Project(status=Project.Status.PENDING, proposed_by=proposer)
+    project.slug = unique_slug(fields["title"])
+    _store(project, fields=fields, references=references, contacts=contacts, links=links)
+    if proposer is not None:
+        transaction.on_commit(lambda: _notify_coordinators(project, base_url))
+    return project
+
+
+@transaction.atomic
+def update_project(*, project, fields, references=(), contacts=(), links=()):
+    """Replace a project's content; its slug (and so its address) stays."""
+    return _store(project, fields=fields, references=references, contacts=contacts, links=links)
+
+
+@transaction.atomic
+def approve_project(*, project, reviewer, message="", base_url=""):
+    """Publish a project and tell its proposer."""
+    now = timezone.now()
+    project.status = Project.Status.PUBLISHED
+    project.reviewed_by = reviewer
+    project.reviewed_at = now
+    project.review_message = message
+    project.published_at = project.published_at or now
+    project.save(
+        update_fields=["status", "reviewed_by", "reviewed_at", "review_message", "published_at"]
+    )
+    transaction.on_commit(lambda: _notify_proposer(project, base_url))
+    return project
+
+
+@transaction.atomic
+def reject_project(*, project, reviewer, message, base_url=""):
+    """Reject a proposal with a message for its proposer; it stays out of every public list."""
+    if not message.strip():
+        raise ValueError("A rejection needs a message for the proposer.")
+    project.status = Project.Status.REJECTED
+    project.reviewed_by = reviewer
+    project.reviewed_at = timezone.now()
+    project.review_message = message
+    project.published_at = None
+    project.save(
+        update_fields=["status", "reviewed_by", "reviewed_at", "review_message", "published_at"]
+    )
+    transaction.on_commit(lambda: _notify_proposer(project, base_url))
+    return project
+
+
+@transaction.atomic
+def delete_project(*, project):
+    project.delete()
+
+
+def _notify_proposer(project, base_url):
+    proposer = project.proposed_by
+    if proposer is None or not proposer.email:
+        return
+    if project.is_published:
+        subject = _("Your project “%(title)s” is published") % {"title": project.title}
+    else:
+        subject = _("Your project proposal “%(title)s” was not accepted") % {"title": project.title}
+    body = render_to_string(
+        "kb/catalogue/email/decision.txt",
+        {
+            "project": project,
+            "project_url": base_url + project.get_absolute_url(),
+            "mine_url": base_url + reverse("catalogue:mine"),
+        },
+    )
+    send_mail(f"[ESPRI-IA] {subject}", body, None, [proposer.email])
+
+
+def _notify_coordinators(project, base_url):
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    subject = _("New project proposal: %(title)s") % {"title": project.title}
+    body = render_to_string(
+        "kb/catalogue/email/proposal.txt",
+        {
+            "project": project,
+            "review_url": base_url + reverse("catalogue:review_queue"),
+        },
+    )
+    send_mail(f"[ESPRI-IA] {subject}", body, None, recipients)

@@ -1,0 +1,273 @@
+"""Pages of the project catalogue: list with facets, project page, BibTeX, feed,
+members' proposals, and the coordinators' review and curated lists."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kb import catalogue_services
+from kb.bibtex import to_bibtex
+from kb.catalogue_facets import SORTS, build_facets, parse_selection
+from kb.catalogue_forms import (
+    TAXONOMY_MODELS,
+    ProjectEditor,
+    ReviewForm,
+    taxonomy_form_class,
+)
+from kb.models import Project, Reference
+from kb.roles import coordinator_required, is_coordinator
+
+PER_PAGE = 20
+SECTION = "catalogue"
+
+
+def _base_url(request):
+    """Scheme and host, for the links in emails."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _bibtex_response(references, filename):
+    text = to_bibtex([reference.as_citation() for reference in references])
+    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def project_list(request):
+    selection = parse_selection(request.GET)
+    published = Project.objects.published()
+    projects = published.filtered(selection).sorted_by(selection.sort).for_listing()
+    page = Paginator(projects, PER_PAGE).get_page(request.GET.get("page"))
+    facets = build_facets(published.facet_counts(selection), selection)
+    return render(
+        request,
+        "kb/catalogue/list.html",
+        {
+            "section": SECTION,
+            "page": page,
+            "facets": facets,
+            "selection": selection,
+            "sorts": SORTS,
+            "active_filters": [
+                (facet, option) for facet in facets for option in facet.selected_options
+            ],
+        },
+    )
+
+
+def list_bibtex(request):
+    selection = parse_selection(request.GET)
+    projects = Project.objects.published().filtered(selection)
+    references = Reference.objects.filter(project__in=projects).order_by(
+        "project__title", "project_id", "position", "pk"
+    )
+    return _bibtex_response(references, "espri-ia-projects.bib")
+
+
+def _visible_project(request, slug):
+    return get_object_or_404(Project.objects.visible_to(request.user).for_detail(), slug=slug)
+
+
+def project_detail(request, slug):
+    project = _visible_project(request, slug)
+    related = Project.objects.published().related_to(project)[:5]
+    coordinator = is_coordinator(request.user)
+    return render(
+        request,
+        "kb/catalogue/detail.html",
+        {
+            "section": SECTION,
+            "project": project,
+            "related_projects": related,
+            "is_coordinator": coordinator,
+            "review_form": ReviewForm() if coordinator and not project.is_published else None,
+        },
+    )
+
+
+def project_bibtex(request, slug):
+    project = _visible_project(request, slug)
+    return _bibtex_response(project.references.all(), f"{project.slug}.bib")
+
+
+@login_required
+def propose(request):
+    editor = ProjectEditor(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and editor.is_valid():
+        project = catalogue_services.propose_project(
+            proposer=request.user,
+            fields=editor.fields(),
+            references=editor.children("references"),
+            contacts=editor.children("contacts"),
+            links=editor.children("links"),
+            base_url=_base_url(request),
+        )
+        messages.success(
+            request,
+            _("Thank you: “%(title)s” waits for a coordinator’s review.") % {"title": project},
+        )
+        return redirect("catalogue:mine")
+    return render(
+        request,
+        "kb/catalogue/form.html",
+        {"section": SECTION, "editor": editor, "project": None},
+    )
+
+
+@login_required
+def my_proposals(request):
+    return render(
+        request,
+        "kb/catalogue/mine.html",
+        {"section": SECTION, "projects": Project.objects.proposed_by(request.user)},
+    )
+
+
+@coordinator_required
+def review_queue(request):
+    return render(
+        request,
+        "kb/catalogue/review_queue.html",
+        {"section": SECTION, "projects": Project.objects.pending().select_related("proposed_by")},
+    )
+
+
+@coordinator_required
+@require_POST
+def review(request, slug):
+    project = get_object_or_404(Project, slug=slug)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        related = Project.objects.published().related_to(project)[:5]
+        return render(
+            request,
+            "kb/catalogue/detail.html",
+            {
+                "section": SECTION,
+                "project": Project.objects.for_detail().get(pk=project.pk),
+                "related_projects": related,
+                "is_coordinator": True,
+                "review_form": form,
+            },
+            status=400,
+        )
+    message = form.cleaned_data["message"].strip()
+    if form.cleaned_data["decision"] == ReviewForm.APPROVE:
+        catalogue_services.approve_project(
+            project=project, reviewer=request.user, message=message, base_url=_base_url(request)
+        )
+        messages.success(request, _("“%(title)s” is published.") % {"title": project})
+    else:
+        catalogue_services.reject_project(
+            project=project, reviewer=request.user, message=message, base_url=_base_url(request)
+        )
+        messages.success(request, _("“%(title)s” is rejected.") % {"title": project})
+    return redirect("catalogue:review_queue")
+
+
+@coordinator_required
+def edit(request, slug):
+    project = get_object_or_404(Project.objects.for_detail(), slug=slug)
+    editor = ProjectEditor(request.POST if request.method == "POST" else None, project=project)
+    if request.method == "POST" and editor.is_valid():
+        catalogue_services.update_project(
+            project=project,
+            fields=editor.fields(),
+            references=editor.children("references"),
+            contacts=editor.children("contacts"),
+            links=editor.children("links"),
+        )
+        messages.success(request, _("Your changes are saved."))
+        return redirect(project)
+    return render(
+        request,
+        "kb/catalogue/form.html",
+        {"section": SECTION, "editor": editor, "project": project},
+    )
+
+
+@coordinator_required
+def delete(request, slug):
+    project = get_object_or_404(Project, slug=slug)
+    if request.method == "POST":
+        catalogue_services.delete_project(project=project)
+        messages.success(request, _("“%(title)s” is deleted.") % {"title": project})
+        return redirect("catalogue:list")
+    return render(request, "kb/catalogue/delete.html", {"section": SECTION, "project": project})
+
+
+def _taxonomy_model(kind):
+    if kind not in TAXONOMY_MODELS:
+        raise Http404
+    return TAXONOMY_MODELS[kind]
+
+
+@coordinator_required
+def lists(request):
+    lists = [
+        (kind, model._meta.verbose_name_plural, model.objects.annotate(uses=Count("projects")))
+        for kind, model in TAXONOMY_MODELS.items()
+    ]
+    return render(request, "kb/catalogue/lists.html", {"section": SECTION, "lists": lists})
+
+
+@coordinator_required
+def list_value_edit(request, kind, slug=None):
+    model = _taxonomy_model(kind)
+    value = get_object_or_404(model, slug=slug) if slug else None
+    form_class = taxonomy_form_class(model, editing=value is not None)
+    form = form_class(request.POST or None, instance=value)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The list is saved."))
+        return redirect("catalogue:lists")
+    return render(
+        request,
+        "kb/catalogue/list_value_form.html",
+        {"section": SECTION, "form": form, "value": value, "model": model, "kind": kind},
+    )
+
+
+@coordinator_required
+@require_POST
+def list_value_delete(request, kind, slug):
+    value = get_object_or_404(_taxonomy_model(kind), slug=slug)
+    if value.projects.exists():
+        messages.error(
+            request, _("“%(value)s” is used by projects: it cannot be deleted.") % {"value": value}
+        )
+    else:
+        value.delete()
+        messages.success(request, _("“%(value)s” is deleted.") % {"value": value})
+    return redirect("catalogue:lists")
+
+
+class ProjectFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("ESPRI-IA: new deep-learning projects")
+    subtitle = gettext_lazy("Projects recently added to the ESPRI-IA catalogue.")
+    link = reverse_lazy("catalogue:list")
+
+    def items(self):
+        return Project.objects.published().recent()[:20]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     # in that page's language (unprefixed URLs are always French).
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kb.urls")),
+    path("survey/", include("survey.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

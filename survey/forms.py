@@ -225,6 +225,13 @@ class SectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.edition = edition
 
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        taken = Section.objects.filter(edition=self.instance.edition, key=key)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another section of this edition has this key."))
+        return key
+
 
 class QuestionForm(forms.ModelForm):
     class Meta:
@@ -253,6 +260,13 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.edition = edition
         self.fields["section"].queryset = edition.sections.all()
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        taken = Question.objects.filter(edition=self.instance.edition, key=key)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another question of this edition has this key."))
+        return key
 
 
 class ChoiceForm(forms.ModelForm):

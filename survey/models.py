@@ -101,14 +101,14 @@ class Edition(models.Model):
     def __str__(self):
         return f"{self.year} — {self.title_fr}"
 
-    def clean(self):
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError({"closes_at": _("The edition must close after it opens.")})
-
     def save(self, *args, **kwargs):
         self.introduction_fr_html = render_markdown(self.introduction_fr).html
         self.introduction_en_html = render_markdown(self.introduction_en).html
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The edition must close after it opens.")})
 
     @property
     def title(self):

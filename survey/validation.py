@@ -24,7 +24,11 @@ def is_empty(kind, value):
     if not value:
         return True
     if kind in CHOICE_KINDS:
-        return not value.get("choices") and not value.get("other", "").strip()
+        return (
+            not value.get("choices")
+            and not value.get("other", "").strip()
+            and not value.get("other_ticked")
+        )
     if kind == "text":
         return not value.get("text", "").strip()
     return value.get("number") is None

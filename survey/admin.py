@@ -18,7 +18,14 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
-    list_display = ["year", "title_fr", "opens_at", "closes_at", "state_label", "results_visibility"]
+    list_display = [
+        "year",
+        "title_fr",
+        "opens_at",
+        "closes_at",
+        "state_label",
+        "results_visibility",
+    ]
     search_fields = ["title_fr", "title_en"]
     inlines = [SectionInline]
 

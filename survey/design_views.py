@@ -285,4 +285,3 @@ def import_csv(request, year):
         "survey/design/import.html",
         _context(edition=edition, form=form, problems=problems, questions=questions),
     )
-

@@ -40,8 +40,6 @@ urlpatterns = [
         design_views.question_delete,
         name="design_question_delete",
     ),
-    path(
-        "design/<int:year>/preview/<int:number>/", design_views.preview, name="design_preview"
-    ),
+    path("design/<int:year>/preview/<int:number>/", design_views.preview, name="design_preview"),
     path("design/<int:year>/import/", design_views.import_csv, name="design_import"),
 ]

@@ -15,7 +15,9 @@ def answered(member):
     member.first_name, member.last_name = "Zoé", "Unmistakable"
     member.save()
     services.submit_response(
-        edition=edition, user=member, answers=complete_answers(remarks={"text": "distinctive remark"})
+        edition=edition,
+        user=member,
+        answers=complete_answers(remarks={"text": "distinctive remark"}),
     )
     return edition
 

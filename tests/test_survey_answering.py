@@ -66,7 +66,7 @@ def test_step_shows_progress_questions_and_stored_answers(member_client, member,
     assert "Step 1 of 3" in text
     assert "Question theme (en)" in text
     assert 'value="vim"' in text and 'value="vim"\n' not in text
-    assert 'checked' in text and 'value="Emacs"' in text
+    assert "checked" in text and 'value="Emacs"' in text
     assert "Save and continue later" in text
     assert "<script>" not in text and 'style="' not in text
 
@@ -85,7 +85,9 @@ def test_next_requires_the_required_questions(member_client, edition):
     assert response.status_code == 200
     text = page(response)
     error_at = text.index("This question needs an answer.")
-    assert text.rindex('id="question-theme"', 0, error_at) > text.rfind('id="question-tools"', 0, error_at)
+    assert text.rindex('id="question-theme"', 0, error_at) > text.rfind(
+        'id="question-tools"', 0, error_at
+    )
     assert not Response.objects.exists()
 
 
@@ -94,13 +96,19 @@ def test_next_requires_the_required_questions(member_client, edition):
     [
         ({"q_theme": "__other__", "q_theme_other": ""}, "theme", "please say what it is"),
         ({"q_theme": "ocean", "q_tools": ["vim", "jupyter", "vscode"]}, "tools", "at most 2"),
-        ({"q_theme": "ocean", "q_tools": ["vim", "jupyter", "__other__"], "q_tools_other": "x"}, "tools", "at most 2"),
+        (
+            {"q_theme": "ocean", "q_tools": ["vim", "jupyter", "__other__"], "q_tools_other": "x"},
+            "tools",
+            "at most 2",
+        ),
     ],
 )
 def test_choice_errors_sit_next_to_their_question(member_client, edition, data, question, message):
     text = page(member_client.post("/en/survey/2026/step/1/", {"action": "save", **data}))
     block = text[text.index(f'id="question-{question}"') :]
-    block = block[: block.index("survey-question", 30)] if "survey-question" in block[30:] else block
+    block = (
+        block[: block.index("survey-question", 30)] if "survey-question" in block[30:] else block
+    )
     assert message in block
     assert "nothing from this page was saved yet" in text
 
@@ -121,7 +129,10 @@ def test_errors_keep_what_was_saved_before_and_the_input(member_client, member, 
 
 
 def test_review_lists_answers_and_missing_then_submit(member_client, member, edition):
-    member_client.post("/en/survey/2026/step/1/", {"action": "next", "q_theme": "__other__", "q_theme_other": "Glaciers"})
+    member_client.post(
+        "/en/survey/2026/step/1/",
+        {"action": "next", "q_theme": "__other__", "q_theme_other": "Glaciers"},
+    )
     text = page(member_client.get("/en/survey/2026/review/"))
     assert "Other: Glaciers" in text
     assert "These required questions have no answer yet" in text
@@ -195,7 +206,9 @@ def test_home_calls_to_answer_an_open_edition(client, edition):
     assert "Answer the survey" not in page(client.get("/en/"))
 
 
-def test_survey_page_query_count_with_one_and_many_editions(member_client, django_assert_num_queries):
+def test_survey_page_query_count_with_one_and_many_editions(
+    member_client, django_assert_num_queries
+):
     build_edition(2025, state="closed")
     with django_assert_num_queries(5):
         member_client.get("/en/survey/")

@@ -72,7 +72,12 @@ def test_copy_previous_edition_keeps_keys(coordinator_client, edition):
     assert copy.state == Edition.State.UPCOMING
     again = coordinator_client.post(
         "/en/survey/design/new/",
-        {"source": edition.pk, "year": 2027, "opens_at": "2027-06-01T09:00", "closes_at": "2027-06-30T18:00"},
+        {
+            "source": edition.pk,
+            "year": 2027,
+            "opens_at": "2027-06-01T09:00",
+            "closes_at": "2027-06-30T18:00",
+        },
     )
     assert "There is already an edition for 2027." in again.content.decode()
 
@@ -112,7 +117,11 @@ def test_rewording_and_reordering_allowed_after_answers(coordinator_client, memb
     theme = edition.questions.get(key="theme")
     response = coordinator_client.post(
         f"/en/survey/design/2026/questions/{theme.pk}/",
-        question_data(theme, text_fr="Thème reformulé", **{"choices-0-text_fr": "L’océan", "choices-0-position": 5}),
+        question_data(
+            theme,
+            text_fr="Thème reformulé",
+            **{"choices-0-text_fr": "L’océan", "choices-0-position": 5},
+        ),
     )
     assert response.status_code == 302
     theme.refresh_from_db()
@@ -137,7 +146,9 @@ def test_deleting_a_chosen_choice_refused_in_the_site(coordinator_client, member
     theme = edition.questions.get(key="theme")
     ocean_index = [c.key for c in theme.choices.all()].index("ocean")
     data = question_data(theme, text_fr="Changed too", **{f"choices-{ocean_index}-DELETE": "on"})
-    response = coordinator_client.post(f"/en/survey/design/2026/questions/{theme.pk}/", data, follow=True)
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{theme.pk}/", data, follow=True
+    )
     assert "was chosen in answers already" in response.content.decode()
     assert Choice.objects.filter(question=theme, key="ocean").exists()
     theme.refresh_from_db()
@@ -147,7 +158,9 @@ def test_deleting_a_chosen_choice_refused_in_the_site(coordinator_client, member
 def test_deleting_an_answered_question_refused(coordinator_client, member, edition):
     services.submit_response(edition=edition, user=member, answers=complete_answers())
     theme = edition.questions.get(key="theme")
-    response = coordinator_client.post(f"/en/survey/design/2026/questions/{theme.pk}/delete/", follow=True)
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{theme.pk}/delete/", follow=True
+    )
     assert "has answers already" in response.content.decode()
     assert Question.objects.filter(pk=theme.pk).exists()
 
@@ -182,8 +195,15 @@ def test_duplicate_question_key_is_a_form_error(coordinator_client, edition):
     section = edition.sections.get(key="about")
     response = coordinator_client.post(
         "/en/survey/design/2026/questions/new/",
-        {"section": section.pk, "key": "theme", "position": 0, "kind": "text", "text_fr": "x",
-         "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0},
+        {
+            "section": section.pk,
+            "key": "theme",
+            "position": 0,
+            "kind": "text",
+            "text_fr": "x",
+            "choices-TOTAL_FORMS": 0,
+            "choices-INITIAL_FORMS": 0,
+        },
     )
     assert "Another question of this edition has this key." in response.content.decode()
 
@@ -192,7 +212,8 @@ def test_preview_checks_answers_and_stores_nothing(coordinator_client, edition):
     text = coordinator_client.get("/en/survey/design/2026/preview/1/").content.decode()
     assert "Answers are checked but never stored" in text
     response = coordinator_client.post(
-        "/en/survey/design/2026/preview/1/", {"action": "next", "q_tools": ["vim", "jupyter", "vscode"]}
+        "/en/survey/design/2026/preview/1/",
+        {"action": "next", "q_tools": ["vim", "jupyter", "vscode"]},
     )
     assert "at most 2" in response.content.decode()
     response = coordinator_client.post(
@@ -217,8 +238,12 @@ def test_settings_refuse_closing_before_opening(coordinator_client, edition):
     response = coordinator_client.post(
         "/en/survey/design/2026/settings/",
         {
-            "year": 2026, "title_fr": "T", "opens_at": "2026-06-10T09:00", "closes_at": "2026-06-01T09:00",
-            "results_visibility": "members", "min_group_size": 5,
+            "year": 2026,
+            "title_fr": "T",
+            "opens_at": "2026-06-10T09:00",
+            "closes_at": "2026-06-01T09:00",
+            "results_visibility": "members",
+            "min_group_size": 5,
         },
     )
     assert "The edition must close after it opens." in response.content.decode()

@@ -53,24 +53,27 @@ def prepare(members):
 
     django.setup()
     from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.test import Client
 
     from kb.models import User
     from survey import services
+    from survey.models import Edition
     from survey.seed import seed_survey
 
     call_command("migrate", verbosity=0)
     _first, current = seed_survey()
-    from survey.models import Edition
 
     Edition.objects.filter(year=BENCH_YEAR).delete()
     User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
     edition = services.copy_edition(source=current, year=BENCH_YEAR)
     services.open_edition(edition=edition)
 
-    users = User.objects.bulk_create(
-        User(email=f"member{i}@{BENCH_DOMAIN}", password="!") for i in range(members)
+    # Sessions are made directly: the members need no usable password.
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        User(email=f"member{i}@{BENCH_DOMAIN}", password=unusable) for i in range(members)
     )
     users = list(User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").order_by("email"))
     EmailAddress.objects.bulk_create(
@@ -197,7 +200,11 @@ def percentiles(latencies):
     if not latencies:
         return "no successful request"
     ordered = sorted(latencies)
-    cuts = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else ordered * 99
+    cuts = (
+        statistics.quantiles(ordered, n=100, method="inclusive")
+        if len(ordered) > 1
+        else ordered * 99
+    )
     return (
         f"p50 {cuts[49] * 1000:.0f} ms · p90 {cuts[89] * 1000:.0f} ms · "
         f"p99 {cuts[98] * 1000:.0f} ms · max {ordered[-1] * 1000:.0f} ms"

@@ -247,3 +247,28 @@ def test_settings_refuse_closing_before_opening(coordinator_client, edition):
         },
     )
     assert "The edition must close after it opens." in response.content.decode()
+
+
+def test_admin_refuses_a_type_change_once_answered(client, member, edition):
+    from tests.factories import UserFactory
+
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    theme = edition.questions.get(key="theme")
+    url = f"/admin/survey/question/{theme.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "Océan" in page
+    data = {
+        "edition": edition.pk,
+        "section": theme.section_id,
+        "position": 0,
+        "key": "theme",
+        "kind": "text",
+        "text_fr": "Thème",
+        "choices-TOTAL_FORMS": 0,
+        "choices-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert "son type ne peut pas changer" in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.kind == "single"

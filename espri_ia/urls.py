@@ -19,6 +19,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("kb.urls")),
+    path("survey/", include("survey.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

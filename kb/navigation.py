@@ -14,6 +14,7 @@ class NavItem(NamedTuple):
 MAIN_NAVIGATION = [
     NavItem(_("Home"), "home", "home"),
     NavItem(_("Docs"), "docs:index", "docs"),
-    NavItem(_("GPUs"), "gpu_board", "gpus"),
     NavItem(_("Projects"), "catalogue:list", "catalogue"),
+    NavItem(_("Survey"), "survey:index", "survey"),
+    NavItem(_("GPUs"), "gpu_board", "gpus"),
 ]

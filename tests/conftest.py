@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 
@@ -6,6 +9,17 @@ from tests.factories import CoordinatorFactory, UserFactory
 
 def pytest_report_header(config):
     return f"database: {django_settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    # SQLite tests use a file, as the site does: an in-memory shared-cache database
+    # takes table locks that ignore the busy timeout, so concurrent writers would
+    # fail in tests where the real site (WAL, IMMEDIATE) queues them.
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = Path(tempfile.mkdtemp(prefix="espri-tests-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "tests.sqlite3")
 
 
 @pytest.fixture(autouse=True)

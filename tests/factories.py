@@ -109,3 +109,75 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"A paper {n}")
     venue = "Journal of Tests"
     year = 2019
+
+
+# Survey
+
+
+def build_edition(year=2026, *, state="open", **fields):
+    """An edition with one question of each type in two sections, open by default."""
+    import datetime
+
+    from django.utils import timezone
+
+    from survey.models import Choice, Edition, Question, Section
+
+    now = timezone.now()
+    opens, closes = {
+        "open": (now - datetime.timedelta(days=1), now + datetime.timedelta(days=30)),
+        "upcoming": (now + datetime.timedelta(days=1), now + datetime.timedelta(days=30)),
+        "closed": (now - datetime.timedelta(days=30), now - datetime.timedelta(days=1)),
+    }[state]
+    edition = Edition.objects.create(
+        year=year,
+        title_fr=f"Sondage {year}",
+        title_en=f"Survey {year}",
+        opens_at=opens,
+        closes_at=closes,
+        **fields,
+    )
+    practice = Section.objects.create(
+        edition=edition, position=0, key="practice", title_fr="Pratique", title_en="Practice"
+    )
+    about = Section.objects.create(
+        edition=edition, position=1, key="about", title_fr="Vous", title_en="You"
+    )
+
+    def question(section, position, key, kind, **extra):
+        return Question.objects.create(
+            edition=edition,
+            section=section,
+            position=position,
+            key=key,
+            kind=kind,
+            text_fr=f"Question {key}",
+            text_en=f"Question {key} (en)",
+            **extra,
+        )
+
+    theme = question(practice, 0, "theme", "single", required=True, allow_other=True)
+    tools = question(practice, 1, "tools", "multiple", allow_other=True, max_choices=2)
+    for position, (key, fr, en) in enumerate(
+        [("ocean", "Océan", "Ocean"), ("atmosphere", "Atmosphère", "Atmosphere")]
+    ):
+        Choice.objects.create(question=theme, position=position, key=key, text_fr=fr, text_en=en)
+    for position, (key, fr) in enumerate(
+        [("jupyter", "Jupyter"), ("vim", "Vim"), ("vscode", "VS Code")]
+    ):
+        Choice.objects.create(question=tools, position=position, key=key, text_fr=fr)
+    question(about, 0, "satisfaction", "scale", min_value=1, max_value=5, required=True)
+    question(about, 1, "years", "number", min_value=0, max_value=50)
+    question(about, 2, "remarks", "text")
+    return edition
+
+
+def complete_answers(**overrides):
+    answers = {
+        "theme": {"choices": ["ocean"], "other": ""},
+        "tools": {"choices": ["jupyter", "vim"], "other": ""},
+        "satisfaction": {"number": 4.0},
+        "years": {"number": 3.0},
+        "remarks": {"text": "More GPUs"},
+    }
+    answers.update(overrides)
+    return answers

@@ -9,6 +9,14 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("To confirm that it is you."),
     )
+    delete_survey_answers = forms.BooleanField(
+        label=_("Also delete my survey answers"),
+        required=False,
+        help_text=_(
+            "Your answers are anonymous: if you keep them, they stay in the results "
+            "and no one can tell they were yours."
+        ),
+    )
 
     def __init__(self, user, *args, **kwargs):
         self.user = user

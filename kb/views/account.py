@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kb.forms.accounts import AccountDeleteForm
+from survey.services import delete_member_answers
 
 
 @login_required
@@ -16,6 +17,8 @@ def account_delete(request):
     form = AccountDeleteForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        if form.cleaned_data["delete_survey_answers"]:
+            delete_member_answers(user=user)
         logout(request)
         user.delete()
         messages.success(request, _("Your account has been deleted."))

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from kb.models import DocPage, Project
+from survey.models import Edition
 
 
 def home(request):
@@ -11,5 +12,6 @@ def home(request):
             "section": "home",
             "docs_quick_links": DocPage.objects.quick_links(),
             "recent_projects": Project.objects.published().recent()[:5],
+            "open_survey": Edition.objects.current(),
         },
     )

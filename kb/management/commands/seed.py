@@ -6,6 +6,7 @@ from kb.demo import create_demo_accounts
 from kb.gpu_demo import create_demo_gpu_nodes
 from kb.seed.catalogue import seed_catalogue
 from kb.seed.cluster_docs import load_cluster_docs
+from survey.seed import seed_survey
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             accounts = create_demo_accounts() if demo else []
             if demo:
                 create_demo_gpu_nodes()
+            seed_survey(demo=demo)
         self.stdout.write(f"Documentation pages created: {new_pages}")
         self.stdout.write(self.style.SUCCESS("Seed content is in place."))
         if accounts:

@@ -1,0 +1,287 @@
+"""Coordinators design editions: copy, edit sections, questions and choices, preview, open, close, import."""
+
+import datetime
+import json
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kb.roles import coordinator_required
+from survey import services
+from survey.forms import (
+    ChoiceFormSet,
+    CopyEditionForm,
+    EditionForm,
+    ImportForm,
+    QuestionForm,
+    SectionAnswersForm,
+    SectionForm,
+)
+from survey.models import Answer, Edition, Question, Section
+from survey.views import Walk
+
+
+def _context(**values):
+    return {"section": "survey", **values}
+
+
+@coordinator_required
+def edition_list(request):
+    editions = Edition.objects.for_listing().annotate(
+        submitted_count=Count("responses", filter=Q(responses__submitted=True), distinct=True),
+        question_count=Count("questions", distinct=True),
+    )
+    return render(request, "survey/design/list.html", _context(editions=editions))
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def edition_copy(request):
+    latest = Edition.objects.for_listing().first()
+    initial = {}
+    if latest:
+        year = max(latest.year + 1, timezone.localdate().year)
+        opens = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        initial = {
+            "source": latest,
+            "year": year,
+            "opens_at": opens + datetime.timedelta(days=7),
+            "closes_at": opens + datetime.timedelta(days=37),
+        }
+    form = CopyEditionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        edition = services.copy_edition(
+            source=form.cleaned_data["source"],
+            year=form.cleaned_data["year"],
+            opens_at=form.cleaned_data["opens_at"],
+            closes_at=form.cleaned_data["closes_at"],
+        )
+        messages.success(
+            request,
+            _("Edition %(year)s created from %(source)s, with the same question keys.")
+            % {"year": edition.year, "source": form.cleaned_data["source"].year},
+        )
+        return redirect("survey:design_detail", year=edition.year)
+    return render(
+        request, "survey/design/copy.html", _context(form=form, has_editions=bool(latest))
+    )
+
+
+@coordinator_required
+def edition_detail(request, year):
+    edition = get_object_or_404(Edition, year=year)
+    walk = Walk(edition)
+    answered = set(
+        Answer.objects.filter(question__edition=edition).values_list("question_id", flat=True)
+    )
+    for question in walk.questions:
+        question.is_answered = question.pk in answered
+    return render(
+        request,
+        "survey/design/detail.html",
+        _context(
+            edition=edition,
+            walk=walk,
+            submitted_count=edition.responses.submitted().count(),
+        ),
+    )
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def edition_settings(request, year):
+    edition = get_object_or_404(Edition, year=year)
+    form = EditionForm(request.POST or None, instance=edition)
+    if request.method == "POST" and form.is_valid():
+        edition = form.save()
+        messages.success(request, _("The edition’s settings are saved."))
+        return redirect("survey:design_detail", year=edition.year)
+    return render(
+        request,
+        "survey/design/form.html",
+        _context(edition=edition, form=form, title=_("Settings of the edition")),
+    )
+
+
+@coordinator_required
+@require_POST
+def edition_open(request, year):
+    edition = get_object_or_404(Edition, year=year)
+    services.open_edition(edition=edition)
+    messages.success(request, _("The edition is open: members can answer it."))
+    return redirect("survey:design_detail", year=year)
+
+
+@coordinator_required
+@require_POST
+def edition_close(request, year):
+    edition = get_object_or_404(Edition, year=year)
+    try:
+        services.close_edition(edition=edition)
+    except services.DesignChangeRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The edition is closed: answers can no longer change."))
+    return redirect("survey:design_detail", year=year)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request, year, pk=None):
+    edition = get_object_or_404(Edition, year=year)
+    instance = get_object_or_404(Section, pk=pk, edition=edition) if pk else None
+    if instance is None:
+        last = edition.sections.order_by("-position").first()
+        instance = Section(position=last.position + 1 if last else 0)
+    form = SectionForm(request.POST or None, instance=instance, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The section is saved."))
+        return redirect("survey:design_detail", year=year)
+    return render(
+        request,
+        "survey/design/form.html",
+        _context(
+            edition=edition,
+            form=form,
+            title=_("Section") if pk else _("New section"),
+            delete_url=pk and f"{request.path}delete/",
+        ),
+    )
+
+
+@coordinator_required
+@require_POST
+def section_delete(request, year, pk):
+    section = get_object_or_404(Section, pk=pk, edition__year=year)
+    try:
+        services.delete_section(section=section)
+    except services.DesignChangeRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The section is deleted."))
+    return redirect("survey:design_detail", year=year)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, year, pk=None):
+    edition = get_object_or_404(Edition, year=year)
+    if pk:
+        question = get_object_or_404(Question, pk=pk, edition=edition)
+    else:
+        section = edition.sections.filter(pk=request.GET.get("section") or 0).first()
+        section = section or edition.sections.first()
+        last = section.questions.order_by("-position").first() if section else None
+        question = Question(section=section, position=last.position + 1 if last else 0)
+    data = request.POST or None
+    form = QuestionForm(data, instance=question, edition=edition)
+    choices = ChoiceFormSet(data, instance=question, prefix="choices")
+    if request.method == "POST" and form.is_valid() and choices.is_valid():
+        try:
+            with transaction.atomic():
+                question = form.save()
+                choices.instance = question
+                for choice in choices.save(commit=False):
+                    choice.save()
+                for choice in choices.deleted_objects:
+                    services.delete_choice(choice=choice)
+        except services.DesignChangeRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The question is saved."))
+            return redirect("survey:design_detail", year=year)
+    return render(
+        request,
+        "survey/design/question.html",
+        _context(edition=edition, form=form, choices=choices, question=question),
+    )
+
+
+@coordinator_required
+@require_POST
+def question_delete(request, year, pk):
+    question = get_object_or_404(Question, pk=pk, edition__year=year)
+    try:
+        services.delete_question(question=question)
+    except services.DesignChangeRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The question is deleted."))
+    return redirect("survey:design_detail", year=year)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def preview(request, year, number):
+    """The member's step pages; answers are checked, never stored."""
+    edition = get_object_or_404(Edition, year=year)
+    walk = Walk(edition)
+    section = walk.section(number)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        form = SectionAnswersForm(
+            request.POST, questions=section.question_list, require_all=action == "next"
+        )
+        if form.is_valid():
+            if action == "previous" and number > 1:
+                return redirect("survey:design_preview", year=year, number=number - 1)
+            if action == "next" and number < len(walk.sections):
+                return redirect("survey:design_preview", year=year, number=number + 1)
+            messages.info(request, _("End of the preview: nothing was stored."))
+            return redirect("survey:design_detail", year=year)
+    else:
+        form = SectionAnswersForm(questions=section.question_list)
+    return render(
+        request,
+        "survey/step.html",
+        _context(
+            edition=edition,
+            walk=walk,
+            step_section=section,
+            number=number,
+            form=form,
+            submitted=False,
+            preview=True,
+        ),
+    )
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def import_csv(request, year):
+    edition = get_object_or_404(Edition, year=year)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["csv_file"].read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error("csv_file", _("The file is not UTF-8 text."))
+        else:
+            try:
+                stored, skipped = services.import_responses(
+                    edition=edition, text=text, mapping=json.loads(form.cleaned_data["mapping"])
+                )
+            except services.ImportRefused as refusal:
+                problems = refusal.errors
+                messages.error(request, _("Nothing was imported: fix the lines below and retry."))
+            else:
+                messages.success(
+                    request,
+                    _("%(stored)s responses imported (%(skipped)s empty rows skipped).")
+                    % {"stored": stored, "skipped": skipped},
+                )
+                return redirect("survey:design_detail", year=year)
+    questions = services.edition_questions(edition)
+    return render(
+        request,
+        "survey/design/import.html",
+        _context(edition=edition, form=form, problems=problems, questions=questions),
+    )

@@ -1,0 +1,310 @@
+"""Forms: one answering form per section, built from its questions; the design forms."""
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from survey.models import Choice, Edition, Question, Section
+from survey.validation import answer_errors, is_empty
+
+OTHER = "__other__"
+
+
+class SectionAnswersForm(forms.Form):
+    """The questions of one section. ``answers`` gives the cleaned dict for the services.
+
+    Django's own ``required`` is off on every field: whether an empty answer is
+    an error depends on the button (a draft may stay incomplete), so the view
+    passes ``require_all``. The browser's ``required`` attribute stays, and the
+    "save and continue later" button bypasses it with ``formnovalidate``.
+    """
+
+    def __init__(self, *args, questions, require_all=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.require_all = require_all
+        for question in questions:
+            self._add_fields(question)
+
+    @staticmethod
+    def field_name(question):
+        return f"q_{question.key}"
+
+    def _add_fields(self, question):
+        name = self.field_name(question)
+        attrs = {"aria-required": "true"} if question.required else {}
+        common = {"label": question.text, "help_text": question.help, "required": False}
+        if question.has_choices:
+            options = [(choice.key, choice.text) for choice in question.choice_list]
+            if question.allow_other:
+                options.append((OTHER, _("Other (please specify)")))
+            if question.kind == Question.Kind.SINGLE:
+                field = forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
+            else:
+                field = forms.MultipleChoiceField(
+                    choices=options, widget=forms.CheckboxSelectMultiple, **common
+                )
+            self.fields[name] = field
+            if question.allow_other:
+                self.fields[f"{name}_other"] = forms.CharField(
+                    label=_("Other: please specify"),
+                    required=False,
+                    max_length=500,
+                    widget=forms.TextInput(attrs={"data-other-for": name}),
+                )
+        elif question.kind == Question.Kind.TEXT:
+            self.fields[name] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 4, **attrs}), max_length=5000, **common
+            )
+        elif question.kind == Question.Kind.SCALE:
+            values = question.scale_values()
+            options = []
+            for value in values:
+                label = str(value)
+                if value == values[0] and question.min_label:
+                    label = f"{value} — {question.min_label}"
+                elif value == values[-1] and question.max_label:
+                    label = f"{value} — {question.max_label}"
+                options.append((str(value), label))
+            self.fields[name] = forms.TypedChoiceField(
+                choices=options,
+                coerce=int,
+                empty_value=None,
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
+                **common,
+            )
+        else:
+            widget_attrs = {**attrs, "inputmode": "decimal"}
+            if question.min_value is not None:
+                widget_attrs["min"] = f"{question.min_value:g}"
+            if question.max_value is not None:
+                widget_attrs["max"] = f"{question.max_value:g}"
+            self.fields[name] = forms.FloatField(
+                widget=forms.NumberInput(attrs={**widget_attrs, "step": "any"}), **common
+            )
+        if question.required and question.kind in {Question.Kind.TEXT, Question.Kind.NUMBER}:
+            self.fields[name].widget.attrs["required"] = True
+
+    @classmethod
+    def initial_from(cls, questions, answers):
+        initial = {}
+        for question in questions:
+            value = answers.get(question.key)
+            if not value:
+                continue
+            name = cls.field_name(question)
+            if question.has_choices:
+                chosen = list(value.get("choices", []))
+                if value.get("other"):
+                    chosen.append(OTHER)
+                    initial[f"{name}_other"] = value["other"]
+                initial[name] = chosen if question.kind == Question.Kind.MULTIPLE else chosen[0]
+            elif question.kind == Question.Kind.TEXT:
+                initial[name] = value["text"]
+            elif question.kind == Question.Kind.SCALE:
+                initial[name] = str(int(value["number"]))
+            else:
+                initial[name] = value["number"]
+        return initial
+
+    def _value(self, question):
+        name = self.field_name(question)
+        raw = self.cleaned_data.get(name)
+        if question.has_choices:
+            chosen = (
+                list(raw or []) if question.kind == Question.Kind.MULTIPLE else [raw] if raw else []
+            )
+            ticked_other = OTHER in chosen
+            other = self.cleaned_data.get(f"{name}_other", "").strip() if ticked_other else ""
+            return {
+                "choices": [key for key in chosen if key != OTHER],
+                "other": other,
+                "other_ticked": ticked_other,
+            }
+        if question.kind == Question.Kind.TEXT:
+            return {"text": raw or ""}
+        return {"number": None if raw is None else float(raw)}
+
+    def clean(self):
+        cleaned = super().clean()
+        self.answers = {}
+        for question in self.questions:
+            name = self.field_name(question)
+            if name in self.errors:
+                continue
+            value = self._value(question)
+            messages = answer_errors(question, value, question.choice_keys)
+            if messages:
+                target = (
+                    f"{name}_other"
+                    if value.get("other_ticked") and not value.get("other")
+                    else name
+                )
+                for message in messages:
+                    self.add_error(target if target in self.fields else name, message)
+                continue
+            if is_empty(question.kind, value):
+                if self.require_all and question.required:
+                    self.add_error(name, _("This question needs an answer."))
+                continue
+            value.pop("other_ticked", None)
+            self.answers[question.key] = value
+        return cleaned
+
+    def bound_questions(self):
+        """(question, field, other field or None) in order, for the template."""
+        rows = []
+        for question in self.questions:
+            name = self.field_name(question)
+            other = self[f"{name}_other"] if f"{name}_other" in self.fields else None
+            rows.append((question, self[name], other))
+        return rows
+
+
+# Design forms (coordinators)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = [
+            "year",
+            "title_fr",
+            "title_en",
+            "introduction_fr",
+            "introduction_en",
+            "opens_at",
+            "closes_at",
+            "results_visibility",
+            "min_group_size",
+            "show_free_text",
+        ]
+        widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput()}
+
+
+class CopyEditionForm(forms.Form):
+    source = forms.ModelChoiceField(
+        queryset=Edition.objects.for_listing(),
+        label=_("Copy the questions of"),
+        empty_label=None,
+    )
+    year = forms.IntegerField(label=_("Year of the new edition"), min_value=2000, max_value=2100)
+    opens_at = forms.DateTimeField(label=_("Opens at"), widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DateTimeInput())
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if Edition.objects.filter(year=year).exists():
+            raise forms.ValidationError(
+                _("There is already an edition for %(year)s.") % {"year": year}
+            )
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("The edition must close after it opens."))
+        return cleaned
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["key", "position", "title_fr", "title_en", "description_fr", "description_en"]
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.edition = edition
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        taken = Section.objects.filter(edition=self.instance.edition, key=key)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another section of this edition has this key."))
+        return key
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = [
+            "section",
+            "key",
+            "position",
+            "kind",
+            "text_fr",
+            "text_en",
+            "help_fr",
+            "help_en",
+            "required",
+            "allow_other",
+            "max_choices",
+            "min_value",
+            "max_value",
+            "min_label_fr",
+            "min_label_en",
+            "max_label_fr",
+            "max_label_en",
+        ]
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.edition = edition
+        self.fields["section"].queryset = edition.sections.all()
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        taken = Question.objects.filter(edition=self.instance.edition, key=key)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another question of this edition has this key."))
+        return key
+
+
+class ChoiceForm(forms.ModelForm):
+    class Meta:
+        model = Choice
+        fields = ["key", "position", "text_fr", "text_en"]
+
+
+ChoiceFormSet = forms.inlineformset_factory(
+    Question, Choice, form=ChoiceForm, extra=3, can_delete=True
+)
+
+
+class ImportForm(forms.Form):
+    csv_file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8, one row per respondent, a header row.")
+    )
+    mapping = forms.CharField(
+        label=_("Columns to questions"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "One line per column: the column header, then “=”, then the question key; "
+            "for one column per option, the question key and the option key in brackets: "
+            "methods [cnn]. Columns not listed are ignored."
+        ),
+    )
+
+    def clean_mapping(self):
+        mapping = {}
+        for number, line in enumerate(self.cleaned_data["mapping"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            header, sep, target = line.rpartition("=")
+            if not sep or not header.strip() or not target.strip():
+                raise forms.ValidationError(
+                    _("Line %(line)s: write “column header = question key”.") % {"line": number}
+                )
+            mapping[header.strip()] = target.strip()
+        if not mapping:
+            raise forms.ValidationError(_("Map at least one column."))
+        return json.dumps(mapping)

@@ -1,0 +1,378 @@
+"""Every write of the survey: answering, designing editions, deleting a member's answers.
+
+Answers go in and out as plain dicts keyed by question key (see ``survey.validation``).
+"""
+
+import datetime
+import re
+import secrets
+
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from survey.csv_import import parse_answers
+from survey.models import Answer, Choice, Edition, Participation, Question, Response, Section
+from survey.validation import answer_errors, is_empty, missing_required
+
+RESPONSE_KEY_SALT = "survey.Response.key"
+
+
+class EditionNotOpen(Exception):
+    """Answers are accepted only while the edition is open."""
+
+
+class AnswersInvalid(Exception):
+    """Some answers break the questions' rules; ``errors`` maps question key to messages."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class DesignChangeRefused(Exception):
+    """A change to an edition's design that would corrupt stored answers."""
+
+
+def response_key(*, edition, user):
+    """The only link from a member to their response: without the secret key, a dead end."""
+    return salted_hmac(RESPONSE_KEY_SALT, f"{edition.pk}:{user.pk}", algorithm="sha256").hexdigest()
+
+
+def find_response(*, edition, user):
+    return Response.objects.filter(key=response_key(edition=edition, user=user)).first()
+
+
+def edition_questions(edition):
+    """The edition's questions in order, each with ``choice_list`` and ``choice_keys`` loaded."""
+    questions = list(
+        Question.objects.filter(edition=edition)
+        .select_related("section")
+        .prefetch_related(models.Prefetch("choices", to_attr="choice_list"))
+    )
+    for question in questions:
+        question.choice_keys = {choice.key for choice in question.choice_list}
+    return questions
+
+
+def stored_answers(response):
+    """The response's answers as the dict the forms and services use."""
+    if response is None:
+        return {}
+    answers = {}
+    rows = response.answers.select_related("question", "choice").order_by("pk")
+    for row in rows:
+        question = row.question
+        if question.kind in Question.CHOICE_KINDS:
+            value = answers.setdefault(question.key, {"choices": [], "other": ""})
+            if row.choice_id is None:
+                value["other"] = row.text
+            else:
+                value["choices"].append(row.choice.key)
+        elif question.kind == Question.Kind.TEXT:
+            answers[question.key] = {"text": row.text}
+        else:
+            answers[question.key] = {"number": row.number}
+    return answers
+
+
+def validate_answers(questions, answers, *, require_all):
+    errors = {}
+    known = {question.key for question in questions}
+    for key in answers:
+        if key not in known:
+            errors.setdefault(key, []).append(_("There is no such question."))
+    for question in questions:
+        messages = answer_errors(question, answers.get(question.key), question.choice_keys)
+        if messages:
+            errors[question.key] = messages
+    if require_all:
+        for question in missing_required(questions, answers):
+            errors.setdefault(question.key, []).append(_("This question needs an answer."))
+    return errors
+
+
+def _answer_rows(response, questions, answers):
+    rows = []
+    for question in questions:
+        value = answers.get(question.key)
+        if is_empty(question.kind, value):
+            continue
+        if question.kind in Question.CHOICE_KINDS:
+            choices = {choice.key: choice for choice in question.choice_list}
+            for key in dict.fromkeys(value.get("choices", [])):
+                rows.append(Answer(response=response, question=question, choice=choices[key]))
+            other = value.get("other", "").strip()
+            if other:
+                rows.append(Answer(response=response, question=question, text=other))
+        elif question.kind == Question.Kind.TEXT:
+            rows.append(Answer(response=response, question=question, text=value["text"].strip()))
+        else:
+            rows.append(Answer(response=response, question=question, number=value["number"]))
+    return rows
+
+
+def _check_open(edition):
+    if not edition.is_open:
+        raise EditionNotOpen(_("This edition of the survey is not open."))
+
+
+def _locked_response(edition, user):
+    """The member's response, created if needed and locked until the transaction ends.
+
+    Both rows come from unique keys, so two requests of the same member racing
+    each other end up with one participation and one response.
+    """
+    Participation.objects.get_or_create(user=user, edition=edition)
+    key = response_key(edition=edition, user=user)
+    try:
+        with transaction.atomic():
+            Response.objects.create(edition=edition, key=key)
+    except IntegrityError:
+        pass  # created by a concurrent request of the same member
+    return Response.objects.select_for_update().get(key=key)
+
+
+def save_answers(*, edition, user, answers, questions, step=None):
+    """Store the member's answers to ``questions`` (a step, or all), replacing what was there.
+
+    A draft may leave required questions empty; a submitted response may not,
+    so it stays complete when the member edits it. Raises ``AnswersInvalid``
+    (nothing is written) or ``EditionNotOpen``.
+    """
+    _check_open(edition)
+    with transaction.atomic():
+        response = _locked_response(edition, user)
+        errors = validate_answers(questions, answers, require_all=response.submitted)
+        if errors:
+            raise AnswersInvalid(errors)
+        Answer.objects.filter(response=response, question__in=questions).delete()
+        Answer.objects.bulk_create(_answer_rows(response, questions, answers))
+        if step is not None and step > response.step:
+            response.step = step
+            response.save(update_fields=["step"])
+    return response
+
+
+def save_draft(*, edition, user, answers, questions, step=None):
+    """Save and continue later (same rules as ``save_answers``)."""
+    return save_answers(edition=edition, user=user, answers=answers, questions=questions, step=step)
+
+
+def submit_response(*, edition, user, answers=None):
+    """Submit the member's response; with ``answers``, replace all the stored ones first.
+
+    Raises ``AnswersInvalid`` when an answer is invalid or a required one is
+    missing, ``EditionNotOpen`` outside the edition's dates.
+    """
+    _check_open(edition)
+    questions = edition_questions(edition)
+    with transaction.atomic():
+        response = _locked_response(edition, user)
+        if answers is None:
+            answers = stored_answers(response)
+        else:
+            errors = validate_answers(questions, answers, require_all=False)
+            if errors:
+                raise AnswersInvalid(errors)
+            Answer.objects.filter(response=response).delete()
+            Answer.objects.bulk_create(_answer_rows(response, questions, answers))
+        errors = validate_answers(questions, answers, require_all=True)
+        if errors:
+            raise AnswersInvalid(errors)
+        response.submitted = True
+        response.save(update_fields=["submitted"])
+        Participation.objects.filter(user=user, edition=edition).update(submitted=True)
+    return response
+
+
+def store_anonymous_responses(
+    *, edition, answer_sets, is_demo=False, is_imported=False, require_all=True
+):
+    """Store many complete responses with no member behind them (demo, import), at once.
+
+    Every set is validated as a member's submit would be; one invalid set stores
+    nothing and raises ``AnswersInvalid`` with errors keyed by the set's index.
+    """
+    questions = edition_questions(edition)
+    all_errors = {}
+    for index, answers in enumerate(answer_sets):
+        errors = validate_answers(questions, answers, require_all=require_all)
+        if errors:
+            all_errors[index] = errors
+    if all_errors:
+        raise AnswersInvalid(all_errors)
+    with transaction.atomic():
+        responses = Response.objects.bulk_create(
+            Response(
+                edition=edition,
+                key=secrets.token_hex(32),
+                submitted=True,
+                is_demo=is_demo,
+                is_imported=is_imported,
+            )
+            for _answers in answer_sets
+        )
+        rows = []
+        for response, answers in zip(responses, answer_sets, strict=True):
+            rows.extend(_answer_rows(response, questions, answers))
+        Answer.objects.bulk_create(rows, batch_size=2000)
+    return responses
+
+
+def delete_member_answers(*, user):
+    """Delete the member's responses to every edition (when they delete their account)."""
+    with transaction.atomic():
+        editions = Edition.objects.filter(participations__user=user)
+        keys = [response_key(edition=edition, user=user) for edition in editions]
+        deleted, _details = Response.objects.filter(key__in=keys).delete()
+        Participation.objects.filter(user=user).delete()
+    return deleted
+
+
+# Designing editions
+
+
+def _retitle(title, source_year, year):
+    return re.sub(rf"\b{source_year}\b", str(year), title) if title else title
+
+
+def copy_edition(*, source, year, opens_at=None, closes_at=None):
+    """A new edition with the source's sections, questions and choices (keys kept), no answers."""
+    if opens_at is None:
+        opens_at = source.opens_at.replace(year=year)
+    if closes_at is None:
+        closes_at = opens_at + (source.closes_at - source.opens_at)
+    with transaction.atomic():
+        edition = Edition.objects.create(
+            year=year,
+            title_fr=_retitle(source.title_fr, source.year, year),
+            title_en=_retitle(source.title_en, source.year, year),
+            introduction_fr=source.introduction_fr,
+            introduction_en=source.introduction_en,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            results_visibility=source.results_visibility,
+            min_group_size=source.min_group_size,
+            show_free_text=source.show_free_text,
+        )
+        sections = {}
+        for section in source.sections.all():
+            old_pk = section.pk
+            section.pk = None
+            section.edition = edition
+            section.save()
+            sections[old_pk] = section
+        for question in source.questions.prefetch_related("choices"):
+            choices = list(question.choices.all())
+            question.pk = None
+            question.edition = edition
+            question.section = sections[question.section_id]
+            question.save()
+            for choice in choices:
+                choice.pk = None
+                choice.question = question
+            Choice.objects.bulk_create(choices)
+    return edition
+
+
+def add_question(*, section, **fields):
+    last = section.questions.aggregate(models.Max("position"))["position__max"]
+    question = Question(
+        section=section,
+        edition_id=section.edition_id,
+        position=0 if last is None else last + 1,
+        **fields,
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+def add_section(*, edition, **fields):
+    last = edition.sections.aggregate(models.Max("position"))["position__max"]
+    section = Section(edition=edition, position=0 if last is None else last + 1, **fields)
+    section.full_clean()
+    section.save()
+    return section
+
+
+def delete_choice(*, choice):
+    if choice.answers.exists():
+        raise DesignChangeRefused(
+            _(
+                "“%(choice)s” was chosen in answers already: it cannot be deleted. "
+                "You may reword it."
+            )
+            % {"choice": choice.text}
+        )
+    choice.delete()
+
+
+def delete_question(*, question):
+    if question.answers.exists():
+        raise DesignChangeRefused(
+            _("“%(question)s” has answers already: it cannot be deleted. You may reword it.")
+            % {"question": question.text}
+        )
+    question.delete()
+
+
+def delete_section(*, section):
+    try:
+        with transaction.atomic():
+            section.delete()
+    except ProtectedError as error:
+        raise DesignChangeRefused(
+            _("Questions of “%(section)s” have answers already: it cannot be deleted.")
+            % {"section": section.title}
+        ) from error
+
+
+def open_edition(*, edition, now=None):
+    """Open the edition now; it keeps its closing date if that is still ahead."""
+    now = now or timezone.now()
+    edition.opens_at = now
+    if edition.closes_at <= now:
+        edition.closes_at = now + datetime.timedelta(days=30)
+    edition.save(update_fields=["opens_at", "closes_at"])
+    return edition
+
+
+def close_edition(*, edition, now=None):
+    now = now or timezone.now()
+    if edition.opens_at >= now:
+        raise DesignChangeRefused(_("This edition has not opened yet."))
+    edition.closes_at = now
+    edition.save(update_fields=["closes_at"])
+    return edition
+
+
+class ImportRefused(Exception):
+    """The CSV file has problems; ``errors`` lists (line, reason). Nothing was stored."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def import_responses(*, edition, text, mapping):
+    """Store every row of a CSV export as an anonymous, submitted response, or none at all."""
+    parsed = parse_answers(text, mapping, edition_questions(edition))
+    if parsed.errors:
+        raise ImportRefused(parsed.errors)
+    try:
+        responses = store_anonymous_responses(
+            edition=edition, answer_sets=parsed.answer_sets, is_imported=True, require_all=False
+        )
+    except AnswersInvalid as error:
+        raise ImportRefused(
+            [
+                (parsed.lines[index], f"{key}: {' '.join(messages)}")
+                for index, errors in error.errors.items()
+                for key, messages in errors.items()
+            ]
+        ) from error
+    return len(responses), parsed.skipped_empty

@@ -1,0 +1,246 @@
+"""Members answer the survey: one section per step, save and resume, review, submit, edit."""
+
+from functools import wraps
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kb.roles import is_coordinator
+from survey import services
+from survey.forms import SectionAnswersForm
+from survey.models import Edition, Response
+from survey.validation import missing_required
+
+
+def verified_member_required(view):
+    """Logged in (else the login page) with a verified email address (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+            raise PermissionDenied(_("Confirm your email address to answer the survey."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class Walk:
+    """An edition's steps: its sections, in order, then the review."""
+
+    def __init__(self, edition):
+        self.edition = edition
+        self.questions = services.edition_questions(edition)
+        self.sections = list(edition.sections.all())
+        for section in self.sections:
+            section.question_list = [q for q in self.questions if q.section_id == section.pk]
+        self.review_step = len(self.sections) + 1
+
+    def section(self, number):
+        if not 1 <= number <= len(self.sections):
+            raise Http404
+        return self.sections[number - 1]
+
+
+def index(request):
+    editions = list(Edition.objects.for_listing())
+    mine = {}
+    if request.user.is_authenticated and editions:
+        keys = {services.response_key(edition=e, user=request.user): e.pk for e in editions}
+        for key, submitted, step in Response.objects.filter(key__in=keys).values_list(
+            "key", "submitted", "step"
+        ):
+            mine[keys[key]] = {"submitted": submitted, "step": step}
+    for edition in editions:
+        edition.mine = mine.get(edition.pk)
+    current = next((e for e in editions if e.is_open), None)
+    return render(
+        request,
+        "survey/index.html",
+        {
+            "section": "survey",
+            "current": current,
+            "editions": editions,
+            "is_coordinator": is_coordinator(request.user),
+        },
+    )
+
+
+def _open_edition_or_review(request, edition):
+    """None when the edition takes answers, else where to send the member."""
+    if edition.is_open:
+        return None
+    if edition.state == Edition.State.UPCOMING:
+        messages.info(request, _("This edition is not open yet."))
+        return redirect("survey:index")
+    messages.info(request, _("This edition is closed: your answers can be read, not changed."))
+    return redirect("survey:review", year=edition.year)
+
+
+@verified_member_required
+def start(request, year):
+    edition = get_object_or_404(Edition, year=year)
+    elsewhere = _open_edition_or_review(request, edition)
+    if elsewhere:
+        return elsewhere
+    response = services.find_response(edition=edition, user=request.user)
+    walk = Walk(edition)
+    if response is None or response.submitted:
+        step = 1 if response is None else walk.review_step
+    else:
+        step = min(max(response.step, 1), walk.review_step)
+    if step == walk.review_step:
+        return redirect("survey:review", year=year)
+    return redirect("survey:step", year=year, number=step)
+
+
+@verified_member_required
+@require_http_methods(["GET", "POST"])
+def step(request, year, number):
+    edition = get_object_or_404(Edition, year=year)
+    elsewhere = _open_edition_or_review(request, edition)
+    if elsewhere:
+        return elsewhere
+    walk = Walk(edition)
+    section = walk.section(number)
+    response = services.find_response(edition=edition, user=request.user)
+    submitted = bool(response and response.submitted)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        # A draft may stay incomplete; a submitted response must stay complete.
+        require_all = submitted or action == "next"
+        form = SectionAnswersForm(
+            request.POST, questions=section.question_list, require_all=require_all
+        )
+        if form.is_valid():
+            try:
+                services.save_answers(
+                    edition=edition,
+                    user=request.user,
+                    answers=form.answers,
+                    questions=section.question_list,
+                    step=number + 1 if action == "next" else number,
+                )
+            except services.AnswersInvalid as error:
+                for key, problems in error.errors.items():
+                    for problem in problems:
+                        form.add_error(f"q_{key}", problem)
+            except services.EditionNotOpen:
+                return _open_edition_or_review(request, edition)
+            else:
+                return _after_save(request, edition, walk, number, action, submitted)
+        messages.error(
+            request, _("Some answers need your attention: nothing from this page was saved yet.")
+        )
+    else:
+        initial = SectionAnswersForm.initial_from(
+            section.question_list, services.stored_answers(response)
+        )
+        form = SectionAnswersForm(initial=initial, questions=section.question_list)
+    return render(
+        request,
+        "survey/step.html",
+        {
+            "section": "survey",
+            "edition": edition,
+            "walk": walk,
+            "step_section": section,
+            "number": number,
+            "form": form,
+            "submitted": submitted,
+            "preview": False,
+        },
+    )
+
+
+def _after_save(request, edition, walk, number, action, submitted):
+    if action == "save":
+        if submitted:
+            messages.success(request, _("Your changes are saved."))
+        else:
+            messages.success(
+                request,
+                _("Saved. Come back any time before %(date)s to go on where you left off.")
+                % {"date": _format_date(edition.closes_at)},
+            )
+        return redirect("survey:index")
+    if action == "previous" and number > 1:
+        return redirect("survey:step", year=edition.year, number=number - 1)
+    if action == "next" and number < len(walk.sections):
+        return redirect("survey:step", year=edition.year, number=number + 1)
+    return redirect("survey:review", year=edition.year)
+
+
+def _format_date(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+@verified_member_required
+@require_http_methods(["GET", "POST"])
+def review(request, year):
+    edition = get_object_or_404(Edition, year=year)
+    if edition.state == Edition.State.UPCOMING:
+        raise Http404
+    response = services.find_response(edition=edition, user=request.user)
+    if response is None and not edition.is_open:
+        messages.info(request, _("You did not answer this edition."))
+        return redirect("survey:index")
+    walk = Walk(edition)
+    answers = services.stored_answers(response)
+    if request.method == "POST":
+        try:
+            services.submit_response(edition=edition, user=request.user)
+        except services.EditionNotOpen:
+            return _open_edition_or_review(request, edition)
+        except services.AnswersInvalid:
+            messages.error(request, _("Some required questions have no answer yet."))
+        else:
+            messages.success(
+                request,
+                _("Thank you! Your answers are submitted. You can change them until %(date)s.")
+                % {"date": _format_date(edition.closes_at)},
+            )
+            return redirect("survey:review", year=year)
+    missing = missing_required(walk.questions, answers)
+    return render(
+        request,
+        "survey/review.html",
+        {
+            "section": "survey",
+            "edition": edition,
+            "walk": walk,
+            "rows": review_rows(walk, answers),
+            "missing": missing,
+            "response": response,
+            "number": walk.review_step,
+            "editable": edition.is_open,
+        },
+    )
+
+
+def review_rows(walk, answers):
+    """[(section number, section, [(question, [answer texts])])] for the review page."""
+    rows = []
+    for number, section in enumerate(walk.sections, start=1):
+        items = []
+        for question in section.question_list:
+            value = answers.get(question.key) or {}
+            if question.has_choices:
+                texts = {choice.key: choice.text for choice in question.choice_list}
+                shown = [texts[key] for key in value.get("choices", []) if key in texts]
+                if value.get("other"):
+                    shown.append(_("Other: %(text)s") % {"text": value["other"]})
+            elif question.kind == question.Kind.TEXT:
+                shown = [value["text"]] if value.get("text") else []
+            else:
+                shown = [f"{value['number']:g}"] if value.get("number") is not None else []
+            items.append((question, shown))
+        rows.append((number, section, items))
+    return rows

@@ -1,0 +1,238 @@
+"""The member's journey through the client: steps, save and resume, review, submit, edit, close."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from survey import services
+from survey.models import Answer, Edition, Response
+from tests.factories import build_edition, complete_answers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition():
+    return build_edition()
+
+
+def page(response):
+    return response.content.decode()
+
+
+def test_survey_page_for_a_reader_explains_and_asks_to_log_in(client, edition):
+    text = page(client.get("/en/survey/"))
+    assert "Survey 2026" in text
+    assert "Log in to answer" in text
+    assert "What is stored, and who sees what" in text
+    assert "cannot tell whose answers are whose" in text
+
+
+def test_survey_page_in_french_by_default(client, edition):
+    text = page(client.get("/survey/"))
+    assert "Sondage 2026" in text
+    assert "Ce qui est conservé" in text
+
+
+def test_answering_needs_a_login(client, edition):
+    response = client.get("/en/survey/2026/step/1/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/login/")
+
+
+def test_answering_needs_a_verified_email(member_client, member, edition):
+    EmailAddress.objects.filter(user=member).update(verified=False)
+    assert member_client.get("/en/survey/2026/step/1/").status_code == 403
+
+
+def test_start_goes_to_the_first_step_then_resumes_where_left(member_client, edition):
+    assert member_client.get("/en/survey/2026/")["Location"] == "/en/survey/2026/step/1/"
+    response = member_client.post(
+        "/en/survey/2026/step/1/", {"action": "next", "q_theme": "ocean", "q_tools": ["vim"]}
+    )
+    assert response["Location"] == "/en/survey/2026/step/2/"
+    assert member_client.get("/en/survey/2026/")["Location"] == "/en/survey/2026/step/2/"
+
+
+def test_step_shows_progress_questions_and_stored_answers(member_client, member, edition):
+    services.save_draft(
+        edition=edition,
+        user=member,
+        answers={"tools": {"choices": ["vim"], "other": "Emacs"}},
+        questions=[q for q in services.edition_questions(edition) if q.key == "tools"],
+    )
+    text = page(member_client.get("/en/survey/2026/step/1/"))
+    assert '<progress max="3" value="1"' in text
+    assert "Step 1 of 3" in text
+    assert "Question theme (en)" in text
+    assert 'value="vim"' in text and 'value="vim"\n' not in text
+    assert "checked" in text and 'value="Emacs"' in text
+    assert "Save and continue later" in text
+    assert "<script>" not in text and 'style="' not in text
+
+
+def test_save_and_continue_later_keeps_an_incomplete_step(member_client, member, edition):
+    response = member_client.post("/en/survey/2026/step/1/", {"action": "save", "q_tools": ["vim"]})
+    assert response["Location"] == "/en/survey/"
+    stored = services.stored_answers(services.find_response(edition=edition, user=member))
+    assert stored == {"tools": {"choices": ["vim"], "other": ""}}
+    text = page(member_client.get("/en/survey/"))
+    assert "Started, not submitted" in text and "Continue where I left off" in text
+
+
+def test_next_requires_the_required_questions(member_client, edition):
+    response = member_client.post("/en/survey/2026/step/1/", {"action": "next", "q_tools": ["vim"]})
+    assert response.status_code == 200
+    text = page(response)
+    error_at = text.index("This question needs an answer.")
+    assert text.rindex('id="question-theme"', 0, error_at) > text.rfind(
+        'id="question-tools"', 0, error_at
+    )
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "question", "message"),
+    [
+        ({"q_theme": "__other__", "q_theme_other": ""}, "theme", "please say what it is"),
+        ({"q_theme": "ocean", "q_tools": ["vim", "jupyter", "vscode"]}, "tools", "at most 2"),
+        (
+            {"q_theme": "ocean", "q_tools": ["vim", "jupyter", "__other__"], "q_tools_other": "x"},
+            "tools",
+            "at most 2",
+        ),
+    ],
+)
+def test_choice_errors_sit_next_to_their_question(member_client, edition, data, question, message):
+    text = page(member_client.post("/en/survey/2026/step/1/", {"action": "save", **data}))
+    block = text[text.index(f'id="question-{question}"') :]
+    block = (
+        block[: block.index("survey-question", 30)] if "survey-question" in block[30:] else block
+    )
+    assert message in block
+    assert "nothing from this page was saved yet" in text
+
+
+def test_errors_keep_what_was_saved_before_and_the_input(member_client, member, edition):
+    member_client.post("/en/survey/2026/step/2/", {"action": "save", "q_years": "7"})
+    text = page(
+        member_client.post(
+            "/en/survey/2026/step/2/", {"action": "save", "q_years": "70", "q_remarks": "kept"}
+        )
+    )
+    assert "Enter a number between 0 and 50." in text
+    assert "kept</textarea>" in text and 'value="70"' in text
+    assert Answer.objects.get(question__key="years").number == 7
+    text = page(member_client.post("/en/survey/2026/step/2/", {"action": "save", "q_years": "abc"}))
+    assert "Enter a number." in text
+    assert Answer.objects.get(question__key="years").number == 7
+
+
+def test_review_lists_answers_and_missing_then_submit(member_client, member, edition):
+    member_client.post(
+        "/en/survey/2026/step/1/",
+        {"action": "next", "q_theme": "__other__", "q_theme_other": "Glaciers"},
+    )
+    text = page(member_client.get("/en/survey/2026/review/"))
+    assert "Other: Glaciers" in text
+    assert "These required questions have no answer yet" in text
+    assert 'href="/en/survey/2026/step/2/#question-satisfaction"' in text
+    response = member_client.post("/en/survey/2026/review/")
+    assert "Some required questions have no answer yet." in page(response)
+    assert not Response.objects.filter(submitted=True).exists()
+
+    member_client.post("/en/survey/2026/step/2/", {"action": "next", "q_satisfaction": "4"})
+    response = member_client.post("/en/survey/2026/review/", follow=True)
+    assert "Thank you! Your answers are submitted." in page(response)
+    assert Response.objects.get().submitted
+
+
+def test_after_submit_member_edits_until_close_then_reads_only(member_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    assert member_client.get("/en/survey/2026/")["Location"] == "/en/survey/2026/review/"
+    text = page(member_client.get("/en/survey/2026/step/1/"))
+    assert "changes you save here replace them" in text
+    response = member_client.post(
+        "/en/survey/2026/step/1/", {"action": "save", "q_theme": "atmosphere", "q_tools": ["vim"]}
+    )
+    assert response["Location"] == "/en/survey/"
+    assert services.stored_answers(Response.objects.get())["theme"]["choices"] == ["atmosphere"]
+    # Removing a required answer of a submitted response is refused.
+    text = page(member_client.post("/en/survey/2026/step/1/", {"action": "save"}))
+    assert "This question needs an answer." in text
+
+    Edition.objects.filter(pk=edition.pk).update(closes_at=timezone.now())
+    response = member_client.post("/en/survey/2026/step/1/", {"action": "save", "q_theme": "ocean"})
+    assert response["Location"] == "/en/survey/2026/review/"
+    text = page(member_client.get("/en/survey/2026/review/"))
+    assert "your answers can be read, not changed" in text
+    assert "Atmosphere" in text
+    assert "Submit my answers" not in text and "/step/1/" not in text
+    assert services.stored_answers(Response.objects.get())["theme"]["choices"] == ["atmosphere"]
+
+
+def test_closed_edition_without_answers_sends_back(member_client):
+    build_edition(state="closed")
+    response = member_client.get("/en/survey/2026/review/")
+    assert response["Location"] == "/en/survey/"
+
+
+def test_upcoming_edition_cannot_be_answered(member_client):
+    build_edition(state="upcoming")
+    assert member_client.get("/en/survey/2026/step/1/")["Location"] == "/en/survey/"
+    assert member_client.get("/en/survey/2026/review/").status_code == 404
+
+
+def test_unknown_step_is_404(member_client, edition):
+    assert member_client.get("/en/survey/2026/step/9/").status_code == 404
+
+
+def test_member_sees_only_their_own_answers(client, member, edition):
+    from tests.factories import UserFactory
+
+    other = UserFactory()
+    services.submit_response(
+        edition=edition, user=other, answers=complete_answers(remarks={"text": "secret of other"})
+    )
+    client.force_login(member)
+    text = page(client.get("/en/survey/2026/review/"))
+    assert "secret of other" not in text
+    assert "Answer the survey" in page(client.get("/en/survey/"))
+
+
+def test_home_calls_to_answer_an_open_edition(client, edition):
+    assert "Answer the survey" in page(client.get("/en/"))
+    Edition.objects.update(closes_at=timezone.now())
+    assert "Answer the survey" not in page(client.get("/en/"))
+
+
+def test_survey_page_query_count_with_one_and_many_editions(
+    member_client, django_assert_num_queries
+):
+    build_edition(2025, state="closed")
+    with django_assert_num_queries(5):
+        member_client.get("/en/survey/")
+    for year in (2022, 2023, 2024):
+        build_edition(year, state="closed")
+    with django_assert_num_queries(5):
+        member_client.get("/en/survey/")
+
+
+def test_account_deletion_can_take_the_answers_along(client, member, edition):
+    from tests.factories import PASSWORD
+
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    client.force_login(member)
+    assert "Also delete my survey answers" in page(client.get("/en/accounts/delete/"))
+    client.post("/en/accounts/delete/", {"password": PASSWORD, "delete_survey_answers": "on"})
+    assert not Response.objects.exists()
+
+
+def test_account_deletion_keeps_anonymous_answers_by_default(client, member, edition):
+    from tests.factories import PASSWORD
+
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    client.force_login(member)
+    client.post("/en/accounts/delete/", {"password": PASSWORD})
+    assert Response.objects.filter(submitted=True).count() == 1
+    assert Answer.objects.count() == 6

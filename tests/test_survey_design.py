@@ -1,0 +1,274 @@
+"""Coordinators design editions in the site; members and readers cannot."""
+
+import pytest
+from django.utils import timezone
+
+from survey import services
+from survey.models import Choice, Edition, Question, Response
+from tests.factories import build_edition, complete_answers
+
+pytestmark = pytest.mark.django_db
+
+DESIGN_PAGES = [
+    "/en/survey/design/",
+    "/en/survey/design/new/",
+    "/en/survey/design/2026/",
+    "/en/survey/design/2026/settings/",
+    "/en/survey/design/2026/questions/new/",
+    "/en/survey/design/2026/preview/1/",
+    "/en/survey/design/2026/import/",
+]
+
+
+@pytest.fixture
+def edition():
+    return build_edition()
+
+
+@pytest.mark.parametrize("url", DESIGN_PAGES)
+def test_design_pages_by_role(client, member, coordinator, edition, url):
+    assert client.get(url)["Location"].startswith("/en/accounts/login/")
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200
+
+
+def test_members_cannot_open_close_or_delete(member_client, edition):
+    for url in ["open/", "close/", f"questions/{edition.questions.first().pk}/delete/"]:
+        assert member_client.post(f"/en/survey/design/2026/{url}").status_code == 403
+    assert Question.objects.count() == 5
+
+
+def test_edition_list_query_count_with_one_and_many(coordinator_client, django_assert_num_queries):
+    build_edition(2020, state="closed")
+    # session, user, coordinator group, editions
+    with django_assert_num_queries(4):
+        text = coordinator_client.get("/en/survey/design/").content.decode()
+    assert "Survey 2020" in text
+    for year in (2021, 2022, 2023):
+        build_edition(year, state="closed")
+    with django_assert_num_queries(4):
+        coordinator_client.get("/en/survey/design/")
+
+
+def test_copy_previous_edition_keeps_keys(coordinator_client, edition):
+    form = coordinator_client.get("/en/survey/design/new/").content.decode()
+    assert 'value="2027"' in form
+    response = coordinator_client.post(
+        "/en/survey/design/new/",
+        {
+            "source": edition.pk,
+            "year": 2027,
+            "opens_at": "2027-06-01T09:00",
+            "closes_at": "2027-06-30T18:00",
+        },
+    )
+    assert response["Location"] == "/en/survey/design/2027/"
+    copy = Edition.objects.get(year=2027)
+    assert list(copy.questions.values_list("key", flat=True)) == list(
+        edition.questions.values_list("key", flat=True)
+    )
+    assert copy.state == Edition.State.UPCOMING
+    again = coordinator_client.post(
+        "/en/survey/design/new/",
+        {
+            "source": edition.pk,
+            "year": 2027,
+            "opens_at": "2027-06-01T09:00",
+            "closes_at": "2027-06-30T18:00",
+        },
+    )
+    assert "There is already an edition for 2027." in again.content.decode()
+
+
+def question_data(question, **changes):
+    data = {
+        "section": question.section_id,
+        "key": question.key,
+        "position": question.position,
+        "kind": question.kind,
+        "text_fr": question.text_fr,
+        "text_en": question.text_en,
+        "required": "on" if question.required else "",
+        "allow_other": "on" if question.allow_other else "",
+        "max_choices": question.max_choices or "",
+        "choices-TOTAL_FORMS": 0,
+        "choices-INITIAL_FORMS": 0,
+    }
+    choices = list(question.choices.all())
+    data["choices-TOTAL_FORMS"] = data["choices-INITIAL_FORMS"] = len(choices)
+    for index, choice in enumerate(choices):
+        data.update(
+            {
+                f"choices-{index}-id": choice.pk,
+                f"choices-{index}-key": choice.key,
+                f"choices-{index}-position": choice.position,
+                f"choices-{index}-text_fr": choice.text_fr,
+                f"choices-{index}-text_en": choice.text_en,
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def test_rewording_and_reordering_allowed_after_answers(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    theme = edition.questions.get(key="theme")
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{theme.pk}/",
+        question_data(
+            theme,
+            text_fr="Thème reformulé",
+            **{"choices-0-text_fr": "L’océan", "choices-0-position": 5},
+        ),
+    )
+    assert response.status_code == 302
+    theme.refresh_from_db()
+    assert theme.text_fr == "Thème reformulé"
+    assert list(theme.choices.values_list("key", flat=True)) == ["atmosphere", "ocean"]
+
+
+def test_type_change_refused_with_a_clear_message(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    theme = edition.questions.get(key="theme")
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{theme.pk}/", question_data(theme, kind="multiple")
+    )
+    assert response.status_code == 200
+    assert "its type cannot change" in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.kind == "single"
+
+
+def test_deleting_a_chosen_choice_refused_in_the_site(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    theme = edition.questions.get(key="theme")
+    ocean_index = [c.key for c in theme.choices.all()].index("ocean")
+    data = question_data(theme, text_fr="Changed too", **{f"choices-{ocean_index}-DELETE": "on"})
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{theme.pk}/", data, follow=True
+    )
+    assert "was chosen in answers already" in response.content.decode()
+    assert Choice.objects.filter(question=theme, key="ocean").exists()
+    theme.refresh_from_db()
+    assert theme.text_fr != "Changed too"  # nothing of the refused form was saved
+
+
+def test_deleting_an_answered_question_refused(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    theme = edition.questions.get(key="theme")
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{theme.pk}/delete/", follow=True
+    )
+    assert "has answers already" in response.content.decode()
+    assert Question.objects.filter(pk=theme.pk).exists()
+
+
+def test_add_a_question_with_choices(coordinator_client, edition):
+    section = edition.sections.get(key="about")
+    response = coordinator_client.post(
+        "/en/survey/design/2026/questions/new/",
+        {
+            "section": section.pk,
+            "key": "gpu",
+            "position": 9,
+            "kind": "multiple",
+            "text_fr": "Vos GPU",
+            "choices-TOTAL_FORMS": 2,
+            "choices-INITIAL_FORMS": 0,
+            "choices-0-key": "hal",
+            "choices-0-position": 0,
+            "choices-0-text_fr": "HAL",
+            "choices-1-key": "jean_zay",
+            "choices-1-position": 1,
+            "choices-1-text_fr": "Jean Zay",
+        },
+    )
+    assert response.status_code == 302
+    question = Question.objects.get(key="gpu")
+    assert question.edition == edition
+    assert list(question.choices.values_list("key", flat=True)) == ["hal", "jean_zay"]
+
+
+def test_duplicate_question_key_is_a_form_error(coordinator_client, edition):
+    section = edition.sections.get(key="about")
+    response = coordinator_client.post(
+        "/en/survey/design/2026/questions/new/",
+        {
+            "section": section.pk,
+            "key": "theme",
+            "position": 0,
+            "kind": "text",
+            "text_fr": "x",
+            "choices-TOTAL_FORMS": 0,
+            "choices-INITIAL_FORMS": 0,
+        },
+    )
+    assert "Another question of this edition has this key." in response.content.decode()
+
+
+def test_preview_checks_answers_and_stores_nothing(coordinator_client, edition):
+    text = coordinator_client.get("/en/survey/design/2026/preview/1/").content.decode()
+    assert "Answers are checked but never stored" in text
+    response = coordinator_client.post(
+        "/en/survey/design/2026/preview/1/",
+        {"action": "next", "q_tools": ["vim", "jupyter", "vscode"]},
+    )
+    assert "at most 2" in response.content.decode()
+    response = coordinator_client.post(
+        "/en/survey/design/2026/preview/1/", {"action": "next", "q_theme": "ocean"}
+    )
+    assert response["Location"] == "/en/survey/design/2026/preview/2/"
+    assert not Response.objects.exists()
+
+
+def test_open_and_close_from_the_site(coordinator_client):
+    edition = build_edition(state="upcoming")
+    coordinator_client.post("/en/survey/design/2026/open/")
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.OPEN
+    coordinator_client.post("/en/survey/design/2026/close/")
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.CLOSED
+    assert edition.closes_at <= timezone.now()
+
+
+def test_settings_refuse_closing_before_opening(coordinator_client, edition):
+    response = coordinator_client.post(
+        "/en/survey/design/2026/settings/",
+        {
+            "year": 2026,
+            "title_fr": "T",
+            "opens_at": "2026-06-10T09:00",
+            "closes_at": "2026-06-01T09:00",
+            "results_visibility": "members",
+            "min_group_size": 5,
+        },
+    )
+    assert "The edition must close after it opens." in response.content.decode()
+
+
+def test_admin_refuses_a_type_change_once_answered(client, member, edition):
+    from tests.factories import UserFactory
+
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    theme = edition.questions.get(key="theme")
+    url = f"/admin/survey/question/{theme.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "Océan" in page
+    data = {
+        "edition": edition.pk,
+        "section": theme.section_id,
+        "position": 0,
+        "key": "theme",
+        "kind": "text",
+        "text_fr": "Thème",
+        "choices-TOTAL_FORMS": 0,
+        "choices-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert "son type ne peut pas changer" in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.kind == "single"

@@ -1,0 +1,214 @@
+"""Answering, submitting, copying editions and refusing destructive edits, at the service level."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone, translation
+
+from survey import services
+from survey.models import Answer, Choice, Edition, Participation, Question, Response
+from tests.factories import UserFactory, build_edition, complete_answers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def edition():
+    return build_edition()
+
+
+def step_questions(edition, section_key):
+    return [q for q in services.edition_questions(edition) if q.section.key == section_key]
+
+
+def test_draft_saves_a_step_and_resumes_with_the_same_answers(edition, member):
+    practice = step_questions(edition, "practice")
+    answers = {"tools": {"choices": ["vim", "jupyter"], "other": "Emacs"}}
+    with pytest.raises(services.AnswersInvalid):  # three answers: too many
+        services.save_draft(edition=edition, user=member, answers=answers, questions=practice)
+    answers["tools"]["choices"] = ["vim"]
+    response = services.save_draft(
+        edition=edition, user=member, answers=answers, questions=practice, step=2
+    )
+    assert not response.submitted and response.step == 2
+    found = services.find_response(edition=edition, user=member)
+    assert found == response
+    assert services.stored_answers(found) == {"tools": {"choices": ["vim"], "other": "Emacs"}}
+
+
+def test_multiple_choice_is_one_row_per_chosen_option(edition, member):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    rows = Answer.objects.filter(question__key="tools")
+    assert sorted(rows.values_list("choice__key", flat=True)) == ["jupyter", "vim"]
+    assert set(rows.values_list("text", flat=True)) == {""}
+
+
+def test_invalid_answer_stores_nothing_and_keeps_what_was_saved(edition, member):
+    about = step_questions(edition, "about")
+    services.save_draft(
+        edition=edition, user=member, answers={"years": {"number": 5.0}}, questions=about
+    )
+    with pytest.raises(services.AnswersInvalid) as refused:
+        services.save_draft(
+            edition=edition,
+            user=member,
+            answers={"years": {"number": 99.0}, "remarks": {"text": "new"}},
+            questions=about,
+        )
+    assert refused.value.errors == {"years": ["Enter a number between 0 and 50."]}
+    stored = services.stored_answers(services.find_response(edition=edition, user=member))
+    assert stored == {"years": {"number": 5.0}}
+
+
+def test_submit_refused_while_a_required_answer_is_missing(edition, member):
+    answers = complete_answers()
+    del answers["satisfaction"]
+    with pytest.raises(services.AnswersInvalid) as refused:
+        services.submit_response(edition=edition, user=member, answers=answers)
+    assert refused.value.errors == {"satisfaction": ["This question needs an answer."]}
+    assert not Response.objects.filter(submitted=True).exists()
+
+
+def test_submit_then_edit_until_close_then_refused(edition, member):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    assert Participation.objects.get(user=member, edition=edition).submitted
+    practice = step_questions(edition, "practice")
+    changed = {"theme": {"choices": ["atmosphere"], "other": ""}}
+    services.save_answers(edition=edition, user=member, answers=changed, questions=practice)
+    response = services.find_response(edition=edition, user=member)
+    assert services.stored_answers(response)["theme"] == changed["theme"]
+    assert "tools" not in services.stored_answers(response)  # cleared on that step
+    # A submitted response stays complete: a required answer cannot be removed.
+    with pytest.raises(services.AnswersInvalid):
+        services.save_answers(edition=edition, user=member, answers={}, questions=practice)
+
+    Edition.objects.filter(pk=edition.pk).update(closes_at=timezone.now())
+    edition.refresh_from_db()
+    with pytest.raises(services.EditionNotOpen):
+        services.save_answers(edition=edition, user=member, answers=changed, questions=practice)
+    with pytest.raises(services.EditionNotOpen):
+        services.submit_response(edition=edition, user=member)
+
+
+def test_upcoming_edition_takes_no_answer(member):
+    edition = build_edition(state="upcoming")
+    with pytest.raises(services.EditionNotOpen):
+        services.submit_response(edition=edition, user=member, answers=complete_answers())
+    assert not Response.objects.exists()
+
+
+def test_one_response_per_member_even_when_submitting_twice(edition, member):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    assert Response.objects.count() == 1
+    assert Participation.objects.count() == 1
+    assert Answer.objects.count() == 6
+
+
+def test_response_table_holds_no_identity_and_no_time(edition, member):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    for model in (Response, Answer):
+        columns = {f.column for f in model._meta.concrete_fields}
+        assert not any("user" in c or "email" in c or "_at" in c or "date" in c for c in columns)
+    participation_columns = {f.column for f in Participation._meta.concrete_fields}
+    assert participation_columns == {"id", "user_id", "edition_id", "submitted"}
+    # Random primary keys: no insertion order to line the two tables up.
+    assert Response._meta.pk.get_internal_type() == "UUIDField"
+    assert Participation._meta.pk.get_internal_type() == "UUIDField"
+    response = Response.objects.get()
+    assert len(response.key) == 64 and member.email not in response.key
+
+
+def test_response_key_depends_on_the_secret(edition, member, settings):
+    key = services.response_key(edition=edition, user=member)
+    settings.SECRET_KEY = "another-secret-entirely-for-this-test"
+    assert services.response_key(edition=edition, user=member) != key
+
+
+def test_delete_member_answers_deletes_theirs_only(edition, member):
+    other = UserFactory()
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    services.submit_response(edition=edition, user=other, answers=complete_answers())
+    assert services.delete_member_answers(user=member) > 0
+    assert Response.objects.count() == 1
+    assert services.find_response(edition=edition, user=other) is not None
+    assert not Participation.objects.filter(user=member).exists()
+
+
+def test_copy_edition_keeps_keys_texts_and_order_without_answers(edition, member):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    copy = services.copy_edition(source=edition, year=2027)
+    assert copy.title_fr == "Sondage 2027" and copy.title_en == "Survey 2027"
+    assert copy.opens_at.year == 2027
+    assert copy.closes_at - copy.opens_at == edition.closes_at - edition.opens_at
+
+    def shape(e):
+        return [
+            (q.section.key, q.key, q.kind, q.text_fr, q.max_choices, [c.key for c in q.choice_list])
+            for q in services.edition_questions(e)
+        ]
+
+    assert shape(copy) == shape(edition)
+    assert not copy.responses.exists()
+    assert Question.objects.filter(edition=copy).count() == 5
+    assert Choice.objects.filter(question__edition=copy).count() == 5
+    assert edition.questions.count() == 5  # the source is untouched
+
+
+def test_question_type_change_refused_once_answered(edition, member):
+    question = edition.questions.get(key="theme")
+    question.kind = "multiple"
+    question.full_clean()  # no answer yet: allowed
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    with pytest.raises(Exception, match="already has answers"):
+        question.full_clean()
+    question.refresh_from_db()
+    question.text_fr = "Votre thème, reformulé"
+    question.full_clean()  # rewording stays allowed
+
+
+def test_deleting_a_chosen_choice_refused_an_unchosen_one_allowed(edition, member):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    with pytest.raises(services.DesignChangeRefused, match="Ocean"):
+        services.delete_choice(choice=Choice.objects.get(key="ocean"))
+    services.delete_choice(choice=Choice.objects.get(key="vscode"))
+    assert not Choice.objects.filter(key="vscode").exists()
+    with pytest.raises(services.DesignChangeRefused):
+        services.delete_question(question=edition.questions.get(key="tools"))
+    with pytest.raises(services.DesignChangeRefused):
+        services.delete_section(section=edition.sections.get(key="practice"))
+    assert edition.questions.filter(key="tools").exists()
+
+
+def test_open_and_close_set_the_dates(member):
+    edition = build_edition(state="upcoming")
+    now = timezone.now()
+    services.open_edition(edition=edition, now=now)
+    assert edition.state_at(now + datetime.timedelta(seconds=1)) == Edition.State.OPEN
+    services.close_edition(edition=edition, now=now + datetime.timedelta(hours=1))
+    assert edition.state_at(now + datetime.timedelta(hours=2)) == Edition.State.CLOSED
+
+
+def test_store_anonymous_responses_all_or_nothing(edition):
+    good = complete_answers()
+    bad = complete_answers(years={"number": -3.0})
+    with pytest.raises(services.AnswersInvalid) as refused:
+        services.store_anonymous_responses(edition=edition, answer_sets=[good, bad], is_demo=True)
+    assert list(refused.value.errors) == [1]
+    assert not Response.objects.exists()
+    services.store_anonymous_responses(edition=edition, answer_sets=[good, good], is_demo=True)
+    assert Response.objects.filter(is_demo=True, submitted=True).count() == 2
+
+
+def test_edition_state_follows_the_dates_in_paris_time():
+    edition = build_edition(state="closed")
+    assert edition.state == Edition.State.CLOSED
+    assert Edition.objects.current() is None
+    assert connection.vendor in {"sqlite", "postgresql"}

@@ -1,8 +1,7 @@
 """Writes of the project catalogue: propose, update, approve, reject, delete.
 
 These functions are the only places where a project changes state, so that
-anything that must follow a change (emails now, the search index later) hangs
-on them. Each validates what it stores (``full_clean``): bad data from any
+anything that must follow a change (emails, the search index) hangs on them. Each validates what it stores (``full_clean``): bad data from any
 caller raises ``ValidationError`` and nothing is written.
 """
 
@@ -15,8 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kb.models import Contact, Link, Project, Reference
+from kb.models import Contact, Link, Project, Reference, SearchEntry
 from kb.roles import COORDINATORS_GROUP
+from kb.search import index_entry, remove_entry
 
 SCALAR_FIELDS = ["title", "summary", "description", "year"]
 LIST_FIELDS = ["tasks", "architectures", "data_types", "laboratories"]
@@ -61,7 +61,24 @@ def _store(project, *, fields, references, contacts, links):
         for child in children:
             child.full_clean()
         model.objects.bulk_create(children)
+    _sync_search_entry(project)
     return project
+
+
+def _sync_search_entry(project):
+    """Published projects are in the site search; no other project ever is."""
+    if project.status != Project.Status.PUBLISHED:
+        remove_entry(kind=SearchEntry.Kind.PROJECT, object_id=project.pk)
+        return
+    index_entry(
+        kind=SearchEntry.Kind.PROJECT,
+        object_id=project.pk,
+        url_name="catalogue:detail",
+        url_kwargs={"slug": project.slug},
+        title=project.title,
+        summary=project.summary,
+        text=project.search_text(),
+    )
 
 
 @transaction.atomic
@@ -93,6 +110,7 @@ def approve_project(*, project, reviewer, message="", base_url=""):
     project.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_message", "published_at"]
     )
+    _sync_search_entry(project)
     transaction.on_commit(lambda: _notify_proposer(project, base_url))
     return project
 
@@ -110,12 +128,14 @@ def reject_project(*, project, reviewer, message, base_url=""):
     project.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_message", "published_at"]
     )
+    _sync_search_entry(project)
     transaction.on_commit(lambda: _notify_proposer(project, base_url))
     return project
 
 
 @transaction.atomic
 def delete_project(*, project):
+    remove_entry(kind=SearchEntry.Kind.PROJECT, object_id=project.pk)
     project.delete()
 
 

@@ -124,3 +124,41 @@ def test_passage_on_plain_text():
     result = passage(text, [stem("cartes")])
     assert result.startswith("… ") and result.endswith(" …")
     assert "<mark>carte</mark>" in result
+
+
+def propose(title, summary="Débruitage d’images radar"):
+    from kb import catalogue_services
+
+    return catalogue_services.propose_project(
+        proposer=None,
+        fields={"title": title, "summary": summary, "description": "Un **U-Net**.", "year": 2020},
+    )
+
+
+def test_search_finds_published_projects_only(coordinator):
+    from kb import catalogue_services
+
+    project = propose("Échos radar")
+    assert titles("radar") == []  # pending: invisible
+    catalogue_services.approve_project(project=project, reviewer=coordinator)
+    hit = search("echos radar").hits[0]
+    assert hit.entry.title == "Échos radar"
+    assert hit.entry.get_absolute_url() == f"/projects/{project.slug}/"
+    assert hit.entry.get_kind_display() == "Projet"
+
+    catalogue_services.update_project(
+        project=project, fields={"title": "Échos radar nettoyés", "summary": "Autre", "year": 2020}
+    )
+    assert titles("nettoyes") == ["Échos radar nettoyés"]
+
+    catalogue_services.delete_project(project=project)
+    assert titles("radar") == []
+
+
+def test_search_drops_a_rejected_project(coordinator):
+    from kb import catalogue_services
+
+    project = propose("Grêle")
+    catalogue_services.approve_project(project=project, reviewer=coordinator)
+    catalogue_services.reject_project(project=project, reviewer=coordinator, message="Hors sujet")
+    assert titles("grele") == []

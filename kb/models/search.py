@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class SearchEntry(models.Model):
     class Kind(models.TextChoices):
         DOC = "doc", _("Documentation")
+        PROJECT = "project", _("Project")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()

@@ -13,4 +13,5 @@ class NavItem(NamedTuple):
 
 MAIN_NAVIGATION = [
     NavItem(_("Home"), "home", "home"),
+    NavItem(_("Events"), "events:list", "events"),
 ]

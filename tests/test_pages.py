@@ -35,13 +35,14 @@ def test_home_account_menu_by_role(client, member):
 
 
 def test_home_query_count_for_a_reader(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
+    # The next events.
+    with django_assert_num_queries(1):
         assert client.get("/").status_code == 200
 
 
 def test_home_query_count_for_a_member(member_client, django_assert_num_queries):
-    # The session, then the user.
-    with django_assert_num_queries(2):
+    # The session, the user, the next events.
+    with django_assert_num_queries(3):
         assert member_client.get("/").status_code == 200
 
 

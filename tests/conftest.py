@@ -40,3 +40,16 @@ def member_client(client, member):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # SQLite tests run on a file, as the site does: threads sharing an in-memory
+    # database lock whole tables and fail at once instead of queueing for the
+    # writer lock, so concurrency tests would test nothing real.
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "tests.sqlite3")
+        # Kept open across requests, as pytest-django keeps an in-memory one.
+        database["CONN_MAX_AGE"] = None

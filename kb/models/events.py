@@ -6,6 +6,8 @@ last day, so one pair of columns orders and filters every event alike.
 """
 
 import datetime
+import html
+import re
 import uuid
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
@@ -226,9 +228,8 @@ class Event(models.Model):
 
     def search_text(self):
         """Plain text for the site search: title, summary, description, place, organiser."""
-        from kb.markdown import RenderedMarkdown
-
-        body = RenderedMarkdown(html=self.description_html).text
+        # Tags become spaces so that a heading and the next paragraph stay two words.
+        body = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", self.description_html)).split())
         parts = [self.title, self.summary, body, self.place, self.organiser]
         return "\n".join(part for part in parts if part)
 

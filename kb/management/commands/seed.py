@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kb.demo import create_demo_accounts
+from kb.seed.events import seed_example_events
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             accounts = create_demo_accounts() if demo else []
+            if demo:
+                seed_example_events()
         self.stdout.write(self.style.SUCCESS("Seed content is in place."))
         if accounts:
             self.stdout.write("Demo accounts (log in with email and password):")

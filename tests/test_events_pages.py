@@ -115,7 +115,7 @@ def test_filter_by_kind_and_its_empty_state(client):
     assert "A training" in page and "A seminar" not in page
     assert 'href="/en/events/calendar/training.ics"' in page
     page = client.get("/en/events/?kind=hackathon").content.decode()
-    assert "No upcoming Hackathon for now." in page
+    assert "No upcoming event of this kind (Hackathon) for now." in page
     assert "Show every kind of event" in page
     # An unknown kind is ignored, not an error.
     page = client.get("/en/events/?kind=<script>").content.decode()

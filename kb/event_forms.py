@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kb.event_materials import allowed_extensions, check_material_file
@@ -54,7 +55,12 @@ class EventForm(forms.ModelForm):
         label=_("End time"), required=False, widget=TimeInput(), help_text=_("Paris time.")
     )
     online_url = WebURLField(label=_("Online meeting link"), required=False, max_length=500)
-    registration_url = WebURLField(label=_("Registration link"), required=False, max_length=500)
+    registration_url = WebURLField(
+        label=_("Registration link"),
+        required=False,
+        max_length=500,
+        help_text=_("Only when people register on another site."),
+    )
 
     class Meta:
         model = Event
@@ -97,6 +103,17 @@ class EventForm(forms.ModelForm):
         "registration_url",
         "capacity",
     ]
+
+    sections = [
+        (_("What"), ["title", "kind", "summary", "description"]),
+        (_("When"), ["all_day", "start_date", "start_time", "end_date", "end_time"]),
+        (_("Where"), ["place", "online_url", "organiser"]),
+        (_("Registration"), ["registration_mode", "registration_url", "capacity"]),
+    ]
+
+    def grouped_fields(self):
+        """[(legend, [bound fields])] for the template's fieldsets."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.sections]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,8 +176,9 @@ class MaterialFileForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("Allowed: %(extensions)s.") % {
-            "extensions": ", ".join(allowed_extensions())
+        self.fields["file"].help_text = _("Allowed: %(extensions)s; up to %(max)s.") % {
+            "extensions": ", ".join(allowed_extensions()),
+            "max": filesizeformat(settings.ESPRI_EVENT_MATERIAL_MAX_BYTES),
         }
         self.fields["file"].widget.attrs["accept"] = ",".join(allowed_extensions())
 

@@ -21,47 +21,47 @@ from kb.models.events import (
 LAUNCH = """\
 ESPRI-IA partage l’expérience en ingénierie de l’IA entre les personnels des
 laboratoires de la fédération IPSL. Le groupe est **ouvert à toutes et tous** et
-en cours d’élaboration : venez dire ce que vous en attendez.
+en cours d’élaboration : venez dire ce que vous en attendez.
 
 ## Au programme
 
-- conseils techniques sur les méthodes d’IA (machine learning, réseaux de neurones…) ;
-- technologies : bibliothèques, exécution sur le cluster de GPU ;
-- préparation des données : distribution des calculs, parallélisation ;
-- bonnes pratiques d’ingénierie logicielle : intégration continue, git, tests ;
+- conseils techniques sur les méthodes d’IA (machine learning, réseaux de neurones…) ;
+- technologies : bibliothèques, exécution sur le cluster de GPU ;
+- préparation des données : distribution des calculs, parallélisation ;
+- bonnes pratiques d’ingénierie logicielle : intégration continue, git, tests ;
 - veille technologique et relais d’événements de formation.
 """
 
 SURVEY = """\
 Le lien du petit sondage sur vos pratiques de l’IA part par email début juin.
-N’hésitez pas à le partager !
+N’hésitez pas à le partager !
 
-Il porte sur : votre thème de recherche ; les méthodes d’IA mises en œuvre et leurs
-objectifs ; langages et bibliothèques ; outils (Jupyter, Spyder, Vim, outils cloud…) ;
-plateformes de calcul CPU et GPU (Ciclad, HAL, Jean Zay, AWS…) ; remarques et attentes.
+Il porte sur : votre thème de recherche ; les méthodes d’IA mises en œuvre et leurs
+objectifs ; langages et bibliothèques ; outils (Jupyter, Spyder, Vim, outils cloud…) ;
+plateformes de calcul CPU et GPU (Ciclad, HAL, Jean Zay, AWS…) ; remarques et attentes.
 """
 
 CLUSTER = """\
-Une séance pratique sur HAL, le cluster GPU du mésocentre IPSL : 4 nœuds, chacun
+Une séance pratique sur HAL, le cluster GPU du mésocentre IPSL : 4 nœuds, chacun
 avec 2 cartes NVIDIA RTX 2080 Ti de 11 Go.
 
-1. Se connecter : `ssh -X login@hal.ipsl.fr`
-2. Demander un GPU en interactif : `srun --gres=gpu:1 --x11 --pty bash`
-3. Charger l’environnement : `module avail`, puis `module load cuda/10.0`
-4. Surveiller sa carte : `nvidia-smi`
+1. Se connecter : `ssh -X hal.obs.uvsq.fr`
+2. Demander un GPU en interactif : `srun --gres=gpu:1 --x11 --pty bash`
+3. Charger l’environnement : `module avail`, puis `module load cuda/10.0`
+4. Surveiller sa carte : `nvidia-smi`
 
-Un GPU par personne par défaut ; libérez la mémoire et fermez vos sessions en partant.
+Un GPU par personne par défaut ; libérez la mémoire et fermez vos sessions en partant.
 Apportez votre portable et un compte sur le mésocentre.
 """
 
 RELAY = """\
 ESPRI-IA relaie les séminaires de SAMA IA & Climat (IPSL – Sorbonne Center for
-Artificial Intelligence) : recherche pluridisciplinaire sur les méthodes de l’IA
+Artificial Intelligence) : recherche pluridisciplinaire sur les méthodes de l’IA
 pour la science du climat et de l’environnement.
 """
 
 TALK = """\
-Présentation fondatrice : introduction au machine learning et au deep learning,
+Présentation fondatrice : introduction au machine learning et au deep learning,
 exemples de projets scientifiques, GPU et CPU, le cluster GPU OVSQ/LATMOS/IPSL,
 le projet de groupe ESPRI-IA et le sondage sur vos pratiques.
 """
@@ -87,7 +87,7 @@ def example_events(today):
         {
             "title": "Réunion de lancement du groupe ESPRI-IA",
             "kind": EventKind.MEETUP,
-            "summary": "Le groupe se met en place : venez dire ce que vous en attendez.",
+            "summary": "Le groupe se met en place : venez dire ce que vous en attendez.",
             "description": LAUNCH,
             "starts_at": _at(in_days(14), 14),
             "ends_at": _at(in_days(14), 16),
@@ -98,9 +98,9 @@ def example_events(today):
             "capacity": 30,
         },
         {
-            "title": "Sondage sur vos pratiques de l’IA : envoi du lien",
+            "title": "Sondage sur vos pratiques de l’IA : envoi du lien",
             "kind": EventKind.ANNOUNCEMENT,
-            "summary": "Le lien du sondage arrive par email début juin ; partagez-le !",
+            "summary": "Le lien du sondage arrive par email début juin ; partagez-le !",
             "description": SURVEY,
             "all_day": True,
             "starts_at": survey_start,
@@ -134,7 +134,7 @@ def example_events(today):
         {
             "title": "Le cluster de calcul GPU et le projet ESPRI-IA",
             "kind": EventKind.SEMINAR,
-            "summary": "La présentation qui a lancé le groupe : deep learning, GPU, cluster HAL.",
+            "summary": "La présentation qui a lancé le groupe : deep learning, GPU, cluster HAL.",
             "description": TALK,
             "starts_at": _at(in_days(-45), 10),
             "ends_at": _at(in_days(-45), 11, 30),
@@ -155,7 +155,7 @@ def seed_example_events(*, created_by=None):
         if event.is_over():
             services.add_link_material(
                 event=event,
-                title="Mésocentre IPSL : ouvrir un compte sur le cluster",
+                title="Mésocentre IPSL : ouvrir un compte sur le cluster",
                 url="https://mesocentre.ipsl.fr/ouverture/",
             )
         created += 1

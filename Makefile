@@ -46,6 +46,7 @@ messages: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/sqlite_concurrent_writes.py
+	$(BIN)/python bench/events_pages.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from kb.models import Event
-from kb.models.events import EventKind, EventState, RegistrationMode, all_day_bounds
+from kb.models import Event, Material
+from kb.models.events import EventKind, EventState, MaterialKind, RegistrationMode, all_day_bounds
 from tests.factories import EventFactory, RegistrationFactory, in_days, paris
 
 pytestmark = pytest.mark.django_db
@@ -331,3 +331,24 @@ def test_event_pages_in_french(coordinator_client):
     assert "0 place prise sur 3" not in page and "places prises sur 3" in page
     page = coordinator_client.get("/events/new/").content.decode()
     assert "Date de début" in page and "Toute la journée" in page
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_event_page_query_count(client, django_assert_num_queries, count):
+    event = EventFactory(registration_mode=RegistrationMode.BUILT_IN)
+    for number in range(count):
+        Material.objects.create(
+            event=event, kind=MaterialKind.LINK, title=f"Part {number}", url="https://a.example/"
+        )
+    # The event with its seat counts, then its materials.
+    with django_assert_num_queries(2):
+        page = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert page.count('href="https://a.example/"') == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_atom_feed_query_count(client, django_assert_num_queries, count):
+    EventFactory.create_batch(count)
+    with django_assert_num_queries(1):
+        body = client.get("/events/feed.atom").content.decode()
+    assert body.count("<entry>") == count

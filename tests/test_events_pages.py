@@ -108,6 +108,10 @@ def test_past_listing_by_year(client):
     assert "Two years ago" in page and "Last year" not in page
 
 
+def test_past_year_out_of_range_is_not_found(client):
+    assert client.get("/events/past/99999/").status_code == 404
+
+
 def test_filter_by_kind_and_its_empty_state(client):
     EventFactory(title="A training", kind=EventKind.TRAINING)
     EventFactory(title="A seminar", kind=EventKind.SEMINAR)

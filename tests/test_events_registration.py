@@ -7,11 +7,12 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import timezone, translation
 
 from kb import events_services as services
 from kb.models import Registration
 from kb.models.events import EventState, RegistrationMode, RegistrationStatus
-from tests.factories import EventFactory, RegistrationFactory, UserFactory, in_days
+from tests.factories import EventFactory, RegistrationFactory, UserFactory, in_days, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +224,17 @@ def test_exactly_one_person_gets_the_last_seat():
     assert contender_rows.filter(status=RegistrationStatus.CONFIRMED).count() == 1
     assert contender_rows.filter(status=RegistrationStatus.WAITING).count() == 5
     assert Registration.objects.filter(event=event).confirmed().count() == 3
+
+
+def test_email_gives_paris_time_in_the_reader_language(django_capture_on_commit_callbacks):
+    year = timezone.localdate().year + 1
+    event = builtin_event(starts_at=paris(year, 7, 15, 10), ends_at=paris(year, 7, 15, 12))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, user=UserFactory())
+    body = mail.outbox[0].body
+    assert "Vous êtes inscrit" in body
+    assert "15 juillet" in body and "10:00 – 12:00 (heure de Paris)" in body
+    assert mail.outbox[0].subject.startswith("[ESPRI-IA] Inscription confirmée")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, user=UserFactory())
+    assert "You are registered for" in mail.outbox[1].body

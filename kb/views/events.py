@@ -56,6 +56,8 @@ def event_list(request):
 
 @require_GET
 def past_list(request, year=None):
+    if year is not None and not 1900 <= year <= 9000:
+        raise Http404
     kind = _kind_filter(request)
     visible = Event.objects.visible_to(request.user).of_kind(kind)
     years = visible.past_years()

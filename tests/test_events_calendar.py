@@ -179,12 +179,30 @@ def test_event_feed_of_a_draft_only_for_coordinators(client, coordinator):
 
 @pytest.mark.django_db
 def test_feed_query_count_does_not_grow(client, django_assert_num_queries):
+    # The ETag's summary, then the events.
     EventFactory()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get("/events/calendar.ics")
     EventFactory.create_batch(19)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get("/events/calendar.ics")
+
+
+@pytest.mark.django_db
+def test_feed_answers_not_modified_until_an_event_changes(client):
+    from kb.events_services import update_event
+
+    event = EventFactory()
+    etag = client.get("/events/calendar.ics")["ETag"]
+    assert client.get("/events/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/en/events/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    update_event(event=event, title="Moved")
+    response = client.get("/events/calendar.ics", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and b"Moved" in response.content
+    EventFactory()
+    assert (
+        client.get("/events/calendar.ics", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
+    )
 
 
 @pytest.mark.django_db

@@ -6,15 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    condition,
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from kb import events_services as services
 from kb.calendar_feeds import CalendarEntry, build_calendar
@@ -358,7 +364,17 @@ def _ics_response(body, filename):
     return response
 
 
+def _feed_etag(request, kind=None):
+    """Changes when an event of the feed changes, enters or leaves it: clients polling
+    every few hours mostly get 304 Not Modified."""
+    events = Event.objects.for_calendar().of_kind(kind if kind in EventKind.values else "")
+    stamp = events.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    return f"{get_language()}-{request.get_host()}-{kind or 'all'}-{stamp['count']}-{latest}"
+
+
 @require_GET
+@condition(etag_func=_feed_etag)
 def calendar_all(request):
     events = Event.objects.for_calendar()
     body = build_calendar([_entry(request, event) for event in events], name=_("ESPRI-IA events"))
@@ -366,6 +382,7 @@ def calendar_all(request):
 
 
 @require_GET
+@condition(etag_func=_feed_etag)
 def calendar_kind(request, kind):
     if kind not in EventKind.values:
         raise Http404

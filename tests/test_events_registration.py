@@ -229,7 +229,7 @@ def test_exactly_one_person_gets_the_last_seat():
 def test_email_gives_paris_time_in_the_reader_language(django_capture_on_commit_callbacks):
     year = timezone.localdate().year + 1
     event = builtin_event(starts_at=paris(year, 7, 15, 10), ends_at=paris(year, 7, 15, 12))
-    with django_capture_on_commit_callbacks(execute=True):
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
         services.register(event=event, user=UserFactory())
     body = mail.outbox[0].body
     assert "Vous êtes inscrit" in body

@@ -143,6 +143,17 @@ def cancel_event(*, event):
     return event
 
 
+@transaction.atomic
+def delete_draft(*, event):
+    """Only drafts can be deleted: nobody outside the coordinators has seen them."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.is_draft:
+        raise ValueError("only a draft can be deleted; cancel a published event")
+    for material in event.materials.all():
+        delete_material(material=material)
+    event.delete()
+
+
 # Registrations
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<slug:slug>/duplicate/", events.event_duplicate, name="duplicate"),
     path("<slug:slug>/publish/", events.event_publish, name="publish"),
     path("<slug:slug>/cancel/", events.event_cancel, name="cancel"),
+    path("<slug:slug>/delete/", events.event_delete, name="delete"),
     path("<slug:slug>/participants/", events.participants, name="participants"),
     path("<slug:slug>/participants.csv", events.participants_csv, name="participants_csv"),
     path("<slug:slug>/materials/", events.materials, name="materials"),

@@ -356,3 +356,14 @@ def test_atom_feed_query_count(client, django_assert_num_queries, count):
     with django_assert_num_queries(1):
         body = client.get("/events/feed.atom").content.decode()
     assert body.count("<entry>") == count
+
+
+def test_coordinator_deletes_a_draft_but_not_a_published_event(coordinator_client, member):
+    draft = EventFactory(state=EventState.DRAFT)
+    published = EventFactory()
+    page = coordinator_client.get(f"/en/events/{draft.slug}/").content.decode()
+    assert "Delete the draft" in page
+    response = coordinator_client.post(f"/en/events/{draft.slug}/delete/")
+    assert response["Location"] == "/en/events/"
+    assert coordinator_client.post(f"/en/events/{published.slug}/delete/").status_code == 404
+    assert list(Event.objects.all()) == [published]

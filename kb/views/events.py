@@ -206,6 +206,15 @@ def event_cancel(request, slug):
     return render(request, "kb/events/cancel.html", {"section": SECTION, "event": event})
 
 
+@coordinator_required
+@require_POST
+def event_delete(request, slug):
+    event = get_object_or_404(Event, slug=slug, state=EventState.DRAFT)
+    services.delete_draft(event=event)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("events:list")
+
+
 # Coordinators: participants
 
 

@@ -36,7 +36,6 @@ ALLOWED_TYPES = {
     ".zip": AllowedType("application/zip", ZIP_MAGIC, False),
     ".ipynb": AllowedType("application/x-ipynb+json", (b"{",), False),
 }
-MAGIC_LENGTH = 16
 
 
 def allowed_extensions():

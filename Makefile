@@ -48,6 +48,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/sqlite_concurrent_writes.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/gpu_reports.py
+	$(BIN)/python bench/events_pages.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -274,3 +274,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Events: how far back the calendar feeds reach, and the largest material upload.
+ESPRI_EVENTS_FEED_WEEKS_BACK = int(os.environ.get("ESPRI_EVENTS_FEED_WEEKS_BACK", "8"))
+ESPRI_EVENT_MATERIAL_MAX_BYTES = int(
+    os.environ.get("ESPRI_EVENT_MATERIAL_MAX_BYTES", str(50 * 1024 * 1024))
+)
+# The site's public address, for links in emails sent outside a request (no trailing slash).
+ESPRI_SITE_URL = os.environ.get("ESPRI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

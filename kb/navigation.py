@@ -15,6 +15,7 @@ MAIN_NAVIGATION = [
     NavItem(_("Home"), "home", "home"),
     NavItem(_("Docs"), "docs:index", "docs"),
     NavItem(_("Projects"), "catalogue:list", "catalogue"),
+    NavItem(_("Events"), "events:list", "events"),
     NavItem(_("Survey"), "survey:index", "survey"),
     NavItem(_("GPUs"), "gpu_board", "gpus"),
 ]

@@ -16,4 +16,5 @@ urlpatterns = [
     path("gpus/nodes/<slug:name>/delete/", gpus.node_delete, name="gpu_node_delete"),
     path("gpus/settings/", gpus.board_settings, name="gpu_settings"),
     path("projects/", include("kb.urls_catalogue")),
+    path("events/", include("kb.urls_events")),
 ]

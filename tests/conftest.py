@@ -1,6 +1,3 @@
-import tempfile
-from pathlib import Path
-
 import pytest
 from django.conf import settings as django_settings
 
@@ -9,17 +6,6 @@ from tests.factories import CoordinatorFactory, UserFactory
 
 def pytest_report_header(config):
     return f"database: {django_settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings():
-    # SQLite tests use a file, as the site does: an in-memory shared-cache database
-    # takes table locks that ignore the busy timeout, so concurrent writers would
-    # fail in tests where the real site (WAL, IMMEDIATE) queues them.
-    database = django_settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        folder = Path(tempfile.mkdtemp(prefix="espri-tests-"))
-        database.setdefault("TEST", {})["NAME"] = str(folder / "tests.sqlite3")
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +40,16 @@ def member_client(client, member):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # SQLite tests run on a file, as the site does: threads sharing an in-memory
+    # database lock whole tables and fail at once instead of queueing for the
+    # writer lock, so concurrency tests would test nothing real.
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "tests.sqlite3")
+        # Kept open across requests, as pytest-django keeps an in-memory one.
+        database["CONN_MAX_AGE"] = None

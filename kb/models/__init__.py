@@ -12,6 +12,7 @@ from kb.models.catalogue import (
     Task,
 )
 from kb.models.docs import DocPage, DocRevision
+from kb.models.events import Event, Material, Registration
 from kb.models.gpus import Gpu, GpuBoardSettings, GpuNode, GpuSample
 from kb.models.search import SearchEntry
 
@@ -21,14 +22,17 @@ __all__ = [
     "DataType",
     "DocPage",
     "DocRevision",
+    "Event",
     "Gpu",
     "GpuBoardSettings",
     "GpuNode",
     "GpuSample",
     "Laboratory",
     "Link",
+    "Material",
     "Project",
     "Reference",
+    "Registration",
     "SearchEntry",
     "Task",
     "User",

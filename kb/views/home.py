@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from kb.models import DocPage, Project
+from kb.models import DocPage, Event, Project
 from survey.models import Edition
 
 
@@ -10,6 +10,7 @@ def home(request):
         "kb/home.html",
         {
             "section": "home",
+            "next_events": Event.objects.public().upcoming()[:3],
             "docs_quick_links": DocPage.objects.quick_links(),
             "recent_projects": Project.objects.published().recent()[:5],
             "open_survey": Edition.objects.current(),

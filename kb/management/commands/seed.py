@@ -6,6 +6,7 @@ from kb.demo import create_demo_accounts
 from kb.gpu_demo import create_demo_gpu_nodes
 from kb.seed.catalogue import seed_catalogue
 from kb.seed.cluster_docs import load_cluster_docs
+from kb.seed.events import seed_example_events
 from survey.seed import seed_survey
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             accounts = create_demo_accounts() if demo else []
             if demo:
                 create_demo_gpu_nodes()
+                seed_example_events()
             seed_survey(demo=demo)
         self.stdout.write(f"Documentation pages created: {new_pages}")
         self.stdout.write(self.style.SUCCESS("Seed content is in place."))

@@ -1,0 +1,195 @@
+"""Forms coordinators fill in for events and their materials."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from kb.event_materials import allowed_extensions, check_material_file
+from kb.models.events import PARIS, Event, RegistrationMode, all_day_bounds
+
+WEB_URL = URLValidator(schemes=["http", "https"])
+
+
+class WebURLField(forms.URLField):
+    """Only http(s) links: no ftp:, no mailto: where a page is expected."""
+
+    default_validators = [WEB_URL]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self):
+        super().__init__(format="%H:%M")
+
+
+class EventForm(forms.ModelForm):
+    """The event's fields, with start and end as a date and a time in Paris."""
+
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    start_time = forms.TimeField(
+        label=_("Start time"), required=False, widget=TimeInput(), help_text=_("Paris time.")
+    )
+    end_date = forms.DateField(
+        label=_("End date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for an event on one day."),
+    )
+    end_time = forms.TimeField(
+        label=_("End time"), required=False, widget=TimeInput(), help_text=_("Paris time.")
+    )
+    online_url = WebURLField(label=_("Online meeting link"), required=False, max_length=500)
+    registration_url = WebURLField(
+        label=_("Registration link"),
+        required=False,
+        max_length=500,
+        help_text=_("Only when people register on another site."),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "summary",
+            "description",
+            "all_day",
+            "place",
+            "online_url",
+            "organiser",
+            "registration_mode",
+            "registration_url",
+            "capacity",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "registration_mode": forms.RadioSelect,
+        }
+        help_texts = {
+            "all_day": _("Dates only, no times: for a day-long training or a deadline."),
+            "place": _("Room and building, or the laboratory."),
+        }
+
+    field_order = [
+        "title",
+        "kind",
+        "summary",
+        "description",
+        "all_day",
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "place",
+        "online_url",
+        "organiser",
+        "registration_mode",
+        "registration_url",
+        "capacity",
+    ]
+
+    sections = [
+        (_("What"), ["title", "kind", "summary", "description"]),
+        (_("When"), ["all_day", "start_date", "start_time", "end_date", "end_time"]),
+        (_("Where"), ["place", "online_url", "organiser"]),
+        (_("Registration"), ["registration_mode", "registration_url", "capacity"]),
+    ]
+
+    def grouped_fields(self):
+        """[(legend, [bound fields])] for the template's fieldsets."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.sections]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.instance
+        if event.pk and not self.is_bound:
+            start, end = event.local_start, event.local_end
+            self.initial.update(start_date=event.first_day, end_date=event.last_day)
+            if not event.all_day:
+                self.initial.update(start_time=start.time(), end_time=end.time())
+
+    def clean(self):
+        data = super().clean()
+        start_date, end_date = data.get("start_date"), data.get("end_date")
+        start_time, end_time = data.get("start_time"), data.get("end_time")
+        if start_date is None:
+            return data  # the field already carries its error
+        end_date = end_date or start_date
+        if data.get("all_day"):
+            if end_date < start_date:
+                self.add_error("end_date", _("The event cannot end before it starts."))
+            else:
+                data["starts_at"], data["ends_at"] = all_day_bounds(start_date, end_date)
+        else:
+            if start_time is None:
+                self.add_error("start_time", _("Give a start time, or tick “all day”."))
+            if end_time is None:
+                self.add_error("end_time", _("Give an end time, or tick “all day”."))
+            if start_time is not None and end_time is not None:
+                starts_at = datetime.datetime.combine(start_date, start_time, tzinfo=PARIS)
+                ends_at = datetime.datetime.combine(end_date, end_time, tzinfo=PARIS)
+                if ends_at <= starts_at:
+                    self.add_error("end_time", _("The event must end after it starts."))
+                else:
+                    data["starts_at"], data["ends_at"] = starts_at, ends_at
+        mode = data.get("registration_mode")
+        if mode == RegistrationMode.EXTERNAL and not data.get("registration_url"):
+            self.add_error(
+                "registration_url", _("Give the link where people register for this event.")
+            )
+        if mode == RegistrationMode.BUILT_IN and data.get("capacity") == 0:
+            self.add_error("capacity", _("Leave empty for no limit, or give at least 1 seat."))
+        return data
+
+    def event_fields(self):
+        """The values for ``create_event`` / ``update_event``."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.Meta.fields}
+        fields.update(starts_at=data["starts_at"], ends_at=data["ends_at"])
+        return fields
+
+
+class MaterialLinkForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    url = WebURLField(label=_("Link"), max_length=500, help_text=_("A recording, a notebook…"))
+
+
+class MaterialFileForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Allowed: %(extensions)s; up to %(max)s.") % {
+            "extensions": ", ".join(allowed_extensions()),
+            "max": filesizeformat(settings.ESPRI_EVENT_MATERIAL_MAX_BYTES),
+        }
+        self.fields["file"].widget.attrs["accept"] = ",".join(allowed_extensions())
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        head = upload.read(64)
+        upload.seek(0)
+        self.allowed_type = check_material_file(
+            name=upload.name,
+            size=upload.size,
+            head=head,
+            max_bytes=settings.ESPRI_EVENT_MATERIAL_MAX_BYTES,
+        )
+        return upload

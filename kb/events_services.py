@@ -1,0 +1,279 @@
+"""Every change to events, registrations and materials goes through these functions.
+
+Registration locks the event row (``select_for_update``) so that two people
+asking for the last seat at the same instant are served one after the other:
+exactly one gets it, the other joins the waiting list. On SQLite the settings
+already serialise writers (IMMEDIATE transactions).
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from kb.markdown import render_markdown
+from kb.models.events import (
+    Event,
+    EventState,
+    Material,
+    MaterialKind,
+    Registration,
+    RegistrationMode,
+    RegistrationStatus,
+)
+
+EDITABLE_FIELDS = [
+    "title",
+    "kind",
+    "summary",
+    "description",
+    "all_day",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "organiser",
+    "registration_mode",
+    "registration_url",
+    "capacity",
+]
+
+
+class RegistrationError(Exception):
+    """Registration refused; the message is shown to the person."""
+
+
+# Events
+
+
+def _unique_slug(title, starts_at, *, exclude_pk=None):
+    day = timezone.localtime(starts_at).date().isoformat()
+    base = f"{slugify(title)[:100].strip('-') or 'event'}-{day}"
+    taken = set(
+        Event.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _apply(event, fields):
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if event.registration_mode != RegistrationMode.EXTERNAL:
+        event.registration_url = ""
+    if event.registration_mode != RegistrationMode.BUILT_IN:
+        event.capacity = None
+    event.description_html = render_markdown(event.description).html
+
+
+@transaction.atomic
+def create_event(*, created_by, is_example=False, **fields):
+    """A new draft event; ``fields`` are the editable fields (EDITABLE_FIELDS)."""
+    event = Event(created_by=created_by, is_example=is_example, state=EventState.DRAFT)
+    _apply(event, fields)
+    event.slug = _unique_slug(event.title, event.starts_at)
+    event.full_clean()
+    event.save()
+    return event
+
+
+def duplicate_event(*, source, created_by, **changes):
+    """A draft copy of ``source`` (for the next session of a training), with ``changes``."""
+    fields = {name: getattr(source, name) for name in EDITABLE_FIELDS}
+    fields.update(changes)
+    return create_event(created_by=created_by, is_example=source.is_example, **fields)
+
+
+def copy_initial(source):
+    """Form values for a copy of ``source``: everything but the dates, which must change."""
+    return {name: getattr(source, name) for name in EDITABLE_FIELDS}
+
+
+@transaction.atomic
+def update_event(*, event, **fields):
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    old_capacity = event.capacity
+    _apply(event, fields)
+    if not event.is_draft:
+        event.sequence += 1  # calendars that already hold it must take the change
+    event.full_clean()
+    event.save()
+    if event.has_builtin_registration and (
+        event.capacity is None or (old_capacity is not None and event.capacity > old_capacity)
+    ):
+        _promote_waiting(event)
+    return event
+
+
+@transaction.atomic
+def publish_event(*, event):
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.state != EventState.DRAFT:
+        return event
+    event.state = EventState.PUBLISHED
+    event.published_at = event.published_at or timezone.now()
+    event.save(update_fields=["state", "published_at", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def cancel_event(*, event):
+    """Cancel: the event stays listed, marked; registered people are told by email."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.state == EventState.CANCELLED:
+        return event
+    was_published = event.is_published
+    event.state = EventState.CANCELLED
+    event.sequence += 1
+    event.save(update_fields=["state", "sequence", "updated_at"])
+    if was_published:
+        for registration in event.registrations.select_related("user"):
+            _email_later(registration.user, "event_cancelled", event)
+    return event
+
+
+@transaction.atomic
+def delete_draft(*, event):
+    """Only drafts can be deleted: nobody outside the coordinators has seen them."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.is_draft:
+        raise ValueError("only a draft can be deleted; cancel a published event")
+    for material in event.materials.all():
+        delete_material(material=material)
+    event.delete()
+
+
+# Registrations
+
+
+@transaction.atomic
+def register(*, event, user, now=None):
+    """Register ``user``: a seat when one is free, else the waiting list. Idempotent."""
+    # The lock makes concurrent registrations for this event wait for each other.
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    existing = Registration.objects.filter(event=event, user=user).first()
+    if existing:
+        return existing
+    if not event.has_builtin_registration:
+        raise RegistrationError(_("This event has no registration on this site."))
+    if not event.registration_open(now):
+        raise RegistrationError(_("Registration for this event is closed."))
+    taken = event.registrations.confirmed().count()
+    free = event.capacity is None or taken < event.capacity
+    registration = Registration.objects.create(
+        event=event,
+        user=user,
+        status=RegistrationStatus.CONFIRMED if free else RegistrationStatus.WAITING,
+    )
+    _email_later(user, "registered" if free else "waiting", event, translation.get_language())
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, event, user):
+    """Withdraw ``user``; free seats go to the waiting list in order. Returns those promoted."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    deleted, _ = Registration.objects.filter(event=event, user=user).delete()
+    if not deleted:
+        return []
+    return _promote_waiting(event)
+
+
+def _promote_waiting(event):
+    """Give free seats to the first people on the waiting list. The event row is locked."""
+    if event.capacity is None:
+        waiting = list(event.registrations.waiting())
+    else:
+        free = event.capacity - event.registrations.confirmed().count()
+        waiting = list(event.registrations.waiting()[: max(free, 0)])
+    now = timezone.now()
+    for registration in waiting:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        if not event.has_started(now):
+            _email_later(registration.user, "promoted", event)
+    return waiting
+
+
+def waiting_position(registration):
+    """1 for the first person on the waiting list."""
+    return (
+        registration.event.registrations.waiting()
+        .filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, pk__lte=registration.pk)
+        )
+        .count()
+    )
+
+
+# Emails
+
+
+def _email_later(user, template, event, language=None):
+    """Send after commit, so no one is told of a change that was rolled back."""
+    language = language or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: send_event_email(user, template, event, language))
+
+
+def send_event_email(user, template, event, language):
+    with translation.override(language):
+        context = {
+            "user": user,
+            "event": event,
+            "event_url": settings.ESPRI_SITE_URL + event.get_absolute_url(),
+        }
+        subject = render_to_string(f"kb/events/email/{template}_subject.txt", context)
+        body = render_to_string(f"kb/events/email/{template}_body.txt", context)
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body,
+        None,
+        [user.email],
+    )
+
+
+# Materials
+
+
+def add_link_material(*, event, title, url):
+    return Material.objects.create(
+        event=event, kind=MaterialKind.LINK, title=title, url=url, position=_next_position(event)
+    )
+
+
+def add_file_material(*, event, title, upload, content_type):
+    """Store an upload already checked by ``kb.event_materials.check_material_file``."""
+    return Material.objects.create(
+        event=event,
+        kind=MaterialKind.FILE,
+        title=title,
+        file=upload,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        position=_next_position(event),
+    )
+
+
+def delete_material(*, material):
+    if material.file:
+        material.file.delete(save=False)
+    material.delete()
+
+
+def _next_position(event):
+    last = event.materials.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1

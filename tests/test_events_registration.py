@@ -1,0 +1,240 @@
+"""Built-in registration: seats, the waiting list and its promotion, emails, the CSV."""
+
+import csv
+import io
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone, translation
+
+from kb import events_services as services
+from kb.models import Registration
+from kb.models.events import EventState, RegistrationMode, RegistrationStatus
+from tests.factories import EventFactory, RegistrationFactory, UserFactory, in_days, paris
+
+pytestmark = pytest.mark.django_db
+
+
+def builtin_event(**kwargs):
+    kwargs.setdefault("registration_mode", RegistrationMode.BUILT_IN)
+    return EventFactory(**kwargs)
+
+
+def statuses(event):
+    return list(
+        Registration.objects.filter(event=event)
+        .order_by("created_at", "pk")
+        .values_list("user__email", "status")
+    )
+
+
+def test_register_takes_a_seat_and_emails_a_confirmation(django_capture_on_commit_callbacks):
+    event = builtin_event(capacity=2, title="Slurm hands-on")
+    member = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.register(event=event, user=member)
+    assert registration.status == RegistrationStatus.CONFIRMED
+    (message,) = mail.outbox
+    assert message.to == [member.email]
+    assert "Slurm hands-on" in message.subject
+    assert f"/events/{event.slug}/" in message.body
+
+
+def test_register_twice_changes_nothing():
+    event = builtin_event(capacity=1)
+    member = UserFactory()
+    first = services.register(event=event, user=member)
+    assert services.register(event=event, user=member) == first
+    assert Registration.objects.count() == 1
+
+
+def test_full_event_puts_people_on_the_waiting_list(django_capture_on_commit_callbacks):
+    event = builtin_event(capacity=1)
+    services.register(event=event, user=UserFactory())
+    late = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.register(event=event, user=late)
+    assert registration.status == RegistrationStatus.WAITING
+    assert "waiting list" in mail.outbox[-1].body.lower() or "liste d" in mail.outbox[-1].body
+
+
+def test_cancelling_promotes_the_waiting_list_in_order(django_capture_on_commit_callbacks):
+    event = builtin_event(capacity=1)
+    first, second, third = UserFactory(), UserFactory(), UserFactory()
+    for user in (first, second, third):
+        services.register(event=event, user=user)
+    assert [s for _, s in statuses(event)] == ["confirmed", "waiting", "waiting"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = services.cancel_registration(event=event, user=first)
+    assert [r.user for r in promoted] == [second]
+    assert statuses(event) == [(second.email, "confirmed"), (third.email, "waiting")]
+    (message,) = mail.outbox
+    assert message.to == [second.email]
+    assert event.title in message.subject
+    # The one still waiting moved up to first place.
+    assert services.waiting_position(Registration.objects.get(user=third)) == 1
+
+
+def test_leaving_the_waiting_list_promotes_nobody():
+    event = builtin_event(capacity=1)
+    first, second = UserFactory(), UserFactory()
+    services.register(event=event, user=first)
+    services.register(event=event, user=second)
+    assert services.cancel_registration(event=event, user=second) == []
+    assert statuses(event) == [(first.email, "confirmed")]
+
+
+def test_raising_the_capacity_promotes_the_waiting_list():
+    event = builtin_event(capacity=1)
+    people = [UserFactory() for _ in range(3)]
+    for user in people:
+        services.register(event=event, user=user)
+    services.update_event(event=event, capacity=2)
+    assert [s for _, s in statuses(event)] == ["confirmed", "confirmed", "waiting"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"state": EventState.DRAFT},
+        {"state": EventState.CANCELLED},
+        {"starts_at": in_days(-1), "ends_at": in_days(1)},
+        {"registration_mode": RegistrationMode.NONE},
+    ],
+    ids=["draft", "cancelled", "started", "no-registration"],
+)
+def test_registration_refused_when_closed(changes):
+    event = builtin_event(**changes)
+    with pytest.raises(services.RegistrationError):
+        services.register(event=event, user=UserFactory())
+    assert not Registration.objects.exists()
+
+
+def test_cancelling_the_event_emails_everyone_registered(
+    coordinator, django_capture_on_commit_callbacks
+):
+    event = builtin_event(capacity=1)
+    people = [UserFactory(), UserFactory()]
+    for user in people:
+        services.register(event=event, user=user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_event(event=event)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in people)
+    event.refresh_from_db()
+    assert event.state == EventState.CANCELLED and event.sequence == 1
+
+
+# Through the pages
+
+
+def test_member_registers_from_the_event_page(member_client, member):
+    event = builtin_event(capacity=5)
+    page = member_client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "0 of 5 seats taken" in page
+    response = member_client.post(f"/en/events/{event.slug}/register/", follow=True)
+    page = response.content.decode()
+    assert "You are registered." in page
+    assert Registration.objects.get(event=event).user == member
+    member_client.post(f"/events/{event.slug}/unregister/")
+    assert not Registration.objects.exists()
+
+
+def test_full_event_page_offers_the_waiting_list_and_shows_the_position(member_client, member):
+    event = builtin_event(capacity=1)
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status=RegistrationStatus.WAITING)
+    page = member_client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "Join the waiting list" in page
+    member_client.post(f"/en/events/{event.slug}/register/")
+    page = member_client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "You are on the waiting list (position 2)" in page
+
+
+def test_anonymous_reader_is_asked_to_log_in(client):
+    event = builtin_event()
+    page = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "Log in to register" in page
+    response = client.post(f"/events/{event.slug}/register/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Registration.objects.exists()
+
+
+def test_external_registration_shows_the_link(client):
+    event = EventFactory(
+        registration_mode=RegistrationMode.EXTERNAL,
+        registration_url="https://www.idris.fr/formations/",
+    )
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert 'href="https://www.idris.fr/formations/"' in page
+
+
+def test_participant_list_and_csv_for_coordinators_only(client, member, coordinator):
+    event = builtin_event(capacity=1)
+    RegistrationFactory(event=event, user=UserFactory(first_name="=HYPERLINK(1)", last_name="Z"))
+    RegistrationFactory(event=event, status=RegistrationStatus.WAITING)
+    url = f"/en/events/{event.slug}/participants.csv"
+    assert client.get(url).status_code == 302
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+    assert client.get(f"/events/{event.slug}/participants/").status_code == 403
+    client.force_login(coordinator)
+    page = client.get(f"/en/events/{event.slug}/participants/").content.decode()
+    assert "1 registered, 1 on the waiting list." in page
+    response = client.get(url)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Email", "First name", "Last name", "Status", "Registered at"]
+    assert [row[3] for row in rows[1:]] == ["Registered", "Waiting list"]
+    assert rows[1][1] == "'=HYPERLINK(1)"  # no formula in a spreadsheet
+
+
+# Two people, one last seat, the same instant
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exactly_one_person_gets_the_last_seat():
+    event = builtin_event(capacity=3)
+    for _ in range(2):
+        services.register(event=event, user=UserFactory())
+    contenders = [UserFactory() for _ in range(6)]
+    start = threading.Barrier(len(contenders))
+    errors = []
+
+    def take_the_seat(user):
+        try:
+            start.wait()
+            services.register(event=event, user=user)
+        except Exception as error:  # any failure is reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take_the_seat, args=(user,)) for user in contenders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    contender_rows = Registration.objects.filter(user__in=contenders)
+    assert contender_rows.filter(status=RegistrationStatus.CONFIRMED).count() == 1
+    assert contender_rows.filter(status=RegistrationStatus.WAITING).count() == 5
+    assert Registration.objects.filter(event=event).confirmed().count() == 3
+
+
+def test_email_gives_paris_time_in_the_reader_language(django_capture_on_commit_callbacks):
+    year = timezone.localdate().year + 1
+    event = builtin_event(starts_at=paris(year, 7, 15, 10), ends_at=paris(year, 7, 15, 12))
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, user=UserFactory())
+    body = mail.outbox[0].body
+    assert "Vous êtes inscrit" in body
+    assert "15 juillet" in body and "10:00 – 12:00 (heure de Paris)" in body
+    assert mail.outbox[0].subject.startswith("[ESPRI-IA] Inscription confirmée")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, user=UserFactory())
+    assert "You are registered for" in mail.outbox[1].body

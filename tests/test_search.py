@@ -162,3 +162,19 @@ def test_search_drops_a_rejected_project(coordinator):
     catalogue_services.approve_project(project=project, reviewer=coordinator)
     catalogue_services.reject_project(project=project, reviewer=coordinator, message="Hors sujet")
     assert titles("grele") == []
+
+
+def test_search_finds_events_readers_can_see():
+    from kb import events_services
+    from kb.models.events import EventState
+    from tests.factories import EventFactory
+
+    event = EventFactory(title="Formation Slurm", state=EventState.DRAFT, published_at=None)
+    events_services.update_event(event=event, summary="Réserver une carte graphique")
+    assert titles("slurm") == []  # a draft
+    events_services.publish_event(event=event)
+    hit = search("formation slurm").hits[0]
+    assert hit.entry.get_absolute_url() == f"/events/{event.slug}/"
+    assert hit.entry.get_kind_display() == "Événement"
+    events_services.cancel_event(event=event)
+    assert titles("slurm") == ["Formation Slurm"]  # cancelled events stay visible, marked

@@ -9,6 +9,7 @@ class SearchEntry(models.Model):
     class Kind(models.TextChoices):
         DOC = "doc", _("Documentation")
         PROJECT = "project", _("Project")
+        EVENT = "event", _("Event")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()

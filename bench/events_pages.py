@@ -92,8 +92,8 @@ def make_events(count):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from kb import events_services as services
     from kb.models.events import PARIS, EventKind, RegistrationMode
+    from kb.services import events as services
 
     people = [get_user_model().objects.create_user(f"bench{n}@lab.example", "x") for n in range(10)]
     today = timezone.localdate()

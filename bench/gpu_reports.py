@@ -43,9 +43,9 @@ def main():
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.utils import timezone
 
-    from kb.gpu_services import ingest_report, register_node
     from kb.gpus.parsing import PROCESSES_MARKER, parse_report
     from kb.models import Gpu, GpuNode, GpuSample
+    from kb.services.gpus import ingest_report, register_node
 
     setup_test_environment()
     call_command("migrate", verbosity=0)

@@ -95,7 +95,7 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     filter_horizontal = ["tasks", "architectures", "data_types", "laboratories"]
     inlines = [ReferenceInline, ContactInline, LinkInline]
-    # Publishing and rejecting go through the site's review (kb.catalogue_services),
+    # Publishing and rejecting go through the site's review (kb.services.catalogue),
     # which sends the emails: the admin edits content only.
     readonly_fields = [
         "slug", "status", "proposed_by", "reviewed_by", "review_message",

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kb import catalogue_services
 from kb.models import Architecture, Project, Task
+from kb.services import catalogue as catalogue_services
 from tests.factories import PendingProjectFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

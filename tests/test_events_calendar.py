@@ -125,7 +125,7 @@ def test_all_events_feed_has_published_and_cancelled_not_drafts_nor_old(client):
 
 @pytest.mark.django_db
 def test_uid_is_stable_across_edits_and_sequence_grows(client, coordinator):
-    from kb.events_services import update_event
+    from kb.services.events import update_event
 
     event = EventFactory()
     first = icalendar.Calendar.from_ical(client.get(f"/events/{event.slug}/event.ics").content)
@@ -190,7 +190,7 @@ def test_feed_query_count_does_not_grow(client, django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_feed_answers_not_modified_until_an_event_changes(client):
-    from kb.events_services import update_event
+    from kb.services.events import update_event
 
     event = EventFactory()
     etag = client.get("/events/calendar.ics")["ETag"]

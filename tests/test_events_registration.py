@@ -9,9 +9,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone, translation
 
-from kb import events_services as services
 from kb.models import Registration
 from kb.models.events import EventState, RegistrationMode, RegistrationStatus
+from kb.services import events as services
 from tests.factories import EventFactory, RegistrationFactory, UserFactory, in_days, paris
 
 pytestmark = pytest.mark.django_db

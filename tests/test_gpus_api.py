@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from kb.gpu_services import (
+from kb.gpus.parsing import PROCESSES_MARKER, parse_report
+from kb.gpus.state import bucket_start
+from kb.models import Gpu, GpuNode, GpuSample
+from kb.services.gpus import (
     HISTORY,
     HISTORY_BUCKET,
     MIN_SECONDS_BETWEEN_REPORTS,
@@ -16,9 +19,6 @@ from kb.gpu_services import (
     revoke_token,
     rotate_token,
 )
-from kb.gpus.parsing import PROCESSES_MARKER, parse_report
-from kb.gpus.state import bucket_start
-from kb.models import Gpu, GpuNode, GpuSample
 from kb.views.gpus import MAX_REPORT_BYTES
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from kb.gpu_services import hash_token, ingest_report, register_node
 from kb.gpus.parsing import parse_report
 from kb.gpus.state import BUSY, FREE, UNKNOWN, Thresholds, bucket_start, gpu_state, sparkline
 from kb.models import Gpu, GpuBoardSettings, GpuNode, GpuSample
+from kb.services.gpus import hash_token, ingest_report, register_node
 from tests.factories import CoordinatorFactory, UserFactory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nvidia_smi"

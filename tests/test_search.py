@@ -127,7 +127,7 @@ def test_passage_on_plain_text():
 
 
 def propose(title, summary="Débruitage d’images radar"):
-    from kb import catalogue_services
+    from kb.services import catalogue as catalogue_services
 
     return catalogue_services.propose_project(
         proposer=None,
@@ -136,7 +136,7 @@ def propose(title, summary="Débruitage d’images radar"):
 
 
 def test_search_finds_published_projects_only(coordinator):
-    from kb import catalogue_services
+    from kb.services import catalogue as catalogue_services
 
     project = propose("Échos radar")
     assert titles("radar") == []  # pending: invisible
@@ -156,7 +156,7 @@ def test_search_finds_published_projects_only(coordinator):
 
 
 def test_search_drops_a_rejected_project(coordinator):
-    from kb import catalogue_services
+    from kb.services import catalogue as catalogue_services
 
     project = propose("Grêle")
     catalogue_services.approve_project(project=project, reviewer=coordinator)
@@ -165,8 +165,8 @@ def test_search_drops_a_rejected_project(coordinator):
 
 
 def test_search_finds_events_readers_can_see():
-    from kb import events_services
     from kb.models.events import EventState
+    from kb.services import events as events_services
     from tests.factories import EventFactory
 
     event = EventFactory(title="Formation Slurm", state=EventState.DRAFT, published_at=None)

@@ -5,9 +5,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from kb.demo import DEMO_ACCOUNTS
 from kb.models import User
 from kb.roles import COORDINATORS_GROUP, is_coordinator
+from kb.seed.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ or author is added that the talk does not give: those fields stay empty until
 a coordinator fills them from the paper.
 """
 
-from kb.catalogue_services import approve_project, propose_project, slug_base
 from kb.models import Architecture, DataType, Laboratory, Project, Task
+from kb.services.catalogue import approve_project, propose_project, slug_base
 
 SEED_PROJECTS = [
     {

@@ -9,7 +9,6 @@ import datetime
 
 from django.utils import timezone
 
-from kb import events_services as services
 from kb.models.events import (
     PARIS,
     Event,
@@ -17,6 +16,7 @@ from kb.models.events import (
     RegistrationMode,
     all_day_bounds,
 )
+from kb.services import events as services
 
 LAUNCH = """\
 ESPRI-IA partage l’expérience en ingénierie de l’IA entre les personnels des

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kb import catalogue_services
 from kb.bibtex import to_bibtex
 from kb.catalogue_facets import SORTS, build_facets, parse_selection
-from kb.catalogue_forms import (
+from kb.forms.catalogue import (
     TAXONOMY_MODELS,
     ProjectEditor,
     ReviewForm,
@@ -25,6 +24,7 @@ from kb.catalogue_forms import (
 )
 from kb.models import Project, Reference
 from kb.roles import coordinator_required, is_coordinator
+from kb.services import catalogue as catalogue_services
 
 PER_PAGE = 20
 SECTION = "catalogue"

@@ -22,12 +22,12 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from kb import events_services as services
 from kb.calendar_feeds import CalendarEntry, build_calendar
-from kb.event_forms import EventForm, MaterialFileForm, MaterialLinkForm
 from kb.event_materials import type_for_stored_name
+from kb.forms.events import EventForm, MaterialFileForm, MaterialLinkForm
 from kb.models.events import Event, EventKind, EventState, Material, Registration
 from kb.roles import coordinator_required, is_coordinator
+from kb.services import events as services
 
 SECTION = "events"
 

@@ -11,8 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from kb.gpu_forms import GpuBoardSettingsForm, GpuNodeForm
-from kb.gpu_services import (
+from kb.forms.gpus import GpuBoardSettingsForm, GpuNodeForm
+from kb.gpus.board import build_board
+from kb.gpus.parsing import ReportError, parse_report
+from kb.models import GpuBoardSettings, GpuNode, GpuSample
+from kb.roles import coordinator_required, is_coordinator
+from kb.services.gpus import (
     HISTORY,
     HISTORY_BUCKET,
     ReportTooFrequent,
@@ -22,10 +26,6 @@ from kb.gpu_services import (
     revoke_token,
     rotate_token,
 )
-from kb.gpus.board import build_board
-from kb.gpus.parsing import ReportError, parse_report
-from kb.models import GpuBoardSettings, GpuNode, GpuSample
-from kb.roles import coordinator_required, is_coordinator
 
 # XML of 8 large GPUs is about 400 KB; CSV of 8 GPUs under 2 KB.
 MAX_REPORT_BYTES = 1024 * 1024

@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from kb.gpu_services import register_node, revoke_token, rotate_token
 from kb.models import GpuNode
 from kb.models.gpus import NODE_NAME_VALIDATOR
+from kb.services.gpus import register_node, revoke_token, rotate_token
 
 
 class Command(BaseCommand):

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from kb.demo import create_demo_accounts
-from kb.gpu_demo import create_demo_gpu_nodes
+from kb.seed.accounts import create_demo_accounts
 from kb.seed.catalogue import seed_catalogue
 from kb.seed.cluster_docs import load_cluster_docs
 from kb.seed.events import seed_example_events
+from kb.seed.gpus import create_demo_gpu_nodes
 from survey.seed import seed_survey
 
 

@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kb.gpu_services import HISTORY_BUCKET, ingest_report, register_node
 from kb.gpus.parsing import PROCESSES_MARKER, parse_report
 from kb.gpus.state import bucket_start
 from kb.models import GpuNode
+from kb.services.gpus import HISTORY_BUCKET, ingest_report, register_node
 
 TOTAL_MIB = 10989
 DEMO_HISTORY = timedelta(hours=6)

@@ -16,5 +16,6 @@ MAIN_NAVIGATION = [
     NavItem(_("Docs"), "docs:index", "docs"),
     NavItem(_("Projects"), "catalogue:list", "catalogue"),
     NavItem(_("Survey"), "survey:index", "survey"),
+    NavItem(_("Results"), "survey:results_latest", "results"),
     NavItem(_("GPUs"), "gpu_board", "gpus"),
 ]

@@ -49,13 +49,13 @@ def test_home_query_count_for_a_reader(client, pages, django_assert_num_queries)
         doc_page(f"cluster/page-{number}")
         ProjectFactory()
     # The docs links, the recent projects, the open survey edition.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
 
 
 def test_home_query_count_for_a_member(member_client, django_assert_num_queries):
     # The session, the user, the docs links, the recent projects, the open edition.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert member_client.get("/").status_code == 200
 
 

@@ -17,5 +17,6 @@ MAIN_NAVIGATION = [
     NavItem(_("Projects"), "catalogue:list", "catalogue"),
     NavItem(_("Events"), "events:list", "events"),
     NavItem(_("Survey"), "survey:index", "survey"),
+    NavItem(_("Results"), "survey:results_latest", "results"),
     NavItem(_("GPUs"), "gpu_board", "gpus"),
 ]

@@ -308,3 +308,48 @@ class ImportForm(forms.Form):
         if not mapping:
             raise forms.ValidationError(_("Map at least one column."))
         return json.dumps(mapping)
+
+
+class ResultsQueryForm(forms.Form):
+    """The breakdown and filters of the results page, read from the address (GET)."""
+
+    PARAMETERS = ("by", "f")
+    MAX_FILTERS = 3
+
+    by = forms.ChoiceField(label=_("Break the answers down by"), required=False)
+    f = forms.MultipleChoiceField(
+        label=_("Only respondents who chose"),
+        required=False,
+        help_text=_("At most three; hold Ctrl (⌘ on a Mac) to choose several."),
+    )
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_questions = [q for q in questions if q.has_choices and q.choice_list]
+        self.fields["by"].choices = [("", _("— no breakdown —"))] + [
+            (q.key, q.text) for q in choice_questions
+        ]
+        self.fields["f"].choices = [
+            (q.text, [(f"{q.key}:{c.key}", c.text) for c in q.choice_list])
+            for q in choice_questions
+        ]
+        self.fields["f"].widget.attrs["size"] = 8
+
+    def clean_f(self):
+        values = self.cleaned_data["f"]
+        if len(values) > self.MAX_FILTERS:
+            raise forms.ValidationError(
+                _("Choose at most %(n)s answers to filter by.") % {"n": self.MAX_FILTERS}
+            )
+        return values
+
+    @property
+    def conditions(self):
+        """The valid filters as (question key, choice key); an invalid field counts as empty."""
+        self.is_valid()
+        return [tuple(value.split(":", 1)) for value in self.cleaned_data.get("f", [])]
+
+    @property
+    def breakdown(self):
+        self.is_valid()
+        return self.cleaned_data.get("by") or None

@@ -48,6 +48,12 @@ class EditionQuerySet(models.QuerySet):
     def for_listing(self):
         return self.order_by("-year")
 
+    def with_public_results(self):
+        """Closed editions whose results everyone may see, latest first."""
+        return self.filter(
+            closes_at__lte=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
+        ).order_by("-year")
+
 
 class Edition(models.Model):
     class State(models.TextChoices):

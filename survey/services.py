@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from survey.csv_import import parse_answers
 from survey.models import Answer, Choice, Edition, Participation, Question, Response, Section
+from survey.results_data import bump_results_version
 from survey.validation import answer_errors, is_empty, missing_required
 
 RESPONSE_KEY_SALT = "survey.Response.key"
@@ -153,6 +154,8 @@ def save_answers(*, edition, user, answers, questions, step=None):
         if step is not None and step > response.step:
             response.step = step
             response.save(update_fields=["step"])
+        if response.submitted:
+            bump_results_version(edition.pk)
     return response
 
 
@@ -185,6 +188,7 @@ def submit_response(*, edition, user, answers=None):
         response.submitted = True
         response.save(update_fields=["submitted"])
         Participation.objects.filter(user=user, edition=edition).update(submitted=True)
+        bump_results_version(edition.pk)
     return response
 
 
@@ -219,6 +223,7 @@ def store_anonymous_responses(
         for response, answers in zip(responses, answer_sets, strict=True):
             rows.extend(_answer_rows(response, questions, answers))
         Answer.objects.bulk_create(rows, batch_size=2000)
+        bump_results_version(edition.pk)
     return responses
 
 
@@ -228,6 +233,8 @@ def delete_member_answers(*, user):
         editions = Edition.objects.filter(participations__user=user)
         keys = [response_key(edition=edition, user=user) for edition in editions]
         deleted, _details = Response.objects.filter(key__in=keys).delete()
+        for edition in editions:
+            bump_results_version(edition.pk)
         Participation.objects.filter(user=user).delete()
     return deleted
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from survey import design_views, views
+from survey import design_views, results_views, views
 
 app_name = "survey"
 
@@ -42,4 +42,14 @@ urlpatterns = [
     ),
     path("design/<int:year>/preview/<int:number>/", design_views.preview, name="design_preview"),
     path("design/<int:year>/import/", design_views.import_csv, name="design_import"),
+]
+
+# Results
+urlpatterns += [
+    path("results/", results_views.latest, name="results_latest"),
+    path("results/trends/", results_views.trends, name="trends"),
+    path("<int:year>/results/", results_views.results, name="results"),
+    path("<int:year>/results/answers.csv", results_views.export_csv, name="export_csv"),
+    path("<int:year>/results/tidy.csv", results_views.export_tidy_csv, name="export_tidy_csv"),
+    path("<int:year>/results/answers.xlsx", results_views.export_xlsx, name="export_xlsx"),
 ]

@@ -69,6 +69,7 @@ def index(request):
             "current": current,
             "editions": editions,
             "is_coordinator": is_coordinator(request.user),
+            "public_results": Edition.objects.with_public_results().first(),
         },
     )
 

@@ -332,7 +332,7 @@ def test_coordinator_cancels_after_confirming(coordinator_client):
 def test_event_pages_in_french(coordinator_client):
     event = EventFactory(registration_mode=RegistrationMode.BUILT_IN, capacity=3)
     page = coordinator_client.get(f"/events/{event.slug}/").content.decode()
-    assert "Outils des coordinateurs" in page
+    assert "Outils de coordination" in page
     assert "Ajouter à mon agenda (.ics)" in page
     assert "0 place prise sur 3" not in page and "places prises sur 3" in page
     page = coordinator_client.get("/events/new/").content.decode()

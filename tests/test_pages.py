@@ -48,14 +48,14 @@ def test_home_query_count_for_a_reader(client, pages, django_assert_num_queries)
     for number in range(pages):
         doc_page(f"cluster/page-{number}")
         ProjectFactory()
-    # The next events, the docs links, the recent projects, the open survey edition.
-    with django_assert_num_queries(4):
+    # The five blocks: next events, docs links, recent projects, open survey, results.
+    with django_assert_num_queries(5):
         assert client.get("/").status_code == 200
 
 
 def test_home_query_count_for_a_member(member_client, django_assert_num_queries):
-    # The session, the user, then the four blocks of the home page.
-    with django_assert_num_queries(6):
+    # The session, the user, then the five blocks of the home page.
+    with django_assert_num_queries(7):
         assert member_client.get("/").status_code == 200
 
 

@@ -14,5 +14,6 @@ def home(request):
             "docs_quick_links": DocPage.objects.quick_links(),
             "recent_projects": Project.objects.published().recent()[:5],
             "open_survey": Edition.objects.current(),
+            "public_results": Edition.objects.with_public_results().first(),
         },
     )

@@ -1,0 +1,119 @@
+"""Server time, SQL queries and export times of the survey results as responses grow.
+
+Fills a throw-away SQLite database (or DATABASE_URL's) with the seeded 2026
+edition and N synthetic responses (stored in bulk through the same service as
+demo answers), closes it, then asks the results page through Django's test
+client, uncached (cache cleared before each request) and cached, with and
+without a breakdown, and times the three exports.
+
+    python bench/survey_results.py [--responses 1000 10000 50000] [--repeat 10]
+
+Targets (DESIGN.md): 10,000 responses, under 150 ms cached, under 1 s uncached.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def median_ms(function, repeat, before=None):
+    times = []
+    for _ in range(repeat):
+        if before:
+            before()
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+
+    if "DATABASE_URL" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="espri-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["DJANGO_DEBUG"] = "1"  # a throw-away database: no secret needed
+    os.environ["DJANGO_SETTINGS_MODULE"] = "espri_ia.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.utils import timezone
+
+    from survey import services
+    from survey.models import Edition, Response
+    from survey.seed import CURRENT_YEAR, demo_answers, seed_survey
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    seed_survey()
+    edition = Edition.objects.get(year=CURRENT_YEAR)
+    Edition.objects.filter(pk=edition.pk).update(
+        closes_at=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
+    )
+    questions = services.edition_questions(edition)
+    rng = random.Random(1)  # noqa: S311 - synthetic answers, not security
+    client = Client()
+    url = f"/en/survey/{CURRENT_YEAR}/results/"
+    pages = {"results": url, "results, breakdown": url + "?by=research_theme"}
+    print(f"database: {connection.vendor}; {len(questions)} questions; median of {args.repeat}")
+    print(f"{'responses':>10}  {'page':<22}{'uncached ms':>12}{'cached ms':>10}{'queries':>9}")
+    stored = 0
+    for target in sorted(args.responses):
+        batch = [demo_answers(questions, CURRENT_YEAR, rng) for _ in range(target - stored)]
+        for start in range(0, len(batch), 5000):
+            services.store_anonymous_responses(
+                edition=edition, answer_sets=batch[start : start + 5000]
+            )
+        stored = Response.objects.filter(edition=edition).count()
+        for name, address in pages.items():
+            uncached = median_ms(lambda a=address: client.get(a), args.repeat, cache.clear)
+            client.get(address)
+            cached = median_ms(lambda a=address: client.get(a), args.repeat)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(address)
+            print(f"{stored:>10}  {name:<22}{uncached:>12.0f}{cached:>10.1f}{len(queries):>9}")
+        coordinator_exports(client, stored)
+
+
+def coordinator_exports(client, stored):
+    from django.contrib.auth.models import Group
+
+    from kb.models import User
+    from kb.roles import COORDINATORS_GROUP
+
+    user, _created = User.objects.get_or_create(email="bench-coordinator@example.org")
+    user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    client.force_login(user)
+    from survey.seed import CURRENT_YEAR
+
+    for name in ("answers.csv", "tidy.csv", "answers.xlsx"):
+        start = time.perf_counter()
+        response = client.get(f"/en/survey/{CURRENT_YEAR}/results/{name}")
+        elapsed = time.perf_counter() - start
+        print(
+            f"{stored:>10}  export {name:<15}{elapsed * 1000:>12.0f} ms, {len(response.content) / 1e6:.1f} MB"
+        )
+    client.logout()
+
+
+if __name__ == "__main__":
+    main()

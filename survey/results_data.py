@@ -1,0 +1,224 @@
+"""Survey results from the database: who may see them, the answers as a DataFrame, the cache.
+
+The answers of an edition come in a fixed number of queries whatever the number
+of responses or questions (``values_list``, no per-question query), and the
+aggregated tables are kept in Django's shared cache under a version that the
+services renew whenever a submitted answer changes (``bump_results_version``).
+"""
+
+import hashlib
+import uuid
+
+import pandas as pd
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from kb.roles import is_coordinator
+from survey import aggregation
+from survey.models import Answer, Edition, Question
+
+CACHE_TIMEOUT = 7 * 24 * 3600  # a new version makes old entries unreachable anyway
+
+
+# Who sees what.
+
+
+def results_access(edition, user):
+    """``"full"`` (coordinators), ``"shown"``, or None when the user may not see the results.
+
+    Coordinators see every edition, before it closes too (marked provisional);
+    others see a closed edition if its setting lets them.
+    """
+    if is_coordinator(user):
+        return "full"
+    if edition.state != Edition.State.CLOSED:
+        return None
+    visibility = edition.results_visibility
+    if visibility == Edition.ResultsVisibility.PUBLIC:
+        return "shown"
+    if visibility == Edition.ResultsVisibility.MEMBERS and user.is_authenticated:
+        return "shown"
+    return None
+
+
+def visible_editions(user, editions=None):
+    """The editions whose results the user may see, latest first."""
+    editions = Edition.objects.for_listing() if editions is None else editions
+    return [edition for edition in editions if results_access(edition, user)]
+
+
+# Loading answers.
+
+
+def question_specs(questions):
+    return [
+        aggregation.QuestionSpec(
+            key=question.key,
+            kind=question.kind,
+            choices=tuple(choice.key for choice in question.choice_list),
+            allow_other=question.allow_other,
+            min_value=question.min_value,
+            max_value=question.max_value,
+        )
+        for question in questions
+    ]
+
+
+def _answer_frame(rows, questions):
+    """A DataFrame of answer rows (response id, question id, choice id, text, number)."""
+    question_keys = {question.pk: question.key for question in questions}
+    choice_keys = {
+        choice.pk: choice.key for question in questions for choice in question.choice_list
+    }
+    if not rows:
+        return aggregation.empty_answers()
+    frame = pd.DataFrame.from_records(
+        rows, columns=["response", "question", "choice", "text", "number"]
+    )
+    # Respondents are numbered in the order of their random response ids: the
+    # numbers say nothing of who answered first.
+    respondent, _uniques = pd.factorize(frame["response"], sort=True)
+    return pd.DataFrame(
+        {
+            "respondent": respondent.astype("int64") + 1,
+            "question": frame["question"].map(question_keys).astype(object),
+            "choice": frame["choice"].map(choice_keys).astype(object),
+            "text": frame["text"].astype(object),
+            "number": frame["number"].astype("float64"),
+        }
+    )
+
+
+def load_responses(edition, questions):
+    """The submitted answers of ``edition`` in two queries: ``aggregation.Responses``."""
+    return load_many([edition], {edition.pk: questions})[edition.pk]
+
+
+def load_many(editions, questions_by_edition):
+    """``{edition id: aggregation.Responses}`` for several editions, in two queries."""
+    ids = [edition.pk for edition in editions]
+    counts = dict(
+        Edition.objects.filter(pk__in=ids)
+        .annotate(n=Count("responses", filter=Q(responses__submitted=True)))
+        .values_list("pk", "n")
+    )
+    rows = {pk: [] for pk in ids}
+    answer_rows = (
+        Answer.objects.filter(response__edition__in=ids, response__submitted=True)
+        .order_by()
+        .values_list(
+            "response__edition_id", "response_id", "question_id", "choice_id", "text", "number"
+        )
+    )
+    # The raw rows, without the ORM's per-value converters: turning 100,000 response
+    # ids into UUID objects took most of an uncached page's second. The response id
+    # is only told apart from the others here, never shown.
+    sql, params = answer_rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for edition_id, *row in cursor.fetchall():
+            rows[edition_id].append(row)
+    return {
+        pk: aggregation.Responses(
+            answers=_answer_frame(rows[pk], questions_by_edition[pk]),
+            respondent_count=counts.get(pk, 0),
+            questions=question_specs(questions_by_edition[pk]),
+        )
+        for pk in ids
+    }
+
+
+def questions_of(editions):
+    """``{edition id: [questions with choice_list]}`` in two queries."""
+    questions = list(
+        Question.objects.filter(edition__in=editions)
+        .select_related("section")
+        .prefetch_related("choices")
+        .order_by("edition", "section__position", "position", "pk")
+    )
+    by_edition = {edition.pk: [] for edition in editions}
+    for question in questions:
+        question.choice_list = list(question.choices.all())
+        question.choice_keys = {choice.key for choice in question.choice_list}
+        by_edition[question.edition_id].append(question)
+    return by_edition
+
+
+# The cache.
+
+
+def _version_key(edition_id):
+    return f"survey:results-version:{edition_id}"
+
+
+def bump_results_version(edition_id):
+    """Make every cached result of the edition stale, once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(_version_key(edition_id), uuid.uuid4().hex, None))
+
+
+def _request_key(edition, questions, rules, conditions, by):
+    design = repr(
+        (question_specs(questions), rules, sorted(conditions), by, edition.min_group_size)
+    )
+    digest = hashlib.sha256(design.encode()).hexdigest()[:32]
+    return f"survey:results:{edition.pk}:{digest}"
+
+
+def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=None):
+    """The results of several editions, from the cache where it is fresh, else computed.
+
+    ``editions_questions`` is ``[(edition, questions)]``. Returns ``{edition id:
+    {"summary": ..., "breakdown": ...}}``. Two cache reads, and for the editions
+    not cached, the loading queries and one cache write.
+    """
+    keys = {}
+    for edition, questions in editions_questions:
+        keys[edition.pk] = (
+            _version_key(edition.pk),
+            _request_key(edition, questions, rules_by_edition[edition.pk], conditions, by),
+        )
+    found = cache.get_many([key for pair in keys.values() for key in pair])
+    results, stale, versions = {}, [], {}
+    for edition, _questions in editions_questions:
+        version_key, data_key = keys[edition.pk]
+        version = found.get(version_key)
+        entry = found.get(data_key)
+        if version is not None and entry is not None and entry["version"] == version:
+            results[edition.pk] = entry["results"]
+        else:
+            stale.append((edition, _questions))
+            versions[edition.pk] = version
+    if not stale:
+        return results
+    for edition, _questions in stale:
+        if versions[edition.pk] is None:
+            # add, not set: a version written meanwhile by a new answer must win.
+            versions[edition.pk] = uuid.uuid4().hex
+            cache.add(_version_key(edition.pk), versions[edition.pk], None)
+    loaded = load_many([e for e, _q in stale], {e.pk: q for e, q in stale})
+    to_store = {}
+    for edition, _questions in stale:
+        rules = rules_by_edition[edition.pk]
+        responses = loaded[edition.pk]
+        computed = {
+            "summary": aggregation.summarise(responses, rules, conditions=conditions),
+            "breakdown": (
+                aggregation.breakdown(responses, rules, by=by, conditions=conditions)
+                if by
+                else None
+            ),
+        }
+        results[edition.pk] = computed
+        to_store[keys[edition.pk][1]] = {"version": versions[edition.pk], "results": computed}
+    cache.set_many(to_store, CACHE_TIMEOUT)
+    return results
+
+
+def rules_for(edition, *, reveal):
+    return aggregation.Rules(
+        threshold=edition.min_group_size,
+        reveal=reveal,
+        show_text=edition.show_free_text,
+        seed=edition.pk,
+    )

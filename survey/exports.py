@@ -12,6 +12,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from kb.spreadsheets import looks_like_formula, safe_csv_cell
 from survey.aggregation import OTHER
 
 OTHER_COLUMN = "other"
@@ -118,16 +119,21 @@ def codebook_rows(questions):
 
 
 def to_csv(frame):
-    return frame.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    return frame.map(safe_csv_cell).to_csv(
+        index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+    )
 
 
 def _cell(sheet, value):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
+        if not looks_like_formula(value):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # never a formula, whatever a respondent typed ("=…")
-    return cell
+        return cell
+    if value is None or pd.isna(value):
+        return None
+    return value
 
 
 def to_xlsx(frame, codebook):

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from survey import services
 from survey.models import Edition
@@ -260,3 +261,23 @@ def test_tidy_export_has_one_row_per_answer(coordinator_client):
 def test_results_access_for_anonymous_user():
     edition = closed_edition(results_visibility=COORDINATORS)
     assert results_access(edition, AnonymousUser()) is None
+
+
+def test_exports_never_hand_a_formula_to_a_spreadsheet(coordinator_client):
+    edition = build_edition(2020, state="closed")
+    services.store_anonymous_responses(
+        edition=edition,
+        answer_sets=[complete_answers(remarks={"text": '=HYPERLINK("http://evil.example","x")'})],
+    )
+    wide = coordinator_client.get(reverse("survey:export_csv", args=[edition.year]))
+    frame = pd.read_csv(io.StringIO(wide.content.decode()))
+    assert frame["remarks"][0] == '\'=HYPERLINK("http://evil.example","x")'
+
+    xlsx = coordinator_client.get(reverse("survey:export_xlsx", args=[edition.year])).content
+    cell = next(
+        c
+        for row in load_workbook(io.BytesIO(xlsx))["answers"].iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    )
+    assert cell.data_type == "s"  # text, not a formula

@@ -28,6 +28,7 @@ from kb.forms.events import EventForm, MaterialFileForm, MaterialLinkForm
 from kb.models.events import Event, EventKind, EventState, Material, Registration
 from kb.roles import coordinator_required, is_coordinator
 from kb.services import events as services
+from kb.spreadsheets import safe_csv_cell
 
 SECTION = "events"
 
@@ -233,12 +234,6 @@ def participants(request, slug):
     )
 
 
-def _csv_cell(value):
-    """Keep spreadsheets from reading a cell as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @coordinator_required
 @require_GET
 def participants_csv(request, slug):
@@ -252,7 +247,7 @@ def participants_csv(request, slug):
         user = registration.user
         registered_at = timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M")
         writer.writerow(
-            _csv_cell(value)
+            safe_csv_cell(value)
             for value in (
                 user.email,
                 user.first_name,

@@ -105,6 +105,9 @@ def main():
             "home page": "/",
             "doc page": "/docs/cluster/gpu/",
             "docs index": "/docs/",
+            "project list": "/projects/",
+            "project page": "/projects/extremeweather/",
+            "event list": "/events/",
             "search": "/search/?q=memoire",
         }
         for path in pages.values():  # warm the caches

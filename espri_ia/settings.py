@@ -119,7 +119,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Many people write at once: WAL lets readers run beside a writer, IMMEDIATE
     # takes the write lock at BEGIN (so a waiting transaction queues on the busy
     # timeout instead of failing with "database is locked" on upgrade).
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
@@ -143,6 +142,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "espri_cache",
+            # Readers' cached pages (every page, both languages, filters) live here too.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 

@@ -53,3 +53,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(folder / "tests.sqlite3")
         # Kept open across requests, as pytest-django keeps an in-memory one.
         database["CONN_MAX_AGE"] = None
+
+
+@pytest.fixture
+def uncached_pages(monkeypatch):
+    """Readers get a fresh render: for tests of the render path itself (query counts)."""
+    monkeypatch.setattr("kb.page_cache.reader_cache_key", lambda request: None)

@@ -57,6 +57,7 @@ def test_list_paginates_and_keeps_filters(client):
 
 
 @pytest.mark.parametrize("number", [1, 30])
+@pytest.mark.usefixtures("uncached_pages")
 def test_list_query_count_is_fixed(client, django_assert_num_queries, number):
     latmos = Laboratory.objects.filter(slug="latmos")
     for _ in range(number):
@@ -111,6 +112,7 @@ def test_contact_email_never_appears_whole_in_the_page(client):
     assert "<script>" not in html  # no inline script (CSP)
 
 
+@pytest.mark.usefixtures("uncached_pages")
 def test_detail_query_count(client, django_assert_num_queries):
     project = ProjectFactory()
     ReferenceFactory(project=project)

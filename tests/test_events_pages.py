@@ -145,6 +145,7 @@ def test_listing_shows_seats_left_and_full(client):
 
 
 @pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.usefixtures("uncached_pages")
 def test_upcoming_listing_query_count(client, django_assert_num_queries, count):
     for event in EventFactory.create_batch(count, registration_mode=RegistrationMode.BUILT_IN):
         RegistrationFactory(event=event)
@@ -154,6 +155,7 @@ def test_upcoming_listing_query_count(client, django_assert_num_queries, count):
 
 
 @pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.usefixtures("uncached_pages")
 def test_past_listing_query_count(client, django_assert_num_queries, count):
     EventFactory.create_batch(count, starts_at=in_days(-3), ends_at=in_days(-3, hour=12))
     # The years, then the events.
@@ -340,6 +342,7 @@ def test_event_pages_in_french(coordinator_client):
 
 
 @pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.usefixtures("uncached_pages")
 def test_event_page_query_count(client, django_assert_num_queries, count):
     event = EventFactory(registration_mode=RegistrationMode.BUILT_IN)
     for number in range(count):

@@ -43,6 +43,7 @@ def test_home_links_into_the_docs(client):
 
 
 @pytest.mark.parametrize("pages", [1, 10])
+@pytest.mark.usefixtures("uncached_pages")
 def test_home_query_count_for_a_reader(client, pages, django_assert_num_queries):
     doc_page("cluster")
     for number in range(pages):

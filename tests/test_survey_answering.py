@@ -200,6 +200,7 @@ def test_member_sees_only_their_own_answers(client, member, edition):
     assert "Answer the survey" in page(client.get("/en/survey/"))
 
 
+@pytest.mark.usefixtures("uncached_pages")  # closing by the clock: cached pages live 5 min
 def test_home_calls_to_answer_an_open_edition(client, edition):
     assert "Answer the survey" in page(client.get("/en/"))
     Edition.objects.update(closes_at=timezone.now())

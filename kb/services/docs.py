@@ -1,16 +1,11 @@
 """Writing the documentation: every save is a revision; concurrent saves never overwrite."""
 
-import uuid
-
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from kb.markdown import render_markdown
 from kb.models import DocPage, DocRevision, SearchEntry
 from kb.search import index_entry
-
-DOCS_GENERATION_KEY = "docs:generation"
 
 
 class EditConflict(Exception):
@@ -19,19 +14,6 @@ class EditConflict(Exception):
     def __init__(self, page):
         super().__init__(f"{page.path} changed meanwhile (now version {page.version})")
         self.page = page
-
-
-def docs_generation():
-    """A token that changes whenever any page changes: cached pages carry it."""
-    generation = cache.get(DOCS_GENERATION_KEY)
-    if generation is None:
-        cache.add(DOCS_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(DOCS_GENERATION_KEY)
-    return generation
-
-
-def _docs_changed():
-    transaction.on_commit(lambda: cache.set(DOCS_GENERATION_KEY, uuid.uuid4().hex, timeout=None))
 
 
 def _page_url_or_none(path):
@@ -70,15 +52,14 @@ def _apply(page, *, title, summary, body, position, author, message, now, restor
         summary=summary,
         text=rendered.text,
     )
-    _docs_changed()
     return page
 
 
 def _rerender_links_to(path):
     """Pages that link to a new page had a broken link: render them again."""
     for page in DocPage.objects.filter(body__contains=f"doc:{path}"):
-        rendered = render_body(page.body)
-        DocPage.objects.filter(pk=page.pk).update(body_html=rendered.html)
+        page.body_html = render_body(page.body).html
+        page.save(update_fields=["body_html"])
 
 
 @transaction.atomic
@@ -144,7 +125,5 @@ def restore_revision(*, page, number, author):
 
 
 def mark_reviewed(*, page, reviewer, when=None):
-    DocPage.objects.filter(pk=page.pk).update(
-        last_reviewed_at=when or timezone.now(), last_reviewed_by=reviewer
-    )
-    _docs_changed()
+    page.last_reviewed_at, page.last_reviewed_by = when or timezone.now(), reviewer
+    page.save(update_fields=["last_reviewed_at", "last_reviewed_by"])

@@ -23,6 +23,7 @@ from kb.forms.catalogue import (
     taxonomy_form_class,
 )
 from kb.models import Project, Reference
+from kb.page_cache import cached_for_readers
 from kb.roles import coordinator_required, is_coordinator
 from kb.services import catalogue as catalogue_services
 
@@ -42,6 +43,7 @@ def _bibtex_response(references, filename):
     return response
 
 
+@cached_for_readers(SECTION)
 def project_list(request):
     selection = parse_selection(request.GET)
     published = Project.objects.published()
@@ -77,6 +79,7 @@ def _visible_project(request, slug):
     return get_object_or_404(Project.objects.visible_to(request.user).for_detail(), slug=slug)
 
 
+@cached_for_readers(SECTION)
 def project_detail(request, slug):
     project = _visible_project(request, slug)
     related = Project.objects.published().related_to(project)[:5]

@@ -10,12 +10,11 @@ from kb.diffs import line_diff
 from kb.docs_tree import build_tree
 from kb.forms.docs import DocPageForm, NewDocPageForm
 from kb.models import DocPage
-from kb.page_cache import serve_cached_for_readers
+from kb.page_cache import cached_for_readers
 from kb.roles import coordinator_required, is_coordinator
 from kb.services.docs import (
     EditConflict,
     create_page,
-    docs_generation,
     mark_reviewed,
     render_body,
     restore_revision,
@@ -27,38 +26,34 @@ def _tree():
     return build_tree(list(DocPage.objects.for_tree()))
 
 
+@cached_for_readers("docs")
 def docs_index(request):
-    def render_index():
-        return render(
-            request,
-            "kb/docs/index.html",
-            {"section": "docs", "tree": _tree(), "can_edit": is_coordinator(request.user)},
-        )
-
-    return serve_cached_for_readers(request, generation=docs_generation, render=render_index)
+    return render(
+        request,
+        "kb/docs/index.html",
+        {"section": "docs", "tree": _tree(), "can_edit": is_coordinator(request.user)},
+    )
 
 
+@cached_for_readers("docs")
 def docs_page(request, path):
-    def render_page():
-        page = get_object_or_404(DocPage.objects.for_reading(), path=path)
-        tree = _tree()
-        previous, following = tree.neighbours(page.path)
-        return render(
-            request,
-            "kb/docs/page.html",
-            {
-                "section": "docs",
-                "page": page,
-                "tree": tree,
-                "open_paths": tree.open_paths(page.path),
-                "breadcrumbs": tree.breadcrumbs(page.path),
-                "previous": previous,
-                "next": following,
-                "can_edit": is_coordinator(request.user),
-            },
-        )
-
-    return serve_cached_for_readers(request, generation=docs_generation, render=render_page)
+    page = get_object_or_404(DocPage.objects.for_reading(), path=path)
+    tree = _tree()
+    previous, following = tree.neighbours(page.path)
+    return render(
+        request,
+        "kb/docs/page.html",
+        {
+            "section": "docs",
+            "page": page,
+            "tree": tree,
+            "open_paths": tree.open_paths(page.path),
+            "breadcrumbs": tree.breadcrumbs(page.path),
+            "previous": previous,
+            "next": following,
+            "can_edit": is_coordinator(request.user),
+        },
+    )
 
 
 def _editor(request, template, context):

@@ -26,11 +26,14 @@ from kb.calendar_feeds import CalendarEntry, build_calendar
 from kb.event_materials import type_for_stored_name
 from kb.forms.events import EventForm, MaterialFileForm, MaterialLinkForm
 from kb.models.events import Event, EventKind, EventState, Material, Registration
+from kb.page_cache import cached_for_readers
 from kb.roles import coordinator_required, is_coordinator
 from kb.services import events as services
 from kb.spreadsheets import safe_csv_cell
 
 SECTION = "events"
+# What is "upcoming" moves with the clock: readers' cached lists live five minutes.
+READER_CACHE_SECONDS = 300
 
 
 def _kind_filter(request):
@@ -55,6 +58,7 @@ def _listing(request, template, events, **context):
 
 
 @require_GET
+@cached_for_readers(SECTION, timeout=READER_CACHE_SECONDS)
 def event_list(request):
     kind = _kind_filter(request)
     events = Event.objects.visible_to(request.user).of_kind(kind).upcoming().for_listing()
@@ -62,6 +66,7 @@ def event_list(request):
 
 
 @require_GET
+@cached_for_readers(SECTION, timeout=READER_CACHE_SECONDS)
 def past_list(request, year=None):
     if year is not None and not 1900 <= year <= 9000:
         raise Http404
@@ -81,6 +86,7 @@ def _get_visible(request, slug):
 
 
 @require_GET
+@cached_for_readers(SECTION, timeout=READER_CACHE_SECONDS)
 def event_detail(request, slug):
     event = _get_visible(request, slug)
     registration = None

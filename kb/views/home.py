@@ -1,9 +1,12 @@
 from django.shortcuts import render
 
 from kb.models import DocPage, Event, Project
+from kb.page_cache import cached_for_readers
 from survey.models import Edition
 
 
+# Upcoming events and open editions move with the clock: five minutes at most.
+@cached_for_readers("home", timeout=300)
 def home(request):
     return render(
         request,

@@ -59,7 +59,7 @@ def test_page_shows_tree_breadcrumbs_toc_and_neighbours(client):
     assert 'href="#avec-une-cle"' in page
     assert 'rel="prev"' in page and 'href="/docs/cluster/sessions/" rel="next"' in page
     assert 'href="/docs/cluster/sessions/"' in page  # the internal link resolved
-    assert '<div class="highlight"><pre>' in page
+    assert '<div class="highlight"><pre tabindex="0">' in page
     assert "js/copy-code.js" in page
     assert "Pas encore relue" in page
 

@@ -1,0 +1,122 @@
+"""Every page type the browser checks (axe-core, Nu checker, CSP), in both languages.
+
+One list: a new kind of page is one more line in PAGE_TYPES. The survey results
+(issue 7) come in as, for example:
+    PageType("survey results", lambda d: reverse("survey:results", args=[d.closed_edition.year])),
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.urls import reverse
+
+from kb.gpu_services import ingest_report, register_node
+from kb.gpus.parsing import parse_report
+from kb.models import Event, Project
+from kb.models.events import RegistrationMode
+from kb.seed.catalogue import seed_catalogue
+from kb.seed.cluster_docs import load_cluster_docs
+from kb.seed.events import seed_example_events
+from survey.services import edition_questions, save_draft
+from tests.factories import (
+    CoordinatorFactory,
+    EventFactory,
+    UserFactory,
+    build_edition,
+    complete_answers,
+)
+
+NVIDIA_SMI = Path(__file__).resolve().parents[1] / "fixtures" / "nvidia_smi"
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    # Called with the site data inside translation.override(language).
+    path: Callable[[SimpleNamespace], str]
+    role: str = "anonymous"  # anonymous, member, coordinator
+    status: int = 200
+
+
+PAGE_TYPES = [
+    # Reading
+    PageType("home", lambda d: reverse("home")),
+    PageType("docs index", lambda d: reverse("docs:index")),
+    PageType("docs page", lambda d: reverse("docs:page", args=["cluster/sessions"])),
+    PageType("docs page with tables", lambda d: reverse("docs:page", args=["cluster/donnees"])),
+    PageType("search", lambda d: reverse("search") + "?q=memoire+gpu"),
+    PageType("search without results", lambda d: reverse("search") + "?q=zzzzqqq"),
+    PageType("project list", lambda d: reverse("catalogue:list")),
+    PageType("project list filtered", lambda d: reverse("catalogue:list") + "?task=detection"),
+    PageType("project detail", lambda d: d.project.get_absolute_url()),
+    PageType("events list", lambda d: reverse("events:list")),
+    PageType("past events", lambda d: reverse("events:past")),
+    PageType("event detail", lambda d: d.event.get_absolute_url()),
+    PageType("past event with materials", lambda d: d.past_event.get_absolute_url()),
+    PageType("GPU board", lambda d: reverse("gpu_board")),
+    PageType("survey index", lambda d: reverse("survey:index")),
+    # Accounts
+    PageType("log in", lambda d: reverse("account_login")),
+    PageType("sign up", lambda d: reverse("account_signup")),
+    PageType("password reset", lambda d: reverse("account_reset_password")),
+    PageType("email addresses", lambda d: reverse("account_email"), "member"),
+    PageType("password change", lambda d: reverse("account_change_password"), "member"),
+    PageType("account deletion", lambda d: reverse("account_delete"), "member"),
+    # Members
+    PageType("survey index, member", lambda d: reverse("survey:index"), "member"),
+    PageType("survey step", lambda d: reverse("survey:step", args=[d.edition.year, 1]), "member"),
+    PageType("survey review", lambda d: reverse("survey:review", args=[d.edition.year]), "member"),
+    PageType("project proposal form", lambda d: reverse("catalogue:propose"), "member"),
+    PageType("event detail, member", lambda d: d.event.get_absolute_url(), "member"),
+    # Coordinators: the editor forms
+    PageType(
+        "docs editor",
+        lambda d: reverse("docs:edit", args=["cluster/sessions"]),
+        "coordinator",
+    ),
+    PageType("docs history", lambda d: reverse("docs:history", args=["cluster"]), "coordinator"),
+    PageType("event form", lambda d: reverse("events:create"), "coordinator"),
+    PageType("project review queue", lambda d: reverse("catalogue:review_queue"), "coordinator"),
+    PageType("GPU nodes", lambda d: reverse("gpu_nodes"), "coordinator"),
+    PageType("survey design", lambda d: reverse("survey:design_list"), "coordinator"),
+    # Errors
+    PageType("not found", lambda d: reverse("docs:page", args=["no-such-page"]), status=404),
+    PageType("forbidden", lambda d: reverse("gpu_nodes"), "member", status=403),
+    PageType("server error", lambda d: reverse("e2e_server_error"), status=500),
+]
+
+
+def build_site_data():
+    """The seed content and one object of each kind, through the site's services."""
+    load_cluster_docs()
+    seed_catalogue()
+    coordinator = CoordinatorFactory()
+    member = UserFactory()
+    seed_example_events(created_by=coordinator)
+    event = EventFactory(
+        title="Formation PyTorch sur HAL",
+        registration_mode=RegistrationMode.BUILT_IN,
+        capacity=20,
+    )
+    node, _token = register_node(name="hal3", description="2 × RTX 2080 Ti")
+    body = (NVIDIA_SMI / "hal3_rtx2080ti-x4_418.56.csv").read_text()
+    ingest_report(node=node, report=parse_report(body))
+    register_node(name="hal4")
+    edition = build_edition(2026)
+    # A draft, so that the step and review pages show stored answers.
+    save_draft(
+        edition=edition,
+        user=member,
+        answers=complete_answers(),
+        questions=edition_questions(edition),
+    )
+    return SimpleNamespace(
+        coordinator=coordinator,
+        member=member,
+        project=Project.objects.published().order_by("title").first(),
+        event=event,
+        past_event=Event.objects.past().filter(materials__isnull=False).first(),
+        edition=edition,
+    )

@@ -78,6 +78,8 @@ class Web:
             base_url=self.base_url, bypass_csp=for_axe, **context_options
         )
         self.contexts.append(context)
+        # Locators wait this long for an element: a broken page fails in seconds, not minutes.
+        context.set_default_timeout(10_000)
         if user is not None:
             context.add_cookies([session_cookie(user, self.base_url)])
         if not for_axe:

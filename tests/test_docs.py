@@ -179,6 +179,14 @@ def test_coordinator_saves_a_revision(coordinator_client, coordinator, cluster_d
     assert (revision.number, revision.author, revision.message) == (2, coordinator, "Mise à jour")
 
 
+def test_text_from_a_browser_is_stored_with_plain_line_ends(coordinator_client, cluster_docs):
+    _, access, _ = cluster_docs
+    data = edit_data(access, body="Ligne un.\r\n\r\n```bash\r\nnvidia-smi\r\n```\r\n")
+    coordinator_client.post("/docs/cluster/acces/edit/", data)
+    access.refresh_from_db()
+    assert access.body == "Ligne un.\n\n```bash\nnvidia-smi\n```\n"
+
+
 def test_conflicting_save_is_refused_and_keeps_the_text(coordinator_client, cluster_docs):
     _, access, _ = cluster_docs
     opened_version = access.version

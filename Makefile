@@ -47,7 +47,7 @@ fmt: $(INSTALLED)
 
 # Needs GNU gettext; the compiled .mo files are committed so users need none.
 messages: $(INSTALLED)
-	$(RUN_ENV) $(BIN)/python manage.py makemessages --locale fr --locale en --add-location file --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(RUN_ENV) $(BIN)/python manage.py makemessages --locale fr --locale en --add-location file --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*'
 	$(BIN)/python locale/fill_english.py
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 

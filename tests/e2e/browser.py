@@ -151,3 +151,10 @@ def vnu_errors(files):
             f"{where}: {message['message']} [{message.get('extract', '').strip()}]"
         )
     return errors
+
+
+def submit(page, action):
+    """Run ``action`` (a click or a key press that sends a form) and wait for the page it
+    leads to, so that what the server stored can be read right after."""
+    with page.expect_navigation():
+        action()

@@ -15,6 +15,7 @@ from kb.gpus.parsing import parse_report
 from kb.models import DocPage, Event, Project, Registration
 from kb.models.events import RegistrationStatus
 from survey.services import close_edition, find_response, stored_answers
+from tests.e2e.browser import submit
 from tests.factories import PASSWORD, CoordinatorFactory, UserFactory, build_edition, in_days
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -36,7 +37,7 @@ def test_newcomer_signs_up_confirms_logs_in_and_switches_language(web, mailoutbo
     page.get_by_label("Email").fill("newcomer@lsce.ipsl.example")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign up").click()
+    submit(page, page.get_by_role("main").get_by_role("button", name="Sign up").click)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Verify")
 
     assert [message.to for message in mailoutbox] == [["newcomer@lsce.ipsl.example"]]
@@ -45,20 +46,25 @@ def test_newcomer_signs_up_confirms_logs_in_and_switches_language(web, mailoutbo
     page.get_by_role("main").get_by_role("button", name="Confirm").click()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    assert page.url.endswith("/en/")
 
-    page.get_by_role("link", name="Log in").click()
-    page.get_by_label("Email").fill("newcomer@lsce.ipsl.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    # Back on the French site (the default), log in, then English and back.
+    page.goto(web.url("/"))
+    page.get_by_role("link", name="Se connecter").click()
+    page.locator("#id_login").fill("newcomer@lsce.ipsl.example")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("main").locator("button[type=submit]").click()
+    expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+    page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("link", name="My account")).to_be_visible()
-
+    assert "/en/" in page.url
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
     assert "/en/" not in page.url
-    page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert "/en/" in page.url
 
 
 def test_member_answers_resumes_submits_edits_and_reads_after_closing(web):
@@ -70,7 +76,7 @@ def test_member_answers_resumes_submits_edits_and_reads_after_closing(web):
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice")
     page.get_by_label("Ocean").check()
     page.get_by_label("Jupyter").check()
-    page.get_by_role("button", name="Save and continue later").click()
+    submit(page, page.get_by_role("button", name="Save and continue later").click)
     expect(page.get_by_text("Started, not submitted")).to_be_visible()
 
     page.goto(web.url("/en/"))
@@ -87,12 +93,12 @@ def test_member_answers_resumes_submits_edits_and_reads_after_closing(web):
     page.get_by_role("button", name="Review my answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review your answers")
     expect(page.get_by_role("main")).to_contain_text("More GPUs, please")
-    page.get_by_role("button", name="Submit my answers").click()
+    submit(page, page.get_by_role("button", name="Submit my answers").click)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your answers")
 
     page.get_by_role("link", name="Change “You”").click()
     page.get_by_label(re.compile("Question remarks")).fill("Even more GPUs")
-    page.get_by_role("button", name="Save changes").click()
+    submit(page, page.get_by_role("button", name="Save changes").click)
     response = find_response(edition=edition, user=member)
     assert response.submitted
     assert stored_answers(response)["remarks"] == {"text": "Even more GPUs"}
@@ -119,10 +125,10 @@ def test_coordinator_writes_a_doc_page_and_a_reader_copies_and_finds_it(web):
         "## Demander une carte\n\nLa mémoire du GPU est réservée à votre session.\n\n"
         "```bash\nsrun --gres=gpu:1 --pty bash\n```\n"
     )
-    editor.get_by_role("button", name="Preview").click()
+    submit(editor, editor.get_by_role("button", name="Preview").click)
     expect(editor.locator(".preview pre")).to_have_text("srun --gres=gpu:1 --pty bash")
     assert not DocPage.objects.filter(path="reserver-gpu").exists()
-    editor.get_by_role("button", name="Save").click()
+    submit(editor, editor.get_by_role("button", name="Save").click)
     expect(editor.get_by_role("heading", level=1)).to_have_text(
         "Réserver un GPU pour l’entraînement"
     )
@@ -146,7 +152,7 @@ def test_coordinator_writes_a_doc_page_and_a_reader_copies_and_finds_it(web):
     ).to_be_visible()
 
 
-def test_coordinator_publishes_an_event_members_register_and_wait(web):
+def test_coordinator_publishes_an_event_members_register_and_wait(web, mailoutbox):
     coordinator = CoordinatorFactory()
     first, second = UserFactory(), UserFactory()
     day = in_days(10).date().isoformat()
@@ -161,9 +167,9 @@ def test_coordinator_publishes_an_event_members_register_and_wait(web):
     page.get_by_label("Place").fill("LSCE, Saclay")
     page.get_by_label("Registration on this site").check()
     page.get_by_label("Capacity").fill("1")
-    page.get_by_role("button", name="Save").click()
+    submit(page, page.get_by_role("button", name="Save").click)
     expect(page.get_by_role("heading", level=1)).to_have_text("Atelier PyTorch")
-    page.get_by_role("button", name="Publish").click()
+    submit(page, page.get_by_role("button", name="Publish").click)
     event = Event.objects.get(title="Atelier PyTorch")
     assert event.is_published
     with translation.override("en"):
@@ -182,13 +188,23 @@ def test_coordinator_publishes_an_event_members_register_and_wait(web):
     ]:
         member_page = web.new_page(user=member)
         member_page.goto(web.url(event_url))
-        member_page.get_by_role("button", name=button).click()
+        submit(member_page, member_page.get_by_role("button", name=button).click)
         expect(member_page.get_by_role("button", name=after)).to_be_visible()
     statuses = dict(Registration.objects.filter(event=event).values_list("user", "status"))
     assert statuses == {
         first.pk: RegistrationStatus.CONFIRMED,
         second.pk: RegistrationStatus.WAITING,
     }
+
+    # The first one cancels: the seat goes to the one waiting, who is told by email.
+    mailoutbox.clear()
+    first_page = web.new_page(user=first)
+    first_page.goto(web.url(event_url))
+    submit(first_page, first_page.get_by_role("button", name="Cancel my registration").click)
+    expect(first_page.get_by_role("button", name="Join the waiting list")).to_be_visible()
+    member_page.reload()
+    expect(member_page.get_by_role("button", name="Cancel my registration")).to_be_visible()
+    assert [message.to for message in mailoutbox] == [[second.email]]
 
 
 def test_member_proposes_a_project_a_coordinator_approves_it_facets_count_it(web):
@@ -201,7 +217,7 @@ def test_member_proposes_a_project_a_coordinator_approves_it_facets_count_it(web
     project_fields.get_by_label("Year").fill("2024")
     page.get_by_label("Downscaling").check()
     page.get_by_label("U-Net").check()
-    page.get_by_role("button", name="Send the proposal").click()
+    submit(page, page.get_by_role("button", name="Send the proposal").click)
     project = Project.objects.get(title="Descente d’échelle des précipitations")
     assert project.status == Project.Status.PENDING
 
@@ -214,7 +230,7 @@ def test_member_proposes_a_project_a_coordinator_approves_it_facets_count_it(web
     review.get_by_role("link", name="Descente d’échelle des précipitations").click()
     review.get_by_label("Publish").check()
     review.get_by_label("Message to the proposer").fill("Merci !")
-    review.get_by_role("button", name="Record the decision").click()
+    submit(review, review.get_by_role("button", name="Record the decision").click)
     project.refresh_from_db()
     assert project.status == Project.Status.PUBLISHED
 

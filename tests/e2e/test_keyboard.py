@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from kb.models import DocPage
 from kb.seed.cluster_docs import load_cluster_docs
 from survey.services import find_response, stored_answers
+from tests.e2e.browser import submit
 from tests.factories import CoordinatorFactory, UserFactory, build_edition
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -46,7 +47,7 @@ def test_survey_answered_and_submitted_with_the_keyboard_alone(web):
     page.keyboard.press("Space")
     expect(page.locator("#id_q_tools_0")).to_be_checked()
     tab_to(page, "main button[value=next]")
-    page.keyboard.press("Enter")
+    submit(page, lambda: page.keyboard.press("Enter"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("You")
     tab_to(page, "input[name=q_satisfaction]")
@@ -57,11 +58,11 @@ def test_survey_answered_and_submitted_with_the_keyboard_alone(web):
     tab_to(page, "#id_q_remarks")
     page.keyboard.type("Answered with the keyboard")
     tab_to(page, "main button[value=next]")
-    page.keyboard.press("Enter")
+    submit(page, lambda: page.keyboard.press("Enter"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Review your answers")
     tab_to(page, "main button[type=submit]")
-    page.keyboard.press("Enter")
+    submit(page, lambda: page.keyboard.press("Enter"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your answers")
 
     response = find_response(edition=edition, user=member)
@@ -84,11 +85,11 @@ def test_docs_editor_previewed_and_saved_with_the_keyboard_alone(web):
     tab_to(page, "#id_message")
     page.keyboard.type("Keyboard only")
     tab_to(page, "button[name=preview]")
-    page.keyboard.press("Enter")
+    submit(page, lambda: page.keyboard.press("Enter"))
     expect(page.locator(".preview")).to_contain_text("Check the free GPUs first")
 
     tab_to(page, "button[name=save]")
-    page.keyboard.press("Space")
+    submit(page, lambda: page.keyboard.press("Space"))
     expect(page.get_by_role("main").locator(".prose")).to_contain_text("Check the free GPUs first")
     page_row = DocPage.objects.get(path="cluster")
     assert page_row.body.rstrip().endswith("```bash\nnvidia-smi\n```")

@@ -35,7 +35,7 @@ e2e: $(INSTALLED) node_modules/.package-lock.json
 	$(TEST_ENV) $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

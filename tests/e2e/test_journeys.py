@@ -143,6 +143,7 @@ def test_coordinator_writes_a_doc_page_and_a_reader_copies_and_finds_it(web):
     expect(copy).to_have_text("Copy")
     copy.click()
     expect(copy).to_have_text("Copied")
+    expect(reader.locator(".copy-status")).to_have_text("Copied")
     assert reader.evaluate("navigator.clipboard.readText()") == "srun --gres=gpu:1 --pty bash"
 
     reader.get_by_label("Search the site").fill("memoire entrainement")

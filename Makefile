@@ -9,7 +9,7 @@ RUN_ENV := DJANGO_DEBUG=1
 # Tests: production-like settings (debug off) with plain HTTP for the test client.
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 DJANGO_HTTPS=0
 
-.PHONY: install run test lint fmt messages bench clean
+.PHONY: install run test e2e lint fmt messages bench clean
 
 install: $(INSTALLED)
 
@@ -30,6 +30,13 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Browser tests (tests/e2e): needs /usr/bin/chromium, Java and `npm ci` (axe-core, vnu-jar).
+e2e: $(INSTALLED) node_modules/.package-lock.json
+	$(TEST_ENV) $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,7 +47,7 @@ fmt: $(INSTALLED)
 
 # Needs GNU gettext; the compiled .mo files are committed so users need none.
 messages: $(INSTALLED)
-	$(RUN_ENV) $(BIN)/python manage.py makemessages --locale fr --locale en --add-location file --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(RUN_ENV) $(BIN)/python manage.py makemessages --locale fr --locale en --add-location file --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*'
 	$(BIN)/python locale/fill_english.py
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 

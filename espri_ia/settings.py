@@ -180,6 +180,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
+# A URL name, not "/": resolved in the language of the page the member logged out from.
+LOGOUT_REDIRECT_URL = "home"
 # Optional: only these institutional domains (and their sub-domains) may sign up.
 ESPRI_SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("ESPRI_SIGNUP_EMAIL_DOMAINS")]
 
@@ -283,3 +285,5 @@ ESPRI_EVENT_MATERIAL_MAX_BYTES = int(
 )
 # The site's public address, for links in emails sent outside a request (no trailing slash).
 ESPRI_SITE_URL = os.environ.get("ESPRI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How often the GPU board page fetches a fresh board (the browser tests make it short).
+ESPRI_GPU_BOARD_REFRESH_SECONDS = 30

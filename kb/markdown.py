@@ -124,6 +124,8 @@ def render_markdown(text, *, resolve_internal_link=None):
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        # A long line scrolls the block sideways: keyboard users must be able to reach it.
+        set_tag_attribute_values={"pre": {"tabindex": "0"}},
         strip_comments=True,
     )
     return RenderedMarkdown(html=clean, toc=list(_flatten_toc(converter.toc_tokens)))

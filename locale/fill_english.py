@@ -8,7 +8,8 @@ from pathlib import Path
 import polib
 
 catalogue = Path(__file__).parent / "en" / "LC_MESSAGES" / "django.po"
-po = polib.pofile(str(catalogue))
+# Wrap as msgmerge does (79 columns), so that makemessages alone gives the same msgids.
+po = polib.pofile(str(catalogue), wrapwidth=79)
 for entry in po:
     if entry.msgid_plural:
         entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}

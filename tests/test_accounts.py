@@ -207,3 +207,10 @@ def test_account_pages_use_the_site_layout_in_both_languages(member_client):
     assert "Supprimer mon compte" in french
     assert '<html lang="en">' in english
     assert "Delete my account" in english
+
+
+def test_logout_returns_to_the_home_page_in_the_same_language(member_client):
+    response = member_client.post("/en/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+    assert "_auth_user_id" not in member_client.session

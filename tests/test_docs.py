@@ -59,7 +59,7 @@ def test_page_shows_tree_breadcrumbs_toc_and_neighbours(client):
     assert 'href="#avec-une-cle"' in page
     assert 'rel="prev"' in page and 'href="/docs/cluster/sessions/" rel="next"' in page
     assert 'href="/docs/cluster/sessions/"' in page  # the internal link resolved
-    assert '<div class="highlight"><pre>' in page
+    assert '<div class="highlight"><pre tabindex="0">' in page
     assert "js/copy-code.js" in page
     assert "Pas encore relue" in page
 
@@ -177,6 +177,14 @@ def test_coordinator_saves_a_revision(coordinator_client, coordinator, cluster_d
     assert access.body_html == "<p>Nouveau texte.</p>"
     revision = access.revisions.first()
     assert (revision.number, revision.author, revision.message) == (2, coordinator, "Mise à jour")
+
+
+def test_text_from_a_browser_is_stored_with_plain_line_ends(coordinator_client, cluster_docs):
+    _, access, _ = cluster_docs
+    data = edit_data(access, body="Ligne un.\r\n\r\n```bash\r\nnvidia-smi\r\n```\r\n")
+    coordinator_client.post("/docs/cluster/acces/edit/", data)
+    access.refresh_from_db()
+    assert access.body == "Ligne un.\n\n```bash\nnvidia-smi\n```\n"
 
 
 def test_conflicting_save_is_refused_and_keeps_the_text(coordinator_client, cluster_docs):

@@ -66,8 +66,16 @@ def test_markdown_tables_use_align_attributes_not_styles():
 
 def test_markdown_code_is_highlighted_on_the_server():
     html = render_markdown("```bash\nsrun --gres=gpu:1 --pty bash\n```").html
-    assert '<div class="highlight"><pre>' in html
+    assert '<div class="highlight"><pre tabindex="0">' in html
     assert '<span class="o">=</span>' in html
+
+
+def test_markdown_code_blocks_can_be_reached_with_the_keyboard():
+    html = render_markdown("```bash\nsrun --gres=gpu:1 --x11 --pty bash\n```").html
+    assert '<pre tabindex="0">' in html
+    assert 'tabindex="0"' not in render_markdown("<pre tabindex='5'>x</pre>").html.replace(
+        '<pre tabindex="0">', ""
+    )
 
 
 def test_markdown_admonitions_keep_their_kind():

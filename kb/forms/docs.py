@@ -40,6 +40,11 @@ class DocPageForm(forms.Form):
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def clean_body(self):
+        # Browsers send a textarea with CRLF line ends; stored text keeps LF, as the seed
+        # does, so that a revision's diff shows only the lines that really changed.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
 
 class NewDocPageForm(DocPageForm):
     parent = forms.ModelChoiceField(

@@ -1,5 +1,6 @@
 """GPU board: the public board, the nodes' report API, the coordinators' pages."""
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +30,6 @@ from kb.services.gpus import (
 
 # XML of 8 large GPUs is about 400 KB; CSV of 8 GPUs under 2 KB.
 MAX_REPORT_BYTES = 1024 * 1024
-REFRESH_SECONDS = 30
 
 
 def _board_context(request):
@@ -48,7 +48,7 @@ def _board_context(request):
         "board": board,
         "now": now,
         "settings": settings,
-        "refresh_seconds": REFRESH_SECONDS,
+        "refresh_seconds": django_settings.ESPRI_GPU_BOARD_REFRESH_SECONDS,
     }
 
 

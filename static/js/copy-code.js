@@ -21,6 +21,10 @@
     });
   }
 
+  // Screen readers do not read the button's new text out; they read a status
+  // region, which must be in the page before its text changes.
+  var status = null;
+
   function addButton(prose, pre) {
     var button = document.createElement("button");
     var label = prose.dataset.copyLabel || "Copy";
@@ -30,8 +34,14 @@
     button.addEventListener("click", function () {
       var code = pre.querySelector("code") || pre;
       copyText(code.innerText.replace(/\n$/, "")).then(
-        function () { button.textContent = prose.dataset.copiedLabel || "Copied"; },
-        function () { button.textContent = prose.dataset.copyFailedLabel || label; }
+        function () {
+          button.textContent = prose.dataset.copiedLabel || "Copied";
+          status.textContent = button.textContent;
+        },
+        function () {
+          button.textContent = prose.dataset.copyFailedLabel || label;
+          status.textContent = button.textContent;
+        }
       );
       window.setTimeout(function () { button.textContent = label; }, 2000);
     });
@@ -42,6 +52,13 @@
     wrapper.appendChild(pre);
   }
 
+  if (!document.querySelector(".prose pre")) {
+    return;
+  }
+  status = document.createElement("p");
+  status.className = "visually-hidden copy-status";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
   document.querySelectorAll(".prose").forEach(function (prose) {
     prose.querySelectorAll("pre").forEach(function (pre) { addButton(prose, pre); });
   });

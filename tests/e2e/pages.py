@@ -1,0 +1,203 @@
+"""Every page type the browser checks (axe-core, Nu checker, CSP), in both languages.
+
+One list: a new kind of page is one more line in PAGE_TYPES. The site data already
+holds a closed edition with 12 submitted responses for the survey results (issue 7),
+which come in as, for example:
+    PageType("survey results", lambda d: reverse("survey:results", args=[d.closed_edition.year])),
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.urls import reverse
+
+from kb.gpus.parsing import parse_report
+from kb.models import DocPage, Event, Project
+from kb.models.events import RegistrationMode
+from kb.seed.catalogue import seed_catalogue
+from kb.seed.cluster_docs import load_cluster_docs
+from kb.seed.events import seed_example_events
+from kb.services.docs import save_page
+from kb.services.gpus import ingest_report, register_node
+from survey.services import (
+    close_edition,
+    edition_questions,
+    save_draft,
+    store_anonymous_responses,
+    submit_response,
+)
+from tests.factories import (
+    CoordinatorFactory,
+    EventFactory,
+    PendingProjectFactory,
+    UserFactory,
+    build_edition,
+    complete_answers,
+)
+
+NVIDIA_SMI = Path(__file__).resolve().parents[1] / "fixtures" / "nvidia_smi"
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    # Called with the site data inside translation.override(language).
+    path: Callable[[SimpleNamespace], str]
+    role: str = "anonymous"  # anonymous, member, coordinator
+    status: int = 200
+
+
+PAGE_TYPES = [
+    # Reading
+    PageType("home", lambda d: reverse("home")),
+    PageType("docs index", lambda d: reverse("docs:index")),
+    PageType("docs page", lambda d: reverse("docs:page", args=["cluster/sessions"])),
+    PageType("docs page with tables", lambda d: reverse("docs:page", args=["cluster/donnees"])),
+    PageType("search", lambda d: reverse("search") + "?q=memoire+gpu"),
+    PageType("search without results", lambda d: reverse("search") + "?q=zzzzqqq"),
+    PageType("project list", lambda d: reverse("catalogue:list")),
+    PageType("project list filtered", lambda d: reverse("catalogue:list") + "?task=detection"),
+    PageType("project detail", lambda d: d.project.get_absolute_url()),
+    PageType("events list", lambda d: reverse("events:list")),
+    PageType("past events", lambda d: reverse("events:past")),
+    PageType("event detail", lambda d: d.event.get_absolute_url()),
+    PageType("past event with materials", lambda d: d.past_event.get_absolute_url()),
+    PageType("past events of a year", lambda d: reverse("events:past_year", args=[d.past_year])),
+    PageType("GPU board", lambda d: reverse("gpu_board")),
+    PageType("survey index", lambda d: reverse("survey:index")),
+    # Accounts
+    PageType("log in", lambda d: reverse("account_login")),
+    PageType("sign up", lambda d: reverse("account_signup")),
+    PageType("password reset", lambda d: reverse("account_reset_password")),
+    PageType("email addresses", lambda d: reverse("account_email"), "member"),
+    PageType("password change", lambda d: reverse("account_change_password"), "member"),
+    PageType("account deletion", lambda d: reverse("account_delete"), "member"),
+    # Members
+    PageType("survey index, member", lambda d: reverse("survey:index"), "member"),
+    PageType("survey step", lambda d: reverse("survey:step", args=[d.edition.year, 1]), "member"),
+    PageType("survey review", lambda d: reverse("survey:review", args=[d.edition.year]), "member"),
+    PageType("project proposal form", lambda d: reverse("catalogue:propose"), "member"),
+    PageType("event detail, member", lambda d: d.event.get_absolute_url(), "member"),
+    PageType("my project proposals", lambda d: reverse("catalogue:mine"), "member"),
+    PageType(
+        "survey answers, closed edition",
+        lambda d: reverse("survey:review", args=[d.closed_edition.year]),
+        "member",
+    ),
+    # Coordinators: the editor forms
+    PageType(
+        "docs editor",
+        lambda d: reverse("docs:edit", args=["cluster/sessions"]),
+        "coordinator",
+    ),
+    PageType("new docs page", lambda d: reverse("docs:new"), "coordinator"),
+    PageType("docs history", lambda d: reverse("docs:history", args=["cluster"]), "coordinator"),
+    PageType(
+        "docs revisions compared",
+        lambda d: reverse("docs:compare", args=["cluster"]) + "?from=1&to=2",
+        "coordinator",
+    ),
+    PageType("stale docs", lambda d: reverse("docs:stale"), "coordinator"),
+    PageType("event form", lambda d: reverse("events:create"), "coordinator"),
+    PageType(
+        "event edit form", lambda d: reverse("events:edit", args=[d.event.slug]), "coordinator"
+    ),
+    PageType(
+        "event participants",
+        lambda d: reverse("events:participants", args=[d.event.slug]),
+        "coordinator",
+    ),
+    PageType(
+        "event materials",
+        lambda d: reverse("events:materials", args=[d.past_event.slug]),
+        "coordinator",
+    ),
+    PageType("project review queue", lambda d: reverse("catalogue:review_queue"), "coordinator"),
+    PageType(
+        "project review",
+        lambda d: d.pending.get_absolute_url(),
+        "coordinator",
+    ),
+    PageType(
+        "project edit form",
+        lambda d: reverse("catalogue:edit", args=[d.project.slug]),
+        "coordinator",
+    ),
+    PageType("catalogue lists", lambda d: reverse("catalogue:lists"), "coordinator"),
+    PageType("GPU nodes", lambda d: reverse("gpu_nodes"), "coordinator"),
+    PageType("GPU node form", lambda d: reverse("gpu_node_add"), "coordinator"),
+    PageType("GPU thresholds", lambda d: reverse("gpu_settings"), "coordinator"),
+    PageType("survey design", lambda d: reverse("survey:design_list"), "coordinator"),
+    PageType(
+        "survey edition design",
+        lambda d: reverse("survey:design_detail", args=[d.edition.year]),
+        "coordinator",
+    ),
+    PageType(
+        "survey preview",
+        lambda d: reverse("survey:design_preview", args=[d.edition.year, 1]),
+        "coordinator",
+    ),
+    # Errors
+    PageType("not found", lambda d: reverse("docs:page", args=["no-such-page"]), status=404),
+    PageType("forbidden", lambda d: reverse("gpu_nodes"), "member", status=403),
+    PageType("server error", lambda d: reverse("e2e_server_error"), status=500),
+]
+
+
+def build_site_data():
+    """The seed content and one object of each kind, through the site's services."""
+    load_cluster_docs()
+    seed_catalogue()
+    coordinator = CoordinatorFactory()
+    member = UserFactory()
+    seed_example_events(created_by=coordinator)
+    event = EventFactory(
+        title="Formation PyTorch sur HAL",
+        registration_mode=RegistrationMode.BUILT_IN,
+        capacity=20,
+    )
+    node, _token = register_node(name="hal3", description="2 × RTX 2080 Ti")
+    body = (NVIDIA_SMI / "hal3_rtx2080ti-x4_418.56.csv").read_text()
+    ingest_report(node=node, report=parse_report(body))
+    register_node(name="hal4")
+    edition = build_edition(2026)
+    # Last year's edition: answered by the member and 12 others, then closed.
+    closed_edition = build_edition(2025)
+    submit_response(edition=closed_edition, user=member, answers=complete_answers())
+    store_anonymous_responses(
+        edition=closed_edition, answer_sets=[complete_answers() for _ in range(12)]
+    )
+    close_edition(edition=closed_edition)
+    docs_page = DocPage.objects.get(path="cluster")
+    save_page(
+        page=docs_page,
+        base_version=docs_page.version,
+        title=docs_page.title,
+        summary=docs_page.summary,
+        body=docs_page.body + "\nUne ligne ajoutée.\n",
+        position=docs_page.position,
+        author=coordinator,
+        message="Une ligne",
+    )
+    # A draft, so that the step and review pages show stored answers.
+    save_draft(
+        edition=edition,
+        user=member,
+        answers=complete_answers(),
+        questions=edition_questions(edition),
+    )
+    past_event = Event.objects.past().filter(materials__isnull=False).first()
+    return SimpleNamespace(
+        coordinator=coordinator,
+        member=member,
+        project=Project.objects.published().order_by("title").first(),
+        event=event,
+        past_event=past_event,
+        past_year=past_event.local_start.year,
+        pending=PendingProjectFactory(title="Projet en attente"),
+        edition=edition,
+        closed_edition=closed_edition,
+    )

@@ -1,9 +1,6 @@
 """Every page type the browser checks (axe-core, Nu checker, CSP), in both languages.
 
-One list: a new kind of page is one more line in PAGE_TYPES. The site data already
-holds a closed edition with 12 submitted responses for the survey results (issue 7),
-which come in as, for example:
-    PageType("survey results", lambda d: reverse("survey:results", args=[d.closed_edition.year])),
+One list: a new kind of page is one more line in PAGE_TYPES.
 """
 
 from collections.abc import Callable
@@ -21,6 +18,7 @@ from kb.seed.cluster_docs import load_cluster_docs
 from kb.seed.events import seed_example_events
 from kb.services.docs import save_page
 from kb.services.gpus import ingest_report, register_node
+from survey.models import Edition
 from survey.services import (
     close_edition,
     edition_questions,
@@ -67,6 +65,14 @@ PAGE_TYPES = [
     PageType("past events of a year", lambda d: reverse("events:past_year", args=[d.past_year])),
     PageType("GPU board", lambda d: reverse("gpu_board")),
     PageType("survey index", lambda d: reverse("survey:index")),
+    PageType("survey results", lambda d: reverse("survey:results", args=[d.closed_edition.year])),
+    PageType(
+        "survey results, breakdown and filter",
+        lambda d: (
+            reverse("survey:results", args=[d.closed_edition.year]) + "?by=theme&f=tools:jupyter"
+        ),
+    ),
+    PageType("survey trends", lambda d: reverse("survey:trends")),
     # Accounts
     PageType("log in", lambda d: reverse("account_login")),
     PageType("sign up", lambda d: reverse("account_signup")),
@@ -131,6 +137,11 @@ PAGE_TYPES = [
     PageType("GPU thresholds", lambda d: reverse("gpu_settings"), "coordinator"),
     PageType("survey design", lambda d: reverse("survey:design_list"), "coordinator"),
     PageType(
+        "survey results, provisional",
+        lambda d: reverse("survey:results", args=[d.edition.year]),
+        "coordinator",
+    ),
+    PageType(
         "survey edition design",
         lambda d: reverse("survey:design_detail", args=[d.edition.year]),
         "coordinator",
@@ -165,10 +176,14 @@ def build_site_data():
     register_node(name="hal4")
     edition = build_edition(2026)
     # Last year's edition: answered by the member and 12 others, then closed.
-    closed_edition = build_edition(2025)
+    closed_edition = build_edition(2025, results_visibility=Edition.ResultsVisibility.PUBLIC)
     submit_response(edition=closed_edition, user=member, answers=complete_answers())
     store_anonymous_responses(
-        edition=closed_edition, answer_sets=[complete_answers() for _ in range(12)]
+        edition=closed_edition,
+        answer_sets=[
+            complete_answers(theme={"choices": [theme], "other": ""})
+            for theme in ["ocean", "atmosphere"] * 6
+        ],
     )
     close_edition(edition=closed_edition)
     docs_page = DocPage.objects.get(path="cluster")

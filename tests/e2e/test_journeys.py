@@ -1,7 +1,4 @@
-"""The journeys that matter, in a real browser against the live server.
-
-The survey results journey (issue 7) joins here when the results pages exist.
-"""
+"""The journeys that matter, in a real browser against the live server."""
 
 import datetime
 import re
@@ -14,9 +11,22 @@ from kb.gpus.parsing import parse_report
 from kb.models import DocPage, Event, Project, Registration
 from kb.models.events import RegistrationStatus
 from kb.services.gpus import ingest_report, register_node
-from survey.services import close_edition, find_response, stored_answers
+from survey.models import Edition
+from survey.services import (
+    close_edition,
+    find_response,
+    store_anonymous_responses,
+    stored_answers,
+)
 from tests.e2e.browser import submit
-from tests.factories import PASSWORD, CoordinatorFactory, UserFactory, build_edition, in_days
+from tests.factories import (
+    PASSWORD,
+    CoordinatorFactory,
+    UserFactory,
+    build_edition,
+    complete_answers,
+    in_days,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -267,3 +277,50 @@ def test_gpu_board_shows_a_card_busy_after_a_report_without_reload(web, settings
     expect(state).to_have_text("busy")
     expect(page.locator("#gpu-board-announce")).to_have_text("0 of 1 GPU free")
     assert page.evaluate("window.sameDocument") is True
+
+
+def test_reader_opens_results_changes_breakdown_and_filter_charts_redraw(web):
+    edition = build_edition(2025, results_visibility=Edition.ResultsVisibility.PUBLIC)
+    store_anonymous_responses(
+        edition=edition,
+        answer_sets=[
+            complete_answers(theme={"choices": [theme], "other": ""}, tools=tools)
+            for theme, tools in (
+                [("ocean", {"choices": ["jupyter"], "other": ""})] * 7
+                + [("atmosphere", {"choices": ["jupyter", "vim"], "other": ""})] * 6
+            )
+        ],
+    )
+    close_edition(edition=edition)
+    page = web.new_page()
+    page.goto(web.url("/en/survey/2025/results/"))
+    expect(page.get_by_text("13 respondents")).to_be_visible()
+
+    # The plotly chart is drawn (SVG) and its numbers are the data table's.
+    chart = page.locator('[data-chart="chart-tools"]')
+    expect(chart.locator("svg.main-svg").first).to_be_attached()
+    drawn = chart.evaluate("node => node.data[0].x.map(Number)")
+    table = page.locator("#question-tools table.results-table tbody tr")
+    # The table sits in a closed <details>: read its text, not what is displayed.
+    counts = [int(count) for count in table.locator("td:nth-child(2)").all_text_contents()]
+    shares = [
+        float(re.search(r"[\d.]+", share).group())
+        for share in table.locator("td:nth-child(3)").all_text_contents()
+    ]
+    assert sorted(count for count in counts if count) == [6, 13]  # the other tools: 0
+    assert sorted(round(value) for value in drawn) == sorted(round(share) for share in shares)
+    assert max(drawn) == 100
+
+    # Break down by theme: a new chart, and the choice is in the address.
+    page.get_by_label("Break the answers down by").select_option("theme")
+    submit(page, page.get_by_role("button", name="Show").click)
+    assert "by=theme" in page.url
+    expect(page.locator('[data-chart^="breakdown-"] svg.main-svg').first).to_be_attached()
+
+    # Filter on a choice: only those respondents are counted, the charts redraw.
+    page.get_by_label("Break the answers down by").select_option("")
+    page.get_by_label("Only respondents who chose").select_option("theme:ocean")
+    submit(page, page.get_by_role("button", name="Show").click)
+    assert "f=theme%3Aocean" in page.url or "f=theme:ocean" in page.url
+    expect(page.get_by_text("7 respondents")).to_be_visible()
+    expect(chart.locator("svg.main-svg").first).to_be_attached()

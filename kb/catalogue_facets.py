@@ -42,9 +42,6 @@ class Selection:
     def selected(self, facet):
         return self.values.get(facet, ())
 
-    def without(self, facet):
-        return replace(self, values={k: v for k, v in self.values.items() if k != facet})
-
     @property
     def is_filtered(self):
         return bool(self.text or any(self.values.values()))

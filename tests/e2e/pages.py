@@ -155,6 +155,8 @@ PAGE_TYPES = [
     PageType("not found", lambda d: reverse("docs:page", args=["no-such-page"]), status=404),
     PageType("forbidden", lambda d: reverse("gpu_nodes"), "member", status=403),
     PageType("server error", lambda d: reverse("e2e_server_error"), status=500),
+    PageType("form refused (CSRF)", lambda d: reverse("e2e_csrf_failure"), status=403),
+    PageType("too many attempts", lambda d: reverse("e2e_too_many_attempts"), status=429),
 ]
 
 

@@ -56,6 +56,9 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/gpu_reports.py
 	$(BIN)/python bench/events_pages.py
+	$(BIN)/python bench/catalogue_list.py
+	$(BIN)/python bench/survey_submit.py
+	$(BIN)/python bench/results.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ demo answers), closes it, then asks the results page through Django's test
 client, uncached (cache cleared before each request) and cached, with and
 without a breakdown, and times the three exports.
 
-    python bench/survey_results.py [--responses 1000 10000 50000] [--repeat 10]
+    python bench/results.py [--responses 1000 10000 50000] [--repeat 10]
 
 Targets (DESIGN.md): 10,000 responses, under 150 ms cached, under 1 s uncached.
 """

@@ -7,18 +7,17 @@ the filtered BibTeX export through Django's test client.
 
     python bench/catalogue_list.py [--projects 10 100 1000] [--repeat 20]
 
-Prints, per size and page, the median server time and the number of queries.
+Prints, per size and page, the median server time and the number of queries of
+a full render: the readers' page cache is emptied before each request
+(bench/pages.py measures the cached pages).
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from throwaway_site import start_throwaway_site
 
 
 def main():
@@ -27,26 +26,15 @@ def main():
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    if "DATABASE_URL" not in os.environ:
-        folder = tempfile.mkdtemp(prefix="espri-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["DJANGO_DEBUG"] = "1"  # a throw-away database: no secret needed
-    os.environ["DJANGO_SETTINGS_MODULE"] = "espri_ia.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    start_throwaway_site()
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from kb.models import Architecture, Laboratory, Project, Reference, Task
 
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     tasks, architectures = list(Task.objects.all()), list(Architecture.objects.all())
     labs = list(Laboratory.objects.all())
     client = Client()
@@ -84,6 +72,7 @@ def main():
             timings = []
             for _ in range(args.repeat):
                 connection.queries_log.clear()  # the filling above overflows the log
+                cache.clear()
                 with CaptureQueriesContext(connection) as queries:
                     began = time.perf_counter()
                     response = client.get(url)

@@ -12,15 +12,11 @@ with migrate; use an empty database).
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway_site import ROOT, start_throwaway_site
 
 
 def main():
@@ -29,26 +25,16 @@ def main():
     parser.add_argument("--reports", type=int, default=400, help="reports posted over HTTP")
     args = parser.parse_args()
 
-    if "DATABASE_URL" not in os.environ:
-        folder = tempfile.mkdtemp(prefix="espri-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["DJANGO_DEBUG"] = "1"  # a throw-away database: no secret needed
-    os.environ["DJANGO_SETTINGS_MODULE"] = "espri_ia.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start_throwaway_site()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from kb.gpus.parsing import PROCESSES_MARKER, parse_report
     from kb.models import Gpu, GpuNode, GpuSample
     from kb.services.gpus import ingest_report, register_node
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     fixtures = ROOT / "tests" / "fixtures" / "nvidia_smi"
     body = (
         (fixtures / "hal3_rtx2080ti-x4_418.56.csv").read_text()

@@ -12,15 +12,11 @@ Targets (DESIGN.md): 10,000 responses, under 150 ms cached, under 1 s uncached.
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from throwaway_site import start_throwaway_site
 
 
 def median_ms(function, repeat, before=None):
@@ -40,29 +36,18 @@ def main():
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
 
-    if "DATABASE_URL" not in os.environ:
-        folder = tempfile.mkdtemp(prefix="espri-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["DJANGO_DEBUG"] = "1"  # a throw-away database: no secret needed
-    os.environ["DJANGO_SETTINGS_MODULE"] = "espri_ia.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
+    start_throwaway_site()
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from survey import services
     from survey.models import Edition, Response
     from survey.seed import CURRENT_YEAR, demo_answers, seed_survey
 
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     seed_survey()
     edition = Edition.objects.get(year=CURRENT_YEAR)

@@ -295,6 +295,16 @@ class Question(models.Model):
                     "This question already has answers: its type cannot change "
                     "(the answers would no longer mean anything). Add a new question instead."
                 )
+            outside = Q()
+            if self.min_value is not None:
+                outside |= Q(number__lt=self.min_value)
+            if self.max_value is not None:
+                outside |= Q(number__gt=self.max_value)
+            if outside and "max_value" not in errors and self.answers.filter(outside).exists():
+                errors["max_value"] = _(
+                    "Some stored answers fall outside these bounds: widen them, or keep "
+                    "the current ones."
+                )
         if errors:
             raise ValidationError(errors)
 

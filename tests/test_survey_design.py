@@ -272,3 +272,19 @@ def test_admin_refuses_a_type_change_once_answered(client, member, edition):
     assert "son type ne peut pas changer" in response.content.decode()
     theme.refresh_from_db()
     assert theme.kind == "single"
+
+
+def test_narrowing_bounds_below_stored_answers_refused(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())  # 3 years
+    years = edition.questions.get(key="years")
+    url = f"/en/survey/design/2026/questions/{years.pk}/"
+    response = coordinator_client.post(url, question_data(years, min_value=0, max_value=2))
+    assert response.status_code == 200
+    assert "Some stored answers fall outside these bounds" in response.content.decode()
+    years.refresh_from_db()
+    assert years.max_value != 2
+
+    response = coordinator_client.post(url, question_data(years, min_value=0, max_value=80))
+    assert response.status_code == 302
+    years.refresh_from_db()
+    assert years.max_value == 80

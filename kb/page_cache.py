@@ -10,6 +10,7 @@ fresh render.
 
 import hashlib
 import uuid
+from functools import cache as once
 from functools import wraps
 
 from django.conf import settings
@@ -19,6 +20,21 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 
 TIMEOUT = 24 * 3600
+# What makes a page's HTML besides its content: a new release must not serve old pages.
+RELEASE_FILES = ("espri_ia/**/*.py", "kb/**/*.py", "survey/**/*.py", "templates/**/*.html",
+                 "locale/**/*.mo", "static/**/*")  # fmt: skip
+
+
+@once
+def release():
+    """A fingerprint of the code, templates, catalogues and static files now deployed."""
+    digest = hashlib.sha256()
+    for pattern in RELEASE_FILES:
+        for path in sorted(settings.BASE_DIR.glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def generation_key(section):
@@ -36,7 +52,7 @@ def reader_cache_key(request):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return None
-    key = f"page:{get_language()}:{request.path}"
+    key = f"page:{release()}:{get_language()}:{request.path}"
     if request.META.get("QUERY_STRING"):
         # Filters live in the query string; hashed, so that any key stays short.
         query = hashlib.sha256(request.META["QUERY_STRING"].encode()).hexdigest()[:32]

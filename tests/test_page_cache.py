@@ -1,8 +1,11 @@
 """Readers' pages come from the shared cache, and never stale."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from kb.page_cache import release
 from kb.services import catalogue as catalogue_services
 from kb.services import events as events_services
 from tests.factories import EventFactory, ProjectFactory
@@ -60,3 +63,21 @@ def test_home_follows_every_section(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         EventFactory(title="Formation Slurm")
     assert "Formation Slurm" in reader.get("/").content.decode()
+
+
+def test_a_new_release_never_serves_the_previous_release_pages(client, monkeypatch):
+    EventFactory(title="Formation Slurm")
+    monkeypatch.setattr("kb.page_cache.release", lambda: "previous")
+    client.get("/events/")
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/events/")
+    monkeypatch.setattr("kb.page_cache.release", lambda: "new")
+    with CaptureQueriesContext(connection) as after_release:
+        assert "Formation Slurm" in client.get("/events/").content.decode()
+    assert len(warm) == 1  # the previous release's page, from the cache
+    assert len(after_release) > 1  # rendered again with the new templates
+
+
+def test_release_fingerprint_is_stable_and_short():
+    assert release() == release()
+    assert len(release()) == 16

@@ -24,6 +24,7 @@ CACHED_SECTIONS = {
     ],
     "events": [models.Event, models.Registration, models.Material],
     "survey": [Edition],
+    "search": [models.SearchEntry],
 }
 # The home page shows a little of every section.
 HOME = "home"

@@ -81,3 +81,15 @@ def test_a_new_release_never_serves_the_previous_release_pages(client, monkeypat
 def test_release_fingerprint_is_stable_and_short():
     assert release() == release()
     assert len(release()) == 16
+
+
+def test_search_results_follow_new_content(coordinator, django_capture_on_commit_callbacks):
+    reader = Client()
+    assert "Grêle" not in reader.get("/search/", {"q": "grele"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        project = catalogue_services.propose_project(
+            proposer=None,
+            fields={"title": "Grêle", "summary": "S", "description": "", "year": 2020},
+        )
+        catalogue_services.approve_project(project=project, reviewer=coordinator)
+    assert "Grêle" in reader.get("/search/", {"q": "grele"}).content.decode()

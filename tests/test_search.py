@@ -98,6 +98,7 @@ def test_search_header_box_on_every_page(client):
     assert 'role="search"' in page and 'name="q"' in page
 
 
+@pytest.mark.usefixtures("uncached_pages")
 def test_search_query_count_is_fixed(client, pages, django_assert_num_queries):
     expected = 1
     with django_assert_num_queries(expected):

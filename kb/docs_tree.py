@@ -9,7 +9,6 @@ class TreeNode:
     path: str
     title: str
     summary: str = ""
-    depth: int = 0
     parent: "TreeNode | None" = None
     children: list = field(default_factory=list)
 
@@ -38,10 +37,6 @@ class DocsTree:
         following = self.reading_order[index + 1] if index + 1 < len(self.reading_order) else None
         return previous, following
 
-    def open_paths(self, path):
-        """Paths whose children the sidebar unfolds: the page and its ancestors."""
-        return {node.path for node in self.breadcrumbs(path)} | {path}
-
 
 def build_tree(pages):
     """``pages``: objects with id, parent_id, path, title, summary, in sibling order."""
@@ -57,11 +52,10 @@ def build_tree(pages):
             parent.children.append(node)
     order = []
 
-    def walk(siblings, depth):
+    def walk(siblings):
         for node in siblings:
-            node.depth = depth
             order.append(node)
-            walk(node.children, depth + 1)
+            walk(node.children)
 
-    walk(roots, 0)
+    walk(roots)
     return DocsTree(roots=roots, reading_order=order, by_path={n.path: n for n in order})

@@ -26,8 +26,9 @@ CACHED_SECTIONS = {
     "survey": [Edition],
     "search": [models.SearchEntry],
 }
-# The home page shows a little of every section.
+# The home page shows a little of these sections.
 HOME = "home"
+ON_HOME = {"docs", "catalogue", "events", "survey"}
 
 
 def connect_page_cache_signals():
@@ -35,7 +36,8 @@ def connect_page_cache_signals():
 
         def renew(sender, section=section, **kwargs):
             renew_generation(section)
-            renew_generation(HOME)
+            if section in ON_HOME:
+                renew_generation(HOME)
 
         for model in section_models:
             post_save.connect(renew, sender=model, weak=False, dispatch_uid=f"{section}-{model}")

@@ -72,7 +72,9 @@ def test_page_in_english_keeps_the_french_text(client, cluster_docs):
 
 
 def test_unknown_page_is_404(client, cluster_docs):
-    assert client.get("/docs/cluster/nowhere/").status_code == 404
+    response = client.get("/docs/cluster/nowhere/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
 
 
 def test_docs_index_lists_sections(client, cluster_docs):

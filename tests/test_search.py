@@ -68,6 +68,9 @@ def test_search_passage_marks_matches_and_escapes_text(pages):
 def test_search_odd_queries_never_fail(client, pages, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
+    page = response.content.decode()
+    # A clear answer: a count of results, or the notice that no word was found.
+    assert "résultat" in page or "aucun mot à chercher" in page
 
 
 def test_search_page_shows_highlighted_results(client, pages):

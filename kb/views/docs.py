@@ -47,7 +47,6 @@ def docs_page(request, path):
             "section": "docs",
             "page": page,
             "tree": tree,
-            "open_paths": tree.open_paths(page.path),
             "breadcrumbs": tree.breadcrumbs(page.path),
             "previous": previous,
             "next": following,

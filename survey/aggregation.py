@@ -30,6 +30,12 @@ C. Complements. Where counts add up to a known total (single choice, scale,
 ``reveal=True`` (coordinators) keeps the numbers and marks what others do
 not see; ``reveal=False`` replaces them with ``None`` before anything leaves
 this module.
+
+Every hidden count carries a ``mark`` that readers see: ``"small"`` only when
+the count itself is 1 to N-1 (it reads "fewer than N"), ``"hidden"`` when it
+is 0 or at least N but hidden to protect another group (rule A in another
+atom, rule C, or a group or question too small to show). Coordinators also
+get the ``rule`` that hid it (one of ``RULES``).
 """
 
 import itertools
@@ -45,6 +51,16 @@ MAX_FILTERS = 3
 CHOICE_KINDS = ("single", "multiple")
 PARTITION_KINDS = ("single", "scale", "number")  # one option per respondent: counts add up
 ANSWER_COLUMNS = ["respondent", "question", "choice", "text", "number"]
+TEXTS_SHOWN = 20  # free-text answers on the results page; the rest on their own pages
+
+# Why a count is hidden, in the order they are checked.
+RULES = (
+    "question",  # fewer than N answered the question: its whole table is hidden
+    "group",  # the breakdown group is hidden (rule B, or rule C across groups)
+    "small",  # the count itself is 1 to N-1
+    "atom",  # rule A: small in another part of the filters' partition
+    "complement",  # rule C: would give away a smaller hidden count by subtraction
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,13 @@ class Responses:
     answers: pd.DataFrame
     respondent_count: int
     questions: list = field(default_factory=list)
+    _pairs: tuple | None = field(default=None, repr=False, compare=False)
+
+    def option_pairs(self):
+        """``option_pairs`` of these answers, worked out once for every table made from them."""
+        if self._pairs is None:
+            self._pairs = option_pairs(self.answers, self.questions)
+        return self._pairs
 
 
 def empty_answers():
@@ -264,25 +287,42 @@ def _redact(value, hidden, rules):
     return None if hidden and not rules.reveal else value
 
 
+def _hidden_fields(rule, rules):
+    """``suppressed``, ``mark`` (what readers are told) and ``rule`` (coordinators only)."""
+    mark = None if rule is None else ("small" if rule == "small" else "hidden")
+    return {
+        "suppressed": rule is not None,
+        "mark": mark,
+        "rule": rule if rules.reveal else None,
+    }
+
+
 def _question_table(question, options, counts, unsafe, answered, answered_unsafe, rules, numbers):
     """The table of one question in the selected set."""
     threshold = rules.threshold
     too_few = answered_unsafe or is_small(answered, threshold)
     option_counts = {option: int(counts.get((question.key, option), 0)) for option in options}
-    hidden = {option for option in options if (question.key, option) in unsafe}
-    hidden |= {option for option, count in option_counts.items() if is_small(count, threshold)}
+    small = {option for option, count in option_counts.items() if is_small(count, threshold)}
+    in_atoms = {option for option in options if (question.key, option) in unsafe}
+    hidden = small | in_atoms
     if question.kind in PARTITION_KINDS:
         hidden = complementary_suppression(option_counts, hidden, answered, threshold)
     rows = []
     for option in options:
         count = option_counts[option]
-        suppressed = too_few or option in hidden
+        rule = _first_rule(
+            question=too_few,
+            small=option in small,
+            atom=option in in_atoms,
+            complement=option in hidden,
+        )
+        suppressed = rule is not None
         rows.append(
             {
                 "option": option,
                 "count": _redact(count, suppressed, rules),
                 "share": _redact(count / answered if answered else None, suppressed, rules),
-                "suppressed": suppressed,
+                **_hidden_fields(rule, rules),
             }
         )
     if question.kind in CHOICE_KINDS:
@@ -308,6 +348,11 @@ def _question_table(question, options, counts, unsafe, answered, answered_unsafe
     return table
 
 
+def _first_rule(**reasons):
+    """The first rule of ``RULES`` that holds, or None."""
+    return next((rule for rule in RULES if reasons.get(rule)), None)
+
+
 def _number_stats(numbers, kind):
     if numbers is None or len(numbers) == 0:
         return None
@@ -317,8 +362,8 @@ def _number_stats(numbers, kind):
     return {"q1": q1, "median": median, "q3": q3}
 
 
-def _texts(answers, question, respondents, rules):
-    rows = answers[(answers["question"] == question.key) & answers["respondent"].isin(respondents)]
+def _texts(answers, key, respondents, rules):
+    rows = answers[(answers["question"] == key) & answers["respondent"].isin(respondents)]
     texts = sorted(text for text in rows["text"].fillna("") if text)
     # Sorted then shuffled with the edition's seed: the order tells nothing of when or
     # by whom, and stays the same from one load to the next.
@@ -334,28 +379,38 @@ def _selected_numbers(answers, key, respondents):
 # Entry points.
 
 
-def summarise(responses, rules, *, conditions=()):
-    """One table per question for the respondents meeting every condition.
-
-    ``conditions`` are (question key, option) pairs, combined with AND. Returns
-    ``{"respondents", "status", "questions"}``; status is ``"ok"``, ``"empty"``
-    (no respondent), or ``"too_few"`` (the filter would single out a small group:
-    no table at all, unless ``reveal``).
-    """
-    answers, questions = responses.answers, responses.questions
-    pairs, options = option_pairs(answers, questions)
+def _selection(responses, rules, conditions):
+    """The pairs, options, atom masks and status of the respondents meeting ``conditions``."""
+    pairs, options = responses.option_pairs()
     conditions = list(conditions)[:MAX_FILTERS]
     masks = atom_masks(pairs, conditions)
     full = (1 << len(conditions)) - 1
     sizes = atom_sizes(masks, responses.respondent_count, conditions)
     selected = sizes.get(full, 0)
     safe = atoms_are_safe(sizes, rules.threshold)
-    status = "ok" if safe else "too_few"
-    if selected == 0:
-        status = "empty"
+    status = "empty" if selected == 0 else ("ok" if safe else "too_few")
+    # "small": the selection itself holds 1 to N-1; "hidden": another part of the partition does.
+    rule = None if safe else ("small" if is_small(selected, rules.threshold) else "atom")
+    return pairs, options, conditions, masks, full, selected, status, rule
+
+
+def summarise(responses, rules, *, conditions=()):
+    """One table per question for the respondents meeting every condition.
+
+    ``conditions`` are (question key, option) pairs, combined with AND. Returns
+    ``{"respondents", "status", "mark", "rule", "questions"}``; status is ``"ok"``,
+    ``"empty"`` (no respondent), or ``"too_few"`` (a part of the partition the
+    filters make is small: no table at all, unless ``reveal``). Free-text tables
+    hold at most ``TEXTS_SHOWN`` texts and their ``text_count``.
+    """
+    answers, questions = responses.answers, responses.questions
+    pairs, options, conditions, masks, full, selected, status, rule = _selection(
+        responses, rules, conditions
+    )
     result = {
-        "respondents": _redact(selected, not safe, rules),
+        "respondents": _redact(selected, rule is not None, rules),
         "status": status,
+        **_hidden_fields(rule, rules),
         "questions": [],
     }
     if status == "empty" or (status == "too_few" and not rules.reveal):
@@ -377,11 +432,93 @@ def summarise(responses, rules, *, conditions=()):
             numbers,
         )
         if question.kind == "text":
-            table["texts"] = []
+            texts = []
             if rules.show_text and (not table["too_few"] or rules.reveal):
-                table["texts"] = _texts(answers, question, respondents, rules)
+                texts = _texts(answers, question.key, respondents, rules)
+            table["texts"] = texts[:TEXTS_SHOWN]
+            table["text_count"] = len(texts)
         result["questions"].append(table)
     return result
+
+
+def free_texts(responses, rules, *, key, conditions=()):
+    """Every free-text answer to question ``key`` that ``summarise`` would list, or None.
+
+    None when the edition does not publish free text, the question is not a
+    free-text one, or the selection or the question is hidden from the reader.
+    """
+    question = next((q for q in responses.questions if q.key == key), None)
+    if question is None or question.kind != "text" or not rules.show_text:
+        return None
+    pairs, _options, _conditions, masks, full, _selected, status, _rule = _selection(
+        responses, rules, conditions
+    )
+    if status == "empty":
+        return []
+    if status == "too_few" and not rules.reveal:
+        return None
+    answered = pairs[pairs["question"] == key]
+    atoms = answered["respondent"].map(masks).value_counts()
+    if any(is_small(int(n), rules.threshold) for n in atoms) and not rules.reveal:
+        return None
+    return _texts(responses.answers, key, masks.index[masks == full], rules)
+
+
+def filter_options(responses, rules, *, conditions=()):
+    """What adding each choice option to ``conditions`` as one more filter would give.
+
+    Returns ``{(question key, option): "ok" | "empty" | "too_few" | "limit"}``
+    for every option of a choice question not already a condition, by the same
+    rule B as ``summarise``, in one pass: each option's respondents counted per
+    atom of the current partition, the rest of each atom by subtraction.
+    """
+    pairs, options = responses.option_pairs()
+    conditions = list(conditions)[:MAX_FILTERS]
+    candidates = [
+        (question.key, option)
+        for question in responses.questions
+        if question.kind in CHOICE_KINDS
+        for option in options[question.key]
+        if (question.key, option) not in conditions
+    ]
+    if len(conditions) >= MAX_FILTERS:
+        return dict.fromkeys(candidates, "limit")
+    masks = atom_masks(pairs, conditions)
+    sizes = atom_sizes(masks, responses.respondent_count, conditions)
+    full = (1 << len(conditions)) - 1
+    chosen = pairs[pairs["question"].isin({key for key, _option in candidates})]
+    inside = chosen.groupby(
+        [chosen["question"], chosen["option"], chosen["respondent"].map(masks)]
+    ).size()
+    inside_by_option = {}
+    for (key, option, mask), count in inside.items():
+        inside_by_option.setdefault((key, option), {})[int(mask)] = int(count)
+    found = {}
+    for candidate in candidates:
+        counts = inside_by_option.get(candidate, {})
+        parts = [counts.get(mask, 0) for mask in sizes]
+        parts += [size - counts.get(mask, 0) for mask, size in sizes.items()]
+        if not counts.get(full, 0):
+            found[candidate] = "empty"
+        elif any(is_small(part, rules.threshold) for part in parts):
+            found[candidate] = "too_few"
+        else:
+            found[candidate] = "ok"
+    return found
+
+
+def allowed_without_each(responses, rules, *, conditions):
+    """For each condition in turn, whether the others alone make a selection readers may see."""
+    pairs, _options = responses.option_pairs()
+    conditions = list(conditions)[:MAX_FILTERS]
+    allowed = []
+    for dropped in range(len(conditions)):
+        rest = conditions[:dropped] + conditions[dropped + 1 :]
+        masks = atom_masks(pairs, rest)
+        sizes = atom_sizes(masks, responses.respondent_count, rest)
+        full = (1 << len(rest)) - 1
+        allowed.append(atoms_are_safe(sizes, rules.threshold) and sizes.get(full, 0) > 0)
+    return allowed
 
 
 def breakdown(responses, rules, *, by, conditions=()):
@@ -389,13 +526,13 @@ def breakdown(responses, rules, *, by, conditions=()):
 
     Each option of ``by`` is a group, treated as one more filter condition (rules
     A and B); the groups of a single-choice question also follow rule C. Returns
-    ``{"by", "groups": [{"option", "respondents", "suppressed"}], "questions":
-    [{"key", "kind", "rows": [{"option", "cells": [{"count", "share",
-    "suppressed"}]}]}]}``.
+    ``{"by", "groups": [{"option", "respondents", "suppressed", "mark", "rule"}],
+    "questions": [{"key", "kind", "rows": [{"option", "cells": [{"count",
+    "share", "suppressed", "mark", "rule"}]}]}]}``.
     """
-    answers, questions = responses.answers, responses.questions
+    questions = responses.questions
     by_question = next(q for q in questions if q.key == by)
-    pairs, options = option_pairs(answers, questions)
+    pairs, options = responses.option_pairs()
     conditions = list(conditions)[:MAX_FILTERS]
     base_masks = atom_masks(pairs, conditions)
     base_sizes = atom_sizes(base_masks, responses.respondent_count, conditions)
@@ -412,15 +549,22 @@ def breakdown(responses, rules, *, by, conditions=()):
             {"option": option, "size": size, "safe": atoms_are_safe(sizes, rules.threshold)}
         )
         per_group.append(_cell_counts(pairs, masks, full, rules.threshold) if size else None)
-    hidden = {g["option"] for g in groups if not g["safe"]}
+    unsafe_groups = {g["option"] for g in groups if not g["safe"]}
+    hidden = set(unsafe_groups)
     if by_question.kind == "single":
         sizes_by_option = {g["option"]: g["size"] for g in groups}
         hidden = complementary_suppression(sizes_by_option, hidden, selected, rules.threshold)
+    for group in groups:
+        group["rule"] = _first_rule(
+            small=is_small(group["size"], rules.threshold),
+            atom=group["option"] in unsafe_groups,
+            complement=group["option"] in hidden,
+        )
     result_groups = [
         {
             "option": g["option"],
-            "respondents": _redact(g["size"], g["option"] in hidden, rules),
-            "suppressed": g["option"] in hidden,
+            "respondents": _redact(g["size"], g["rule"] is not None, rules),
+            **_hidden_fields(g["rule"], rules),
         }
         for g in groups
     ]
@@ -432,29 +576,30 @@ def breakdown(responses, rules, *, by, conditions=()):
         for option in options[question.key]:
             cells = []
             for group, counts in zip(groups, per_group, strict=True):
-                cells.append(_group_cell(question, option, group, counts, hidden, rules))
+                cells.append(_group_cell(question, option, group, counts, rules))
             rows.append({"option": option, "cells": cells})
         tables.append({"key": question.key, "kind": question.kind, "rows": rows})
     return {"by": by, "groups": result_groups, "questions": tables}
 
 
-def _group_cell(question, option, group, counts, hidden, rules):
+def _group_cell(question, option, group, counts, rules):
     if counts is None:
-        return {"count": 0, "share": None, "suppressed": False}
+        return {"count": 0, "share": None, **_hidden_fields(None, rules)}
     cell_counts, unsafe, answered, answered_unsafe = counts
     count = int(cell_counts.get((question.key, option), 0))
     denominator = int(answered.get(question.key, 0))
-    suppressed = (
-        group["option"] in hidden
-        or (question.key, option) in unsafe
-        or question.key in answered_unsafe
-        or is_small(count, rules.threshold)
+    rule = _first_rule(
+        group=group["rule"] is not None,
+        question=question.key in answered_unsafe,
+        small=is_small(count, rules.threshold),
+        atom=(question.key, option) in unsafe,
     )
+    suppressed = rule is not None
     share = count / denominator if denominator else None
     return {
         "count": _redact(count, suppressed, rules),
         "share": _redact(share, suppressed, rules),
-        "suppressed": suppressed,
+        **_hidden_fields(rule, rules),
     }
 
 
@@ -465,7 +610,7 @@ def trends(tables_by_year, choices_by_year):
     ``choices_by_year`` maps year to the option keys the question offered that year.
     An option not offered in a year has ``offered`` False and no share, so a chart
     shows a gap rather than a false zero. Returns ``{"years", "options": [{"option",
-    "points": [{"year", "share", "count", "offered", "suppressed"}]}]}``.
+    "points": [{"year", "share", "count", "offered", "suppressed", "mark"}]}]}``.
     """
     years = sorted(tables_by_year)
     all_options = []
@@ -481,14 +626,47 @@ def trends(tables_by_year, choices_by_year):
             offered = option in choices_by_year[year]
             row = rows.get(option) if offered else None
             too_few = tables_by_year[year]["too_few"]
+            suppressed = bool(row and (row["suppressed"] or too_few))
             points.append(
                 {
                     "year": year,
                     "offered": offered,
                     "share": row["share"] if row else None,
                     "count": row["count"] if row else None,
-                    "suppressed": bool(row and (row["suppressed"] or too_few)),
+                    "suppressed": suppressed,
+                    "mark": (row["mark"] or "hidden") if suppressed else None,
                 }
             )
         series.append({"option": option, "points": points})
     return {"years": years, "options": series}
+
+
+def question_trends(summaries_by_year, questions_by_year):
+    """Trends of every choice question shown in two editions or more: ``[(key, trend)]``.
+
+    ``summaries_by_year`` maps year to ``summarise``'s result for that edition;
+    ``questions_by_year`` maps year to its ``QuestionSpec`` list. Questions come in
+    the order they first appear, earliest edition first; an edition whose
+    selection is not shown, or that lacks the question, is left out of its trend.
+    """
+    asked = {}
+    for year in sorted(questions_by_year):
+        summary = summaries_by_year[year]
+        tables = {table["key"]: table for table in summary["questions"]}
+        for question in questions_by_year[year]:
+            if question.kind not in CHOICE_KINDS:
+                continue
+            if summary["status"] == "ok" and question.key in tables:
+                options = list(question.choices) + ([OTHER] if question.allow_other else [])
+                asked.setdefault(question.key, {})[year] = (tables[question.key], options)
+    return [
+        (
+            key,
+            trends(
+                {year: table for year, (table, _options) in by_year.items()},
+                {year: options for year, (_table, options) in by_year.items()},
+            ),
+        )
+        for key, by_year in asked.items()
+        if len(by_year) >= 2
+    ]

@@ -2,6 +2,7 @@
 
 import itertools
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,10 +12,14 @@ from survey.aggregation import (
     QuestionSpec,
     Responses,
     Rules,
+    allowed_without_each,
     breakdown,
     complementary_suppression,
     empty_answers,
+    filter_options,
+    free_texts,
     number_bins,
+    question_trends,
     summarise,
     trends,
 )
@@ -104,7 +109,8 @@ def test_empty_question_and_edition_without_responses():
     assert unused["answered"] == 0 and not unused["too_few"]
     assert [row["share"] for row in unused["rows"]] == [None, None]
     nothing = summarise(Responses(empty_answers(), 0, QUESTIONS), Rules(threshold=5))
-    assert nothing == {"respondents": 0, "status": "empty", "questions": []}
+    assert nothing["respondents"] == 0 and nothing["status"] == "empty"
+    assert nothing["questions"] == [] and nothing["mark"] is None
 
 
 def test_small_cells_read_as_hidden_and_carry_no_number():
@@ -112,8 +118,16 @@ def test_small_cells_read_as_hidden_and_carry_no_number():
     theme = rows(result, "theme")
     assert theme["ocean"]["count"] == 6
     # "other" (1) is small; then atmosphere (3) goes too, or it would be 10 - 6 - 3 = 1.
-    assert theme[OTHER] == {"option": OTHER, "count": None, "share": None, "suppressed": True}
-    assert theme["atmosphere"]["count"] is None
+    assert theme[OTHER] == {
+        "option": OTHER,
+        "count": None,
+        "share": None,
+        "suppressed": True,
+        "mark": "small",
+        "rule": None,
+    }
+    # Readers are told the truth of each: "other" is small, "atmosphere" is hidden for it.
+    assert theme["atmosphere"]["count"] is None and theme["atmosphere"]["mark"] == "hidden"
     tools = rows(result, "tools")
     assert tools[OTHER]["count"] is None and tools["vim"]["count"] == 3  # multiple: no complement
     scale = rows(result, "satisfaction")
@@ -146,7 +160,8 @@ def test_free_text_only_where_allowed_shuffled_the_same_way_each_time():
 
 def test_filter_leaving_fewer_than_threshold_shows_nothing():
     result = summarise(sample(), Rules(threshold=5), conditions=[("theme", "atmosphere")])
-    assert result == {"respondents": None, "status": "too_few", "questions": []}
+    assert result["respondents"] is None and result["status"] == "too_few"
+    assert result["questions"] == [] and result["mark"] == "small"
 
 
 def test_filter_with_enough_respondents_counts_within_it():
@@ -216,7 +231,13 @@ def test_breakdown_hides_small_groups_and_their_complement():
     assert groups[OTHER]["respondents"] is None and groups["atmosphere"]["respondents"] is None
     tools = next(t for t in result["questions"] if t["key"] == "tools")
     vim = next(row for row in tools["rows"] if row["option"] == "vim")
-    assert vim["cells"][0] == {"count": 3, "share": 0.5, "suppressed": False}
+    assert vim["cells"][0] == {
+        "count": 3,
+        "share": 0.5,
+        "suppressed": False,
+        "mark": None,
+        "rule": None,
+    }
     jupyter = next(row for row in tools["rows"] if row["option"] == "jupyter")
     # 6 of ocean use Jupyter, but then the 8 - 6 = 2 others would show: hidden.
     assert jupyter["cells"][0]["count"] is None
@@ -254,3 +275,159 @@ def test_number_bins_follow_bounds_not_answers():
     assert number_bins([3.0, 4.0], 0, 5) == ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0], True)
     edges, whole = number_bins([0.5, 99.5], 0, 100)
     assert edges[0] == 0 and edges[-1] == 100 and not whole and len(edges) == 11
+
+
+def random_responses(seed, count=60):
+    """``count`` made-up respondents over QUESTIONS, some choices rare, some skipped."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for r in range(1, count + 1):
+        if rng.random() < 0.9:
+            theme = rng.choice(["ocean", "atmosphere", None], p=[0.6, 0.35, 0.05])
+            rows.append(answer(r, "theme", theme, "" if theme else "glaciers"))
+        for tool, chance in (("jupyter", 0.8), ("vim", 0.3), ("vscode", 0.06)):
+            if rng.random() < chance:
+                rows.append(answer(r, "tools", tool))
+        if rng.random() < 0.85:
+            rows.append(answer(r, "satisfaction", number=float(rng.choice([1, 3, 4, 5]))))
+    return Responses(frame(rows), count + 2, QUESTIONS[:3])
+
+
+ALL_CONDITIONS = [
+    ("theme", "ocean"),
+    ("theme", "atmosphere"),
+    ("tools", "jupyter"),
+    ("tools", "vim"),
+    ("tools", "vscode"),
+]
+
+
+def reader_and_coordinator_views(data, threshold):
+    """Every table readers may query, beside the same table as coordinators see it."""
+    reader, coordinator = Rules(threshold=threshold), Rules(threshold=threshold, reveal=True)
+    for size in (0, 1, 2):
+        for conditions in itertools.combinations(ALL_CONDITIONS, size):
+            shown = summarise(data, reader, conditions=list(conditions))
+            full = summarise(data, coordinator, conditions=list(conditions))
+            yield shown["mark"], shown["respondents"], full["respondents"]
+            if shown["status"] != "ok":
+                assert shown["questions"] == []  # nothing but the refusal is shown
+                continue
+            for seen, known in zip(shown["questions"], full["questions"], strict=True):
+                # Readers' rows put the hidden ones last: match them by option.
+                truth = {row["option"]: row for row in known["rows"]}
+                for row in seen["rows"]:
+                    yield row["mark"], row["count"], truth[row["option"]]["count"]
+            for by in ("theme", "tools"):
+                if any(key == by for key, _option in conditions):
+                    continue
+                seen = breakdown(data, reader, by=by, conditions=list(conditions))
+                known = breakdown(data, coordinator, by=by, conditions=list(conditions))
+                for group, true in zip(seen["groups"], known["groups"], strict=True):
+                    yield group["mark"], group["respondents"], true["respondents"]
+                for seen_table, known_table in zip(
+                    seen["questions"], known["questions"], strict=True
+                ):
+                    for row, true in zip(seen_table["rows"], known_table["rows"], strict=True):
+                        for cell, true_cell in zip(row["cells"], true["cells"], strict=True):
+                            yield cell["mark"], cell["count"], true_cell["count"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fewer_than_n_is_said_only_of_counts_from_1_to_n_minus_1(seed):
+    marks = {"small": 0, "hidden": 0}
+    for mark, shown, true in reader_and_coordinator_views(random_responses(seed), 5):
+        if mark is None:
+            assert shown == true and not 0 < shown < 5
+            continue
+        assert shown is None
+        marks[mark] += 1
+        if mark == "small":
+            assert 0 < true < 5
+    # The data make both kinds, so the test checks something.
+    assert marks["small"] > 0 and marks["hidden"] > 0
+
+
+def test_coordinators_see_which_rule_hid_each_count():
+    result = summarise(sample(), Rules(threshold=3, reveal=True))
+    theme = rows(result, "theme")
+    assert theme[OTHER]["rule"] == "small" and theme["atmosphere"]["rule"] == "complement"
+    assert theme["ocean"]["rule"] is None
+    too_few = summarise(sample(), Rules(threshold=4, reveal=True))
+    assert table(too_few, "remarks")["too_few"]
+    filtered = summarise(
+        differencing_sample(), Rules(threshold=5, reveal=True), conditions=[("theme", "ocean")]
+    )
+    # In ocean 6 chose 3 and 1 chose 5; outside ocean, 13 chose 3 and none 5.
+    satisfaction = rows(filtered, "satisfaction")
+    assert satisfaction["5"]["rule"] == "small" and satisfaction["3"]["rule"] == "complement"
+    everyone = summarise(differencing_sample(), Rules(threshold=5, reveal=True))
+    assert rows(everyone, "tools")["vim"]["rule"] == "small"
+
+
+def test_readers_never_learn_the_rule():
+    result = summarise(sample(), Rules(threshold=3))
+    assert all(row["rule"] is None for t in result["questions"] for row in t["rows"])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_filter_options_agree_with_what_each_filter_would_show(seed):
+    data = random_responses(seed)
+    rules = Rules(threshold=5)
+    for size in (0, 1, 2):
+        for conditions in itertools.combinations(ALL_CONDITIONS, size):
+            options = filter_options(data, rules, conditions=list(conditions))
+            assert set(options) == {*ALL_CONDITIONS, ("theme", OTHER), ("tools", OTHER)} - set(
+                conditions
+            )
+            for candidate, status in options.items():
+                added = summarise(data, rules, conditions=[*conditions, candidate])
+                assert status == added["status"], (conditions, candidate)
+
+
+def test_filter_options_past_the_limit_are_all_refused():
+    conditions = [("theme", "ocean"), ("tools", "jupyter"), ("tools", "vim")]
+    options = filter_options(random_responses(1), Rules(threshold=5), conditions=conditions)
+    assert set(options.values()) == {"limit"}
+
+
+def test_a_refused_filter_pair_offers_the_views_without_each():
+    data = differencing_sample()
+    conditions = [("theme", "ocean"), ("tools", "jupyter")]
+    assert summarise(data, Rules(threshold=5), conditions=conditions)["status"] == "too_few"
+    # Without "ocean": 19 of 20 use Jupyter (refused); without "jupyter": ocean's 7 (shown).
+    assert allowed_without_each(data, Rules(threshold=5), conditions=conditions) == [False, True]
+
+
+def test_results_page_texts_are_a_sample_and_the_full_list_follows_the_same_rules():
+    rows = [answer(r, "remarks", text=f"remark {r:02}") for r in range(1, 31)]
+    rows += [answer(r, "theme", "ocean" if r <= 20 else "atmosphere") for r in range(1, 31)]
+    data = Responses(frame(rows), 30, [QUESTIONS[0], QUESTIONS[4]])
+    rules = Rules(threshold=5, show_text=True, seed=3)
+    remarks = table(summarise(data, rules), "remarks")
+    assert remarks["text_count"] == 30 and len(remarks["texts"]) == 20
+    every = free_texts(data, rules, key="remarks")
+    assert sorted(every) == [f"remark {r:02}" for r in range(1, 31)]
+    assert every[:20] == remarks["texts"]
+    ocean = free_texts(data, rules, key="remarks", conditions=[("theme", "ocean")])
+    assert sorted(ocean) == [f"remark {r:02}" for r in range(1, 21)]
+    assert free_texts(data, Rules(threshold=5), key="remarks") is None  # edition keeps them
+    assert free_texts(data, rules, key="theme") is None
+    # 30 - 28 = 2 outside the filter: the filter is refused, so are its texts.
+    tiny = [answer(r, "theme", "ocean" if r <= 28 else "atmosphere") for r in range(1, 31)]
+    tiny_data = Responses(frame(rows[:30] + tiny), 30, [QUESTIONS[0], QUESTIONS[4]])
+    assert free_texts(tiny_data, rules, key="remarks", conditions=[("theme", "ocean")]) is None
+
+
+def test_question_trends_follow_keys_shown_in_two_editions():
+    first, second = sample(), sample()
+    rules = Rules(threshold=3)
+    specs = {2020: QUESTIONS, 2026: QUESTIONS[:2]}
+    found = dict(
+        question_trends({2020: summarise(first, rules), 2026: summarise(second, rules)}, specs)
+    )
+    assert list(found) == ["theme", "tools"]  # "unused" was asked in 2020 only
+    ocean = next(s for s in found["theme"]["options"] if s["option"] == "ocean")
+    assert [p["share"] for p in ocean["points"]] == [0.6, 0.6]
+    other = next(s for s in found["theme"]["options"] if s["option"] == OTHER)
+    assert [p["mark"] for p in other["points"]] == ["small", "small"]

@@ -4,20 +4,39 @@ Charts are plotly figure specs written as plain dicts (``{"data", "layout"}``),
 with no template: ``plotly.express`` costs about 20 ms a figure and its
 default template bloats the JSON, where these cost microseconds. The numbers
 come only from the tables, already suppressed by ``survey.aggregation``: a
-hidden cell has no number here to leak into a tooltip.
+hidden cell has no number here to leak into a tooltip. Every hidden number
+reads the same way in charts, tooltips and tables: "fewer than N" when it is
+itself 1 to N-1, "hidden" when it protects another (``mark_text``).
 """
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from survey.aggregation import OTHER
 
-# Okabe and Ito's palette, told apart by colour-blind readers.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-BAR_COLOUR = PALETTE[0]
+# Okabe and Ito's palette, told apart by colour-blind readers; the yellow is darkened
+# so that bars and lines keep a 3:1 contrast on white.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#B8A600", "#000000"]
+ORDERED_COLOUR = PALETTE[0]  # scales and histograms: one colour, their options are ordered
+MUTED = "#BDBDBD"  # trend lines not picked out
+HIDDEN_COLOUR = "#9E9E9E"  # hidden cells: a neutral grey, never a shade of the scale
+INK_SOFT = "#555555"
+# Light for 0 %, dark for 100 %: the eye goes to the large shares, not to the zeros.
+SHARE_SCALE = [[0, "#F4F8FB"], [0.5, "#5B9BC8"], [1, "#08306B"]]
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14}
 CONFIG = {"displayModeBar": False, "responsive": True}
+TRENDS_PICKED = 5  # options drawn in colour on a trend chart at first; the rest in grey
+BAR_HEIGHT = 34
+
+# Why coordinators see a number marked "hidden from others".
+RULE_TEXTS = {
+    "question": gettext_lazy("too few answered the question"),
+    "group": gettext_lazy("its group is hidden"),
+    "small": gettext_lazy("fewer than the smallest group"),
+    "atom": gettext_lazy("small in another part of the selection"),
+    "complement": gettext_lazy("would give away a hidden number by subtraction"),
+}
 
 
 def percent(share):
@@ -29,18 +48,40 @@ def fewer_than(threshold):
     return _("fewer than %(n)s") % {"n": threshold}
 
 
+def mark_text(mark, threshold):
+    """What readers read in place of a hidden number."""
+    return fewer_than(threshold) if mark == "small" else _("hidden")
+
+
 def count_text(row, threshold):
-    return fewer_than(threshold) if row["count"] is None else str(row["count"])
+    return mark_text(row["mark"], threshold) if row["count"] is None else str(row["count"])
 
 
 def share_text(row, threshold):
-    if row["share"] is None:
-        return fewer_than(threshold) if row["count"] is None else "—"
-    return percent(row["share"])
+    if row["count"] is None:
+        return mark_text(row["mark"], threshold)
+    return "—" if row["share"] is None else percent(row["share"])
+
+
+def rule_text(row):
+    return RULE_TEXTS.get(row.get("rule"), "")
 
 
 def number(value):
     return formats.number_format(value, decimal_pos=1 if value % 1 else 0)
+
+
+def _respondents(count):
+    return ngettext("%(count)s respondent", "%(count)s respondents", count) % {"count": count}
+
+
+def _axis(**extra):
+    return {"automargin": True, "fixedrange": True, **extra}
+
+
+def _percent_axis(**extra):
+    # 0 to 100 % always, so that two charts side by side compare at a glance.
+    return _axis(range=[0, 100], ticksuffix=" %", dtick=25, **extra)
 
 
 def _layout(height, **extra):
@@ -48,7 +89,7 @@ def _layout(height, **extra):
     return {
         "font": FONT,
         "height": height,
-        "margin": {"l": 10, "r": 20, "t": 10, "b": 40},
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 8, "pad": 4},
         "separators": separators,
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
@@ -57,11 +98,11 @@ def _layout(height, **extra):
     }
 
 
-def figure(data, layout):
-    return {"data": data, "layout": layout, "config": CONFIG}
+def figure(data, layout, **extra):
+    return {"data": data, "layout": layout, "config": CONFIG, **extra}
 
 
-# Labels.
+# Labels and colours.
 
 
 def option_labels(question):
@@ -77,53 +118,80 @@ def option_labels(question):
     return labels
 
 
+def option_colours(question):
+    """One colour per option of a choice question, the same in each of its charts.
+
+    None when the question has more options than the palette has colours: a
+    colour shared by two options would say they belong together.
+    """
+    keys = [choice.key for choice in question.choice_list]
+    if question.allow_other:
+        keys.append(OTHER)
+    if len(keys) > len(PALETTE):
+        return None
+    return dict(zip(keys, PALETTE, strict=False))
+
+
 # One question.
 
 
-def bar_chart(rows, labels, threshold, *, horizontal):
-    """Bars of the share of respondents, counts on hover; hidden rows keep their label only."""
-    names, shares, hovers = [], [], []
+def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
+    """Bars of the share of respondents, each with its value; hidden rows say why, in grey."""
+    names, shares, texts, hovers, bar_colours, notes = [], [], [], [], [], []
     for row in rows:
         label = labels.get(row["option"], row["option"])
-        if row["count"] is None:
-            label = f"{label} ({fewer_than(threshold)})"
         names.append(label)
-        shares.append(None if row["share"] is None else round(row["share"] * 100, 1))
+        share = None if row["share"] is None else round(row["share"] * 100, 1)
+        shares.append(share)
+        texts.append(share_text(row, threshold) if row["count"] is not None else "")
         hovers.append(
-            ""
+            [label, mark_text(row["mark"], threshold)]
             if row["count"] is None
-            else ngettext("%(count)s respondent", "%(count)s respondents", row["count"])
-            % {"count": row["count"]}
+            else [label, f"{share_text(row, threshold)} · {_respondents(row['count'])}"]
         )
+        bar_colours.append((colours or {}).get(row["option"], ORDERED_COLOUR))
+        if row["count"] is None:
+            notes.append((label, mark_text(row["mark"], threshold)))
     trace = {
         "type": "bar",
         "orientation": "h" if horizontal else "v",
-        "marker": {"color": BAR_COLOUR},
+        "marker": {"color": bar_colours},
         "customdata": hovers,
-        "text": [None if s is None else percent(s / 100) for s in shares],
-        "textposition": "auto",
+        "text": texts,
+        "textposition": "outside",
         "cliponaxis": False,
+        "hovertemplate": "%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
     }
+    note = {"showarrow": False, "font": {"color": INK_SOFT, "size": 13}}
     if horizontal:
-        trace.update(
-            x=shares, y=names, hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>"
-        )
+        trace.update(x=shares, y=names)
+        annotations = [
+            {**note, "x": 0, "y": label, "text": f"<i>{text}</i>", "xanchor": "left"}
+            for label, text in notes
+        ]
         layout = _layout(
-            max(160, 32 * len(rows) + 60),
-            xaxis={"ticksuffix": " %", "rangemode": "tozero", "fixedrange": True},
-            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-            bargap=0.25,
+            BAR_HEIGHT * len(rows) + 50,
+            xaxis=_percent_axis(side="top"),
+            yaxis=_axis(autorange="reversed", type="category"),
+            bargap=0.3,
+            annotations=annotations,
         )
+        # Room on the right for the value of a bar near 100 %.
+        layout["margin"]["r"] = 44
     else:
-        trace.update(
-            x=names, y=shares, hovertemplate="%{x}: %{text}<br>%{customdata}<extra></extra>"
-        )
+        trace.update(x=names, y=shares)
+        annotations = [
+            {**note, "x": label, "y": 0, "text": f"<i>{text}</i>", "yanchor": "bottom"}
+            for label, text in notes
+        ]
         layout = _layout(
-            300,
-            yaxis={"ticksuffix": " %", "rangemode": "tozero", "fixedrange": True},
-            xaxis={"type": "category", "automargin": True, "fixedrange": True},
-            bargap=0.1,
+            320,
+            yaxis=_percent_axis(),
+            xaxis=_axis(type="category"),
+            bargap=0.15,
+            annotations=annotations,
         )
+        layout["margin"]["t"] = 28  # room for a value above a bar near 100 %
     return figure([trace], layout)
 
 
@@ -172,17 +240,14 @@ def present_question(question, table, threshold):
             "count": count_text(row, threshold),
             "share": share_text(row, threshold),
             "suppressed": row["suppressed"],
+            "mark": row["mark"],
+            "rule": rule_text(row),
         }
         for row in table["rows"]
     ]
     chart = None
     if table["kind"] != "text" and table["answered"] and table["rows"]:
-        chart = bar_chart(
-            table["rows"], labels, threshold, horizontal=table["kind"] in ("single", "multiple")
-        )
-        stats = table.get("stats")
-        if stats and table["kind"] == "scale":
-            _mark_median(chart, table["rows"], stats["median"])
+        chart = _question_chart(question, table, labels, threshold)
     return {
         "question": question,
         "kind": table["kind"],
@@ -190,38 +255,50 @@ def present_question(question, table, threshold):
         "too_few": table["too_few"],
         "summary": _summary(table, labels, threshold),
         "rows": rows,
+        "marks": {row["mark"] for row in table["rows"]} - {None},
         "texts": table.get("texts", []),
+        "text_count": table.get("text_count", 0),
         "stats": table.get("stats"),
         "chart": chart,
     }
 
 
-def _mark_median(chart, rows, median):
+def _question_chart(question, table, labels, threshold):
+    """Choice questions as horizontal bars; scales and histograms upright, and on a phone
+    (``narrow``) horizontal too, so that every label reads in full."""
+    stats = table.get("stats")
+    median = stats["median"] if stats and table["kind"] == "scale" else None
+    if table["kind"] in ("single", "multiple"):
+        return bar_chart(
+            table["rows"], labels, threshold, horizontal=True, colours=option_colours(question)
+        )
+    chart = bar_chart(table["rows"], labels, threshold, horizontal=False)
+    narrow = bar_chart(table["rows"], labels, threshold, horizontal=True)
+    if median is not None:
+        _mark_median(chart, table["rows"], median, horizontal=False)
+        _mark_median(narrow, table["rows"], median, horizontal=True)
+    chart["narrow"] = {"data": narrow["data"], "layout": narrow["layout"]}
+    return chart
+
+
+def _mark_median(chart, rows, median, *, horizontal):
     """A line at the median of a scale (its categories are its values, in order)."""
-    first = float(rows[0]["option"])
-    position = median - first
-    chart["layout"]["shapes"] = [
-        {
-            "type": "line",
-            "x0": position,
-            "x1": position,
-            "y0": 0,
-            "y1": 1,
-            "yref": "paper",
-            "line": {"color": PALETTE[5], "width": 3, "dash": "dash"},
-        }
-    ]
-    chart["layout"]["annotations"] = [
-        {
-            "x": position,
-            "y": 1,
-            "yref": "paper",
-            "text": _("median"),
-            "showarrow": False,
-            "yanchor": "bottom",
-            "font": {"color": "#8a3500"},
-        }
-    ]
+    position = median - float(rows[0]["option"])
+    line = {"type": "line", "line": {"color": PALETTE[5], "width": 3, "dash": "dash"}}
+    label = {
+        "text": _("median"),
+        "showarrow": False,
+        "font": {"color": "#8a3500"},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
+    if horizontal:
+        line.update(x0=0, x1=1, xref="paper", y0=position, y1=position)
+        label.update(x=1, xref="paper", xanchor="right", y=position, yanchor="bottom")
+    else:
+        line.update(x0=position, x1=position, y0=0, y1=1, yref="paper")
+        label.update(x=position, y=1, yref="paper", yanchor="top", xanchor="left")
+    chart["layout"]["shapes"] = [line]
+    chart["layout"]["annotations"].append(label)
 
 
 # Breakdown.
@@ -232,105 +309,166 @@ def present_breakdown(by_question, questions_by_key, breakdown, threshold):
     groups = [
         {
             "label": group_labels.get(group["option"], group["option"]),
-            "respondents": fewer_than(threshold)
-            if group["respondents"] is None
-            else group["respondents"],
+            "respondents": (
+                mark_text(group["mark"], threshold)
+                if group["respondents"] is None
+                else group["respondents"]
+            ),
             "suppressed": group["suppressed"],
+            "mark": group["mark"],
+            "rule": rule_text(group),
         }
         for group in breakdown["groups"]
     ]
     tables = []
+    marks = {group["mark"] for group in breakdown["groups"]}
     for table in breakdown["questions"]:
         question = questions_by_key[table["key"]]
         labels = option_labels(question)
         rows = [
             {
                 "label": labels.get(row["option"], row["option"]),
-                "cells": [
-                    {"share": share_text(cell, threshold), "suppressed": cell["suppressed"]}
-                    for cell in row["cells"]
-                ],
+                "cells": [_breakdown_cell(cell, threshold) for cell in row["cells"]],
             }
             for row in table["rows"]
         ]
+        marks |= {cell["mark"] for row in table["rows"] for cell in row["cells"]}
         tables.append(
             {
                 "question": question,
                 "rows": rows,
+                # The same numbers group by group, for screens too narrow for a heat map.
+                "by_group": [
+                    {**group, "rows": [(row["label"], row["cells"][index]) for row in rows]}
+                    for index, group in enumerate(groups)
+                ],
                 "chart": heat_map(table, labels, groups, threshold),
             }
         )
-    return {"by": by_question, "groups": groups, "tables": tables}
+    return {"by": by_question, "groups": groups, "tables": tables, "marks": marks - {None}}
 
 
-def _cell_text(cell, threshold):
-    if cell["count"] is None:
-        return f"< {threshold}"
-    return "—" if cell["share"] is None else percent(cell["share"])
+def _breakdown_cell(cell, threshold):
+    return {
+        "share": share_text(cell, threshold),
+        "suppressed": cell["suppressed"],
+        "mark": cell["mark"],
+        "rule": rule_text(cell),
+    }
 
 
 def heat_map(table, labels, groups, threshold):
-    """Options down, groups across, the share of each group choosing each option."""
-    z, text = [], []
+    """Options down, groups across, the share of each group choosing each option.
+
+    Two traces: hidden cells in grey underneath (with what they hide as text),
+    the shares on top on a light-to-dark scale, hidden cells left empty.
+    """
+    shares, hidden, texts, hidden_texts = [], [], [], []
     for row in table["rows"]:
-        z.append([None if c["share"] is None else round(c["share"] * 100, 1) for c in row["cells"]])
-        text.append([_cell_text(cell, threshold) for cell in row["cells"]])
-    trace = {
+        shares.append(
+            [
+                None if cell["share"] is None else round(cell["share"] * 100, 1)
+                for cell in row["cells"]
+            ]
+        )
+        hidden.append([1 if cell["count"] is None else None for cell in row["cells"]])
+        texts.append(
+            ["" if cell["count"] is None else share_text(cell, threshold) for cell in row["cells"]]
+        )
+        hidden_texts.append(
+            [
+                mark_text(cell["mark"], threshold) if cell["count"] is None else ""
+                for cell in row["cells"]
+            ]
+        )
+    common = {
         "type": "heatmap",
-        "z": z,
         "x": [group["label"] for group in groups],
         "y": [labels.get(row["option"], row["option"]) for row in table["rows"]],
-        "text": text,
         "texttemplate": "%{text}",
         "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
-        "colorscale": "Cividis",
-        "zmin": 0,
-        "zmax": 100,
         "showscale": False,
         "xgap": 2,
         "ygap": 2,
+        "hoverongaps": False,
+    }
+    greyed = {
+        **common,
+        "z": hidden,
+        "text": hidden_texts,
+        "colorscale": [[0, HIDDEN_COLOUR], [1, HIDDEN_COLOUR]],
+        "textfont": {"color": "#000000"},
+    }
+    shown = {
+        **common,
+        "z": shares,
+        "text": texts,
+        "colorscale": SHARE_SCALE,
+        "zmin": 0,
+        "zmax": 100,
     }
     layout = _layout(
-        max(200, 30 * len(table["rows"]) + 120),
-        xaxis={"side": "top", "automargin": True, "fixedrange": True, "tickangle": -30},
-        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        max(200, 34 * len(table["rows"]) + 90),
+        xaxis=_axis(side="top", type="category", tickangle=0),
+        yaxis=_axis(autorange="reversed", type="category"),
     )
-    return figure([trace], layout)
+    return figure([greyed, shown], layout)
 
 
 # Trends.
 
 
-def trend_chart(trend, labels):
-    data = []
-    for index, series in enumerate(trend["options"]):
+def trend_chart(trend, labels, colours):
+    """Each option's share by year: the most chosen in colour, the others in grey.
+
+    ``picked`` lists the options drawn in colour at first; the page lets the
+    reader pick others (``survey-charts.js``), with each option's own colour.
+    """
+    data, latest = [], []
+    for series in trend["options"]:
         shares = [
             None if point["share"] is None else round(point["share"] * 100, 1)
             for point in series["points"]
         ]
         if all(share is None for share in shares):
             continue
+        label = labels.get(series["option"], series["option"])
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": labels.get(series["option"], series["option"]),
+                "name": label,
                 "x": [str(year) for year in trend["years"]],
                 "y": shares,
                 "connectgaps": False,
-                "line": {"color": PALETTE[index % len(PALETTE)]},
-                "marker": {"symbol": index % 24, "size": 9},
+                "meta": (colours or {}).get(series["option"], ORDERED_COLOUR),
                 "hovertemplate": "%{fullData.name} · %{x}: %{y} %<extra></extra>",
             }
         )
+        latest.append(next((s for s in reversed(shares) if s is not None), 0))
+    ranked = sorted(range(len(data)), key=lambda index: -latest[index])
+    picked = sorted(ranked[:TRENDS_PICKED])
+    if colours is None:
+        # No colour of their own: the picked options take the palette in turn.
+        for rank, index in enumerate(picked):
+            data[index]["meta"] = PALETTE[rank]
+    for index, trace in enumerate(data):
+        _style_trend_line(trace, index in picked)
     layout = _layout(
-        360,
-        xaxis={"type": "category", "fixedrange": True},
-        yaxis={"ticksuffix": " %", "rangemode": "tozero", "fixedrange": True},
-        legend={"orientation": "h", "y": -0.2},
+        380,
+        xaxis=_axis(type="category"),
+        yaxis=_percent_axis(),
+        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+        showlegend=True,
     )
-    layout["margin"]["b"] = 120
-    return figure(data, layout)
+    return figure(data, layout, picked=picked, palette=None if colours else PALETTE)
+
+
+def _style_trend_line(trace, picked):
+    colour = trace["meta"] if picked else MUTED
+    trace["line"] = {"color": colour, "width": 3 if picked else 1.5}
+    trace["marker"] = {"color": colour, "size": 8 if picked else 5}
+    trace["showlegend"] = picked
 
 
 def trend_rows(trend, labels, thresholds):
@@ -342,7 +480,7 @@ def trend_rows(trend, labels, thresholds):
             if not point["offered"]:
                 cells.append(_("not asked"))
             elif point["count"] is None:
-                cells.append(fewer_than(thresholds[point["year"]]))
+                cells.append(mark_text(point["mark"], thresholds[point["year"]]))
             elif point["share"] is None:
                 cells.append("—")
             else:

@@ -76,8 +76,12 @@ def edition_copy(request):
 def edition_detail(request, year):
     edition = get_object_or_404(Edition, year=year)
     walk = Walk(edition)
+    # One row per answered question, however many answers there are.
     answered = set(
-        Answer.objects.filter(question__edition=edition).values_list("question_id", flat=True)
+        Answer.objects.filter(question__edition=edition)
+        .order_by()
+        .values_list("question_id", flat=True)
+        .distinct()
     )
     for question in walk.questions:
         question.is_answered = question.pk in answered

@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from survey.aggregation import OTHER as OTHER_OPTION
 from survey.models import Choice, Edition, Question, Section
 from survey.validation import answer_errors, is_empty
 
@@ -320,20 +321,27 @@ class ResultsQueryForm(forms.Form):
     f = forms.MultipleChoiceField(
         label=_("Only respondents who chose"),
         required=False,
-        help_text=_("At most three; hold Ctrl (⌘ on a Mac) to choose several."),
+        help_text=_("At most three answers, all of them together."),
     )
 
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
-        choice_questions = [q for q in questions if q.has_choices and q.choice_list]
+        self.filter_questions = [q for q in questions if q.has_choices and q.choice_list]
         self.fields["by"].choices = [("", _("— no breakdown —"))] + [
-            (q.key, q.text) for q in choice_questions
+            (q.key, q.text) for q in self.filter_questions
         ]
         self.fields["f"].choices = [
-            (q.text, [(f"{q.key}:{c.key}", c.text) for c in q.choice_list])
-            for q in choice_questions
+            (q.text, [(f"{q.key}:{key}", text) for key, text in self.filter_options(q)])
+            for q in self.filter_questions
         ]
-        self.fields["f"].widget.attrs["size"] = 8
+
+    @staticmethod
+    def filter_options(question):
+        """``[(option key, text)]`` a filter can take for ``question``, "other" included."""
+        options = [(choice.key, choice.text) for choice in question.choice_list]
+        if question.allow_other:
+            options.append((OTHER_OPTION, _("Other")))
+        return options
 
     def clean_f(self):
         values = self.cleaned_data["f"]

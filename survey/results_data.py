@@ -8,6 +8,7 @@ services renew whenever a submitted answer changes (``bump_results_version``).
 
 import hashlib
 import uuid
+from dataclasses import dataclass, field
 
 import pandas as pd
 from django.core.cache import cache
@@ -16,6 +17,7 @@ from django.db.models import Count, Q
 
 from kb.roles import is_coordinator
 from survey import aggregation
+from survey.forms import ResultsQueryForm
 from survey.models import Answer, Edition, Question
 
 CACHE_TIMEOUT = 7 * 24 * 3600  # a new version makes old entries unreachable anyway
@@ -157,26 +159,29 @@ def bump_results_version(edition_id):
     transaction.on_commit(lambda: cache.set(_version_key(edition_id), uuid.uuid4().hex, None))
 
 
-def _request_key(edition, questions, rules, conditions, by):
+def _request_key(edition, questions, rules, conditions, by, text_key):
     design = repr(
-        (question_specs(questions), rules, sorted(conditions), by, edition.min_group_size)
+        (question_specs(questions), rules, sorted(conditions), by, text_key, edition.min_group_size)
     )
     digest = hashlib.sha256(design.encode()).hexdigest()[:32]
     return f"survey:results:{edition.pk}:{digest}"
 
 
-def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=None):
+def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=None, text_key=None):
     """The results of several editions, from the cache where it is fresh, else computed.
 
     ``editions_questions`` is ``[(edition, questions)]``. Returns ``{edition id:
-    {"summary": ..., "breakdown": ...}}``. Two cache reads, and for the editions
-    not cached, the loading queries and one cache write.
+    {"summary", "breakdown", "filter_options", "allowed_without_each"}}``, and
+    ``"texts"`` (every free text of question ``text_key``) when asked. Two cache
+    reads, and for the editions not cached, the loading queries and one cache write.
     """
     keys = {}
     for edition, questions in editions_questions:
         keys[edition.pk] = (
             _version_key(edition.pk),
-            _request_key(edition, questions, rules_by_edition[edition.pk], conditions, by),
+            _request_key(
+                edition, questions, rules_by_edition[edition.pk], conditions, by, text_key
+            ),
         )
     found = cache.get_many([key for pair in keys.values() for key in pair])
     results, stale, versions = {}, [], {}
@@ -201,14 +206,25 @@ def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=No
     for edition, _questions in stale:
         rules = rules_by_edition[edition.pk]
         responses = loaded[edition.pk]
+        summary = aggregation.summarise(responses, rules, conditions=conditions)
         computed = {
-            "summary": aggregation.summarise(responses, rules, conditions=conditions),
+            "summary": summary,
             "breakdown": (
                 aggregation.breakdown(responses, rules, by=by, conditions=conditions)
                 if by
                 else None
             ),
+            "filter_options": aggregation.filter_options(responses, rules, conditions=conditions),
+            "allowed_without_each": (
+                aggregation.allowed_without_each(responses, rules, conditions=conditions)
+                if summary["status"] == "too_few"
+                else None
+            ),
         }
+        if text_key:
+            computed["texts"] = aggregation.free_texts(
+                responses, rules, key=text_key, conditions=conditions
+            )
         results[edition.pk] = computed
         to_store[keys[edition.pk][1]] = {"version": versions[edition.pk], "results": computed}
     cache.set_many(to_store, CACHE_TIMEOUT)
@@ -222,3 +238,96 @@ def rules_for(edition, *, reveal):
         show_text=edition.show_free_text,
         seed=edition.pk,
     )
+
+
+# What the pages ask for.
+
+
+@dataclass
+class EditionResults:
+    """Everything a results page shows of one edition, for one user and one query.
+
+    ``access`` is None when the user may not see the results: then nothing
+    else is loaded.
+    """
+
+    edition: Edition
+    access: str | None
+    questions: list = field(default_factory=list)
+    form: ResultsQueryForm | None = None
+    rules: aggregation.Rules | None = None
+    summary: dict | None = None
+    breakdown: dict | None = None
+    filter_options: dict = field(default_factory=dict)
+    allowed_without_each: list | None = None
+    texts: list | None = None
+
+    @property
+    def reveal(self):
+        return self.access == "full"
+
+    @property
+    def questions_by_key(self):
+        return {question.key: question for question in self.questions}
+
+    @property
+    def conditions(self):
+        return self.form.conditions if self.form else []
+
+
+def edition_results(edition, user, query, *, text_key=None):
+    """The results of ``edition`` that ``user`` may see for ``query`` (the page's GET data).
+
+    Access, questions, the parsed query, rules and every table, from the cache
+    where it is fresh. ``text_key`` also asks for every free text of that question.
+    """
+    access = results_access(edition, user)
+    if access is None:
+        return EditionResults(edition=edition, access=None)
+    questions = questions_of([edition])[edition.pk]
+    form = ResultsQueryForm(query, questions=questions)
+    rules = rules_for(edition, reveal=access == "full")
+    data = cached_results(
+        [(edition, questions)],
+        {edition.pk: rules},
+        conditions=form.conditions,
+        by=form.breakdown,
+        text_key=text_key,
+    )[edition.pk]
+    return EditionResults(
+        edition=edition,
+        access=access,
+        questions=questions,
+        form=form,
+        rules=rules,
+        summary=data["summary"],
+        breakdown=data["breakdown"] if data["summary"]["status"] == "ok" else None,
+        filter_options=data["filter_options"],
+        allowed_without_each=data["allowed_without_each"],
+        texts=data.get("texts"),
+    )
+
+
+def visible_trends(user):
+    """The editions the user may see, oldest first, and ``[(questions by year, trend)]``."""
+    editions = sorted(visible_editions(user), key=lambda edition: edition.year)
+    if not editions:
+        return [], []
+    questions = questions_of(editions)
+    rules = {e.pk: rules_for(e, reveal=results_access(e, user) == "full") for e in editions}
+    data = cached_results([(e, questions[e.pk]) for e in editions], rules)
+    found = aggregation.question_trends(
+        {e.year: data[e.pk]["summary"] for e in editions},
+        {e.year: question_specs(questions[e.pk]) for e in editions},
+    )
+    shown = []
+    for key, trend in found:
+        asked = {
+            edition.year: question
+            for edition in editions
+            if edition.year in trend["years"]
+            for question in questions[edition.pk]
+            if question.key == key
+        }
+        shown.append((asked, trend))
+    return editions, shown

@@ -7,42 +7,61 @@ the cache), what to show from ``charts``, files from ``exports``.
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from kb.roles import coordinator_required
-from survey import aggregation, charts, exports
-from survey.aggregation import OTHER
+from survey import charts, exports
 from survey.forms import ResultsQueryForm
 from survey.models import Edition
 from survey.results_data import (
-    cached_results,
+    edition_results,
     load_responses,
-    questions_of,
-    results_access,
-    rules_for,
     visible_editions,
+    visible_trends,
 )
-from survey.services import edition_questions
+from survey.services import edition_questions, find_response
+
+TEXTS_PER_PAGE = 50
 
 # plotly.js injects <style> elements: chart pages, and they alone, allow inline styles.
 # Their script policy stays 'self'.
 chart_page = csp_update({"style-src": ["'unsafe-inline'"]})
 
 
-def _edition_for(request, year):
-    """The edition and the user's access to its results, or the right refusal."""
+def _edition_results(request, year, *, text_key=None):
+    """The edition's results for this user and the page's query: ``EditionResults``."""
     edition = get_object_or_404(Edition, year=year)
-    access = results_access(edition, request.user)
-    if access:
-        return edition, access
-    if edition.state != Edition.State.CLOSED:
-        raise Http404
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path()), None
-    raise PermissionDenied(_("The results of this edition are for coordinators only."))
+    return edition_results(edition, request.user, request.GET, text_key=text_key)
+
+
+def _not_shown(request, edition):
+    """Why the results cannot be seen, when they will be, and how to get there."""
+    if (
+        not request.user.is_authenticated
+        and edition.state == Edition.State.CLOSED
+        and edition.results_visibility == Edition.ResultsVisibility.MEMBERS
+    ):
+        return redirect_to_login(request.get_full_path())
+    for_coordinators = edition.results_visibility == Edition.ResultsVisibility.COORDINATORS
+    answered = request.user.is_authenticated and (
+        find_response(edition=edition, user=request.user) is not None
+    )
+    return render(
+        request,
+        "survey/results_not_shown.html",
+        {
+            "section": "results",
+            "edition": edition,
+            "closed": edition.state == Edition.State.CLOSED,
+            "for_coordinators": for_coordinators,
+            "answered": answered,
+        },
+        # Published later: the page exists and says when. Never published: refused.
+        status=403 if for_coordinators and edition.state == Edition.State.CLOSED else 200,
+    )
 
 
 def latest(request):
@@ -54,9 +73,8 @@ def latest(request):
     return redirect("survey:index")
 
 
-def _query(request, questions):
-    form = ResultsQueryForm(request.GET, questions=questions)
-    unknown = sorted(set(request.GET) - set(ResultsQueryForm.PARAMETERS))
+def _warn_about_query(request, form):
+    unknown = sorted(set(request.GET) - set(ResultsQueryForm.PARAMETERS) - {"page"})
     if unknown:
         messages.warning(
             request, _("Unknown parameters, ignored: %(names)s.") % {"names": ", ".join(unknown)}
@@ -65,59 +83,127 @@ def _query(request, questions):
         for errors in form.errors.values():
             for error in errors:
                 messages.warning(request, _("%(error)s This part was ignored.") % {"error": error})
-    return form
 
 
-def _filter_labels(conditions, questions_by_key):
-    labels = []
-    for question_key, option in conditions:
-        question = questions_by_key[question_key]
-        labels.append(f"{question.text} → {charts.option_labels(question).get(option, option)}")
-    return labels
+def _condition_label(condition, questions_by_key):
+    question_key, option = condition
+    question = questions_by_key[question_key]
+    return f"{question.text} → {charts.option_labels(question).get(option, option)}"
+
+
+def _query_string(conditions, by):
+    query = QueryDict(mutable=True)
+    if by:
+        query["by"] = by
+    query.setlist("f", [f"{key}:{option}" for key, option in conditions])
+    return query.urlencode()
+
+
+def _views_without_each(results):
+    """Links to the selection without each filter in turn, where readers may see it."""
+    conditions, by = results.conditions, results.form.breakdown
+    return [
+        {
+            "label": _condition_label(condition, results.questions_by_key),
+            "query": _query_string(conditions[:index] + conditions[index + 1 :], by),
+        }
+        for index, (condition, allowed) in enumerate(
+            zip(conditions, results.allowed_without_each or [], strict=True)
+        )
+        if allowed
+    ]
+
+
+def _filter_fields(results):
+    """The filter checkboxes, question by question, each saying if it can be added and why not."""
+    conditions = set(results.conditions)
+    fields = []
+    for question in results.form.filter_questions:
+        options = []
+        for key, text in ResultsQueryForm.filter_options(question):
+            condition = (question.key, key)
+            status = "chosen" if condition in conditions else results.filter_options.get(condition)
+            options.append(
+                {
+                    "value": f"{question.key}:{key}",
+                    "label": text,
+                    "checked": condition in conditions,
+                    "status": status,
+                }
+            )
+        fields.append(
+            {
+                "question": question,
+                "options": options,
+                "chosen": sum(option["checked"] for option in options),
+            }
+        )
+    return fields
 
 
 @chart_page
 def results(request, year):
-    edition, access = _edition_for(request, year)
-    if access is None:
-        return edition  # the login redirect
-    questions = questions_of([edition])[edition.pk]
-    by_key = {question.key: question for question in questions}
-    form = _query(request, questions)
-    conditions, by = form.conditions, form.breakdown
-    reveal = access == "full"
-    data = cached_results(
-        [(edition, questions)],
-        {edition.pk: rules_for(edition, reveal=reveal)},
-        conditions=conditions,
-        by=by,
-    )[edition.pk]
-    summary = data["summary"]
+    results = _edition_results(request, year)
+    if results.access is None:
+        return _not_shown(request, results.edition)
+    _warn_about_query(request, results.form)
+    edition, summary, by_key = results.edition, results.summary, results.questions_by_key
     threshold = edition.min_group_size
     presented = [
         charts.present_question(by_key[table["key"]], table, threshold)
         for table in summary["questions"]
     ]
     breakdown = None
-    if data["breakdown"] and summary["status"] == "ok":
-        breakdown = charts.present_breakdown(by_key[by], by_key, data["breakdown"], threshold)
+    if results.breakdown:
+        by = by_key[results.form.breakdown]
+        breakdown = charts.present_breakdown(by, by_key, results.breakdown, threshold)
+    marks = set().union(*(item["marks"] for item in presented))
+    if breakdown:
+        marks |= breakdown["marks"]
     return render(
         request,
         "survey/results.html",
         {
             "section": "results",
             "edition": edition,
-            "reveal": reveal,
+            "reveal": results.reveal,
             "provisional": edition.state != Edition.State.CLOSED,
             "summary": summary,
             "questions": presented,
             "breakdown": breakdown,
-            "form": form,
-            "filters": _filter_labels(conditions, by_key),
-            "filtered": bool(conditions),
+            "form": results.form,
+            "filter_fields": _filter_fields(results),
+            "filters": [_condition_label(c, by_key) for c in results.conditions],
+            "without_each": _views_without_each(results) if results.allowed_without_each else [],
+            "filtered": bool(results.conditions),
+            "selection_query": _query_string(results.conditions, results.form.breakdown),
             "threshold": threshold,
+            "marks": marks,
             "has_charts": any(q["chart"] for q in presented) or breakdown is not None,
-            "other_key": OTHER,
+        },
+    )
+
+
+def free_texts(request, year, key):
+    """Every free-text answer to one question, page by page, under the results' rules."""
+    results = _edition_results(request, year, text_key=key)
+    if results.access is None:
+        return _not_shown(request, results.edition)
+    question = results.questions_by_key.get(key)
+    if question is None or results.texts is None:
+        raise Http404
+    _warn_about_query(request, results.form)
+    page = Paginator(results.texts, TEXTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "survey/results_texts.html",
+        {
+            "section": "results",
+            "edition": results.edition,
+            "question": question,
+            "page_obj": page,
+            "filters": [_condition_label(c, results.questions_by_key) for c in results.conditions],
+            "selection_query": _query_string(results.conditions, results.form.breakdown),
         },
     )
 
@@ -125,44 +211,24 @@ def results(request, year):
 @chart_page
 def trends(request):
     """Each choice question asked in several editions: the share of each option by year."""
-    editions = sorted(visible_editions(request.user), key=lambda edition: edition.year)
-    questions = questions_of(editions)
-    rules = {e.pk: rules_for(e, reveal=results_access(e, request.user) == "full") for e in editions}
-    data = cached_results([(e, questions[e.pk]) for e in editions], rules) if editions else {}
+    editions, found = visible_trends(request.user)
     thresholds = {edition.year: edition.min_group_size for edition in editions}
-    keys = {}
-    for edition in editions:
-        for question in questions[edition.pk]:
-            if question.has_choices:
-                keys.setdefault(question.key, []).append((edition, question))
     shown = []
-    for key, asked in keys.items():
-        if len(asked) < 2:
-            continue
-        tables = {}
-        for edition, _question in asked:
-            summary = data[edition.pk]["summary"]
-            table = next((t for t in summary["questions"] if t["key"] == key), None)
-            if summary["status"] == "ok" and table is not None:
-                tables[edition.year] = table
-        if len(tables) < 2:
-            continue
-        choices = {
-            edition.year: [c.key for c in q.choice_list] + ([OTHER] if q.allow_other else [])
-            for edition, q in asked
-            if edition.year in tables
-        }
-        trend = aggregation.trends(tables, choices)
-        latest_question = asked[-1][1]
+    for asked, trend in found:
+        latest_question = asked[max(asked)]
         labels = {}
-        for _edition, question in asked:
-            labels.update(charts.option_labels(question))
+        for year in sorted(asked):
+            labels.update(charts.option_labels(asked[year]))
+        chart = charts.trend_chart(trend, labels, charts.option_colours(latest_question))
         shown.append(
             {
                 "question": latest_question,
                 "trend": trend,
-                "labels": labels,
-                "chart": charts.trend_chart(trend, labels),
+                "chart": chart,
+                "picker": [
+                    {"index": index, "label": trace["name"], "checked": index in chart["picked"]}
+                    for index, trace in enumerate(chart["data"])
+                ],
                 "rows": charts.trend_rows(trend, labels, thresholds),
             }
         )

@@ -49,6 +49,7 @@ urlpatterns += [
     path("results/", results_views.latest, name="results_latest"),
     path("results/trends/", results_views.trends, name="trends"),
     path("<int:year>/results/", results_views.results, name="results"),
+    path("<int:year>/results/texts/<slug:key>/", results_views.free_texts, name="results_texts"),
     path("<int:year>/results/answers.csv", results_views.export_csv, name="export_csv"),
     path("<int:year>/results/tidy.csv", results_views.export_tidy_csv, name="export_tidy_csv"),
     path("<int:year>/results/answers.xlsx", results_views.export_xlsx, name="export_xlsx"),

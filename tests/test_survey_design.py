@@ -1,10 +1,14 @@
 """Coordinators design editions in the site; members and readers cannot."""
 
+import secrets
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from survey import services
-from survey.models import Choice, Edition, Question, Response
+from survey.models import Answer, Choice, Edition, Question, Response
 from tests.factories import build_edition, complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +292,27 @@ def test_narrowing_bounds_below_stored_answers_refused(coordinator_client, membe
     assert response.status_code == 302
     years.refresh_from_db()
     assert years.max_value == 80
+
+
+def test_edition_page_reads_one_row_per_answered_question_not_per_answer(
+    coordinator_client, edition
+):
+    theme = edition.questions.get(key="theme")
+    ocean = theme.choices.get(key="ocean")
+    responses = Response.objects.bulk_create(
+        Response(edition=edition, key=secrets.token_hex(32), submitted=True) for _ in range(10_000)
+    )
+    Answer.objects.bulk_create(
+        (Answer(response=r, question=theme, choice=ocean) for r in responses), batch_size=2000
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = coordinator_client.get(f"/en/survey/design/{edition.year}/")
+    assert page.status_code == 200
+    rows = 0
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            if query["sql"].lstrip().upper().startswith("SELECT"):
+                cursor.execute(query["sql"])
+                rows += len(cursor.fetchall())
+    # Every query of the page together reads a few dozen rows, not the 10,000 answers.
+    assert rows < 200

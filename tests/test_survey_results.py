@@ -1,19 +1,28 @@
 """The results pages, trends and exports through the client: roles, settings, CSP, queries."""
 
 import io
+import json
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
 from survey import services
 from survey.models import Edition
-from survey.results_data import cached_results, questions_of, results_access, rules_for
+from survey.results_data import (
+    cached_results,
+    edition_results,
+    questions_of,
+    results_access,
+    rules_for,
+)
 from tests.factories import build_edition, complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -70,40 +79,205 @@ def test_results_visible_as_the_edition_says(visibility, who, status, client, me
         assert "12 respondents" in response.content.decode()
 
 
-def test_open_edition_results_are_provisional_for_coordinators_only(client, coordinator):
+def test_open_edition_results_say_when_they_will_be_published(client, member, coordinator):
     edition = build_edition(2026, state="open", results_visibility=PUBLIC)
-    assert client.get(results_url(edition)).status_code == 404
+    services.store_anonymous_responses(edition=edition, answer_sets=[answers_for(0)] * 6)
+    response = client.get(results_url(edition))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This edition is open until" in page and "can be read by everyone" in page
+    assert "respondent" not in page and "See my answers" not in page
+    client.force_login(member)
+    assert "See my answers" not in client.get(results_url(edition)).content.decode()
+    services.submit_response(edition=edition, user=member, answers=answers_for(1))
+    page = client.get(results_url(edition)).content.decode()
+    assert reverse("survey:review", args=[2026]) in page and "See my answers" in page
     client.force_login(coordinator)
     page = client.get(results_url(edition)).content.decode()
-    assert "Provisional" in page
+    assert "Provisional" in page and "7 respondents" in page
 
 
-def test_results_page_shows_charts_tables_and_explains_shares(client):
-    edition = closed_edition(results_visibility=PUBLIC)
-    page = client.get(results_url(edition)).content.decode()
-    assert "shares add up to more than 100" in page
-    assert 'id="chart-tools"' in page and 'type="application/json"' in page
-    assert "<table" in page and "Data table" in page
-    assert "vendor/plotly.min.js" in page and "js/survey-charts.js" in page
-    # 12 respondents: Jupyter and Vim for all (100%), VS Code none.
-    assert re.search(r"Jupyter</th>\s*<td class=\"num\">12</td>\s*<td class=\"num\">100%", page)
+def test_results_never_published_are_refused_with_the_reason(client, member):
+    edition = closed_edition(results_visibility=COORDINATORS)
+    client.force_login(member)
+    response = client.get(results_url(edition))
+    assert response.status_code == 403
+    assert "for the coordinators only" in response.content.decode()
 
 
-def test_small_groups_read_fewer_than_n_and_leave_no_number_in_chart_json(client, coordinator):
-    edition = closed_edition(count=12, results_visibility=PUBLIC, min_group_size=5)
+def with_small_other(count=12, **fields):
+    """12 respondents, 6 ocean and 6 atmosphere, and 2 who wrote another theme."""
+    edition = closed_edition(count=count, results_visibility=PUBLIC, min_group_size=5, **fields)
     services.store_anonymous_responses(
         edition=edition,
         answer_sets=[complete_answers(theme={"choices": [], "other": "Glaciers"})] * 2,
     )
+    return edition
+
+
+def data_row(page, label):
+    """The count and share cells of one row of a results data table."""
+    found = re.search(
+        rf">{label}(?:</th>| <span)(?:.*?</span></th>)?\s*<td class=\"num\">(.*?)</td>\s*"
+        rf"<td class=\"num\">(.*?)</td>",
+        page,
+        re.S,
+    )
+    return found.groups()
+
+
+def chart_spec(page, chart_id):
+    found = re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', page)
+    return json.loads(found.group(1))
+
+
+def chart_notes(spec):
+    """The texts written on a chart: where a hidden bar would be, what it hides."""
+    return [note["text"] for note in spec["layout"].get("annotations", [])]
+
+
+def test_small_groups_read_fewer_than_n_and_leave_no_number_in_chart_json(client, coordinator):
+    edition = with_small_other()
     page = client.get(results_url(edition)).content.decode()
-    assert "Other (fewer than 5)" in page
-    chart = re.search(r'<script id="chart-theme" type="application/json">(.*?)</script>', page)
-    spec = chart.group(1)
-    assert '"x": [50.0, 42.9, null]' in spec or "null" in spec
-    assert "2 respondents" not in spec
+    assert data_row(page, "Other") == ("fewer than 5", "fewer than 5")
+    spec = chart_spec(page, "chart-theme")
+    assert "<i>fewer than 5</i>" in chart_notes(spec) and "2 respondents" not in json.dumps(spec)
     client.force_login(coordinator)
     revealed = client.get(results_url(edition)).content.decode()
-    assert "hidden from others" in revealed
+    assert "hidden from others: fewer than the smallest group" in revealed
+
+
+def test_a_count_hidden_to_protect_another_reads_hidden_not_fewer_than_n(client, coordinator):
+    edition = with_small_other()
+    page = client.get(results_url(edition)).content.decode()
+    # Atmosphere (6) would give away "other" (14 - 6 - 6 = 2): hidden, and said so.
+    assert data_row(page, "Atmosphere") == ("hidden", "hidden")
+    assert data_row(page, "Ocean") == ("6", "43%")
+    assert "hidden so that a smaller group cannot be worked out" in page
+    assert "<i>hidden</i>" in chart_notes(chart_spec(page, "chart-theme"))
+    client.force_login(coordinator)
+    revealed = client.get(results_url(edition)).content.decode()
+    assert re.search(
+        r"Atmosphere <span[^>]*>hidden from others: would give away a hidden number by "
+        r"subtraction</span>\s*</th>\s*<td class=\"num\">6</td>",
+        revealed,
+    )
+
+
+def test_readers_see_fewer_than_n_only_where_coordinators_see_1_to_n_minus_1(member, coordinator):
+    from survey.seed import seed_survey
+
+    seed_survey(demo=True)
+    edition = Edition.objects.get(year=2020)
+    edition.results_visibility = PUBLIC
+    edition.save()
+    threshold = edition.min_group_size
+    checked = {"small": 0, "hidden": 0}
+    for query in ({}, {"by": "languages"}, {"by": "research_theme", "f": "languages:python"}):
+        shown = edition_results(edition, member, QueryDict(urlencode(query, doseq=True)))
+        known = edition_results(edition, coordinator, QueryDict(urlencode(query, doseq=True)))
+        pairs = []
+        for seen, true in zip(shown.summary["questions"], known.summary["questions"], strict=True):
+            truth = {row["option"]: row for row in true["rows"]}
+            pairs += [(row, truth[row["option"]]) for row in seen["rows"]]
+        if shown.breakdown:
+            pairs += list(zip(shown.breakdown["groups"], known.breakdown["groups"], strict=True))
+            for seen, true in zip(
+                shown.breakdown["questions"], known.breakdown["questions"], strict=True
+            ):
+                for row, true_row in zip(seen["rows"], true["rows"], strict=True):
+                    pairs += list(zip(row["cells"], true_row["cells"], strict=True))
+        for seen, true in pairs:
+            count = seen.get("count", seen.get("respondents"))
+            true_count = true.get("count", true.get("respondents"))
+            if seen["mark"] is None:
+                assert count == true_count
+                continue
+            assert count is None and true["suppressed"]
+            checked[seen["mark"]] += 1
+            if seen["mark"] == "small":
+                assert 0 < true_count < threshold
+    assert checked["small"] and checked["hidden"]
+
+
+def with_partial_vim():
+    """15 respondents: 9 chose ocean, of whom 3 do not use Vim; everyone uses Jupyter."""
+    edition = closed_edition(count=12, results_visibility=PUBLIC, min_group_size=5)
+    services.store_anonymous_responses(
+        edition=edition,
+        answer_sets=[complete_answers(tools={"choices": ["jupyter"], "other": ""})] * 3,
+    )
+    return edition
+
+
+def filter_option(page, value):
+    return re.search(rf'<input type="checkbox" name="f" value="{value}"[^>]*>', page).group(0)
+
+
+def test_filters_are_checkboxes_that_say_which_answers_can_be_added(client):
+    edition = with_partial_vim()
+    page = client.get(results_url(edition, "?f=theme:ocean")).content.decode()
+    assert "checked" in filter_option(page, "theme:ocean")
+    assert "disabled" not in filter_option(page, "tools:jupyter")
+    # Ocean with Vim would leave ocean without Vim: 3 people.
+    assert "disabled" in filter_option(page, "tools:vim")
+    assert "would single out fewer than 5 people" in page
+    assert "disabled" in filter_option(page, "tools:vscode")  # nobody
+    assert "nobody in this selection" in page
+    assert "Ctrl" not in page
+
+
+def test_a_refused_combination_says_why_and_links_to_the_nearest_views(client):
+    edition = with_partial_vim()
+    response = client.get(results_url(edition, "?f=theme:ocean&f=tools:vim&by=tools"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This selection cannot be shown" in page
+    assert "would single out fewer than 5 people in one of its parts" in page
+    assert 'id="chart-tools"' not in page
+    # Without Vim: ocean alone (9 and 6) can be shown; without ocean, Vim alone (12 and 3) not.
+    links = re.findall(r'<li><a href="([^"]+)">Without', page)
+    assert links == [results_url(edition, "?by=tools&amp;f=theme%3Aocean")]
+
+
+def test_free_text_on_the_results_page_is_a_sample_with_a_link_to_all(client):
+    edition = closed_edition(count=26, results_visibility=PUBLIC, show_free_text=True)
+    page = client.get(results_url(edition, "?f=theme:ocean")).content.decode()
+    assert page.count("Remark number") == 13  # the 13 ocean respondents: all shown
+    page = client.get(results_url(edition)).content.decode()
+    assert page.count("Remark number") == 20 and "20 answers of 26" in page
+    every = reverse("survey:results_texts", args=[edition.year, "remarks"])
+    assert f'href="{every}"' in page
+    listing = client.get(every).content.decode()
+    assert listing.count("Remark number") == 26 and "26 answers, in random order" in listing
+    ocean = client.get(every + "?f=theme:ocean").content.decode()
+    assert ocean.count("Remark number") == 13 and "Question theme (en) → Ocean" in ocean
+
+
+def test_free_text_pages_follow_the_results_rules(client, member):
+    shown = closed_edition(count=26, results_visibility=MEMBERS, show_free_text=True)
+    every = reverse("survey:results_texts", args=[shown.year, "remarks"])
+    assert client.get(every).status_code == 302  # members only: log in first
+    client.force_login(member)
+    assert client.get(every).status_code == 200
+    assert (
+        client.get(reverse("survey:results_texts", args=[shown.year, "theme"])).status_code == 404
+    )
+    kept = closed_edition(year=2019, count=26, results_visibility=PUBLIC, show_free_text=False)
+    assert (
+        client.get(reverse("survey:results_texts", args=[kept.year, "remarks"])).status_code == 404
+    )
+
+
+def test_free_text_pages_are_paginated(client):
+    edition = closed_edition(count=60, results_visibility=PUBLIC, show_free_text=True)
+    every = reverse("survey:results_texts", args=[edition.year, "remarks"])
+    first = client.get(every).content.decode()
+    second = client.get(every + "?page=2").content.decode()
+    assert first.count("Remark number") == 50 and second.count("Remark number") == 10
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    numbers = set(re.findall(r"Remark number (\d+)", first + second))
+    assert numbers == {str(n) for n in range(60)}
 
 
 def test_filter_that_leaves_a_small_group_shows_a_message(client):

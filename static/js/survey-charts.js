@@ -1,13 +1,127 @@
 /* Survey results: draw each chart from the JSON that the page carries (json_script).
-   The data tables next to the charts hold the same numbers and work without JavaScript. */
+   The data tables next to the charts hold the same numbers and work without JavaScript.
+   Charts fit their box: long labels wrap, a phone gets the horizontal version of upright
+   bars (the spec's "narrow"), a heat map hidden by the stylesheet is drawn when it shows. */
 (function () {
   "use strict";
   if (!window.Plotly) { return; }
-  document.querySelectorAll("[data-chart]").forEach(function (target) {
-    var source = document.getElementById(target.getAttribute("data-chart"));
+  var NARROW = window.matchMedia("(max-width: 599px)");
+  var CHAR = 7.5;  // px per character of the 14 px chart font, near enough to wrap labels
+  var LINE = 17;
+  var MUTED = "#BDBDBD";
+  var charts = [];
+
+  function wrap(text, width) {
+    var lines = [], line = "";
+    String(text).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    lines.push(line);
+    return lines;
+  }
+
+  // Tick texts wrapped to ``width`` characters; the categories (and hover) keep the full text.
+  function wrapAxis(axis, categories, width) {
+    axis.tickmode = "array";
+    axis.tickvals = categories;
+    axis.ticktext = categories.map(function (category) {
+      return wrap(category, Math.max(width, 6)).join("<br>");
+    });
+    return axis.ticktext.map(function (text) { return text.split("<br>").length; });
+  }
+
+  // Plotly gives every category the same band: as high as the tallest label needs.
+  function rowsHeight(lineCounts, minimum) {
+    var most = Math.max.apply(null, lineCounts.concat([1]));
+    return lineCounts.length * Math.max(minimum, most * LINE + 10);
+  }
+
+  function fitted(chart) {
+    var spec = NARROW.matches && chart.spec.narrow ? chart.spec.narrow : chart.spec;
+    var data = JSON.parse(JSON.stringify(spec.data));
+    var layout = JSON.parse(JSON.stringify(spec.layout));
+    var width = chart.box.clientWidth || 600;
+    var trace = data[data.length - 1];
+    if (trace.type === "bar" && trace.orientation === "h") {
+      var lines = wrapAxis(layout.yaxis, trace.y, Math.floor(width * 0.42 / CHAR));
+      layout.height = rowsHeight(lines, 34) + 50;
+      if (width < 500) { layout.xaxis.dtick = 50; }
+    } else if (trace.type === "bar") {
+      wrapAxis(layout.xaxis, trace.x, Math.floor(width / trace.x.length / CHAR));
+    } else if (trace.type === "heatmap") {
+      var column = (width * 0.6) / trace.x.length;
+      var heads = wrapAxis(layout.xaxis, trace.x, Math.floor(column / CHAR));
+      var rows = wrapAxis(layout.yaxis, trace.y, Math.floor(width * 0.38 / CHAR));
+      layout.height = rowsHeight(rows, 34) + Math.max.apply(null, heads) * LINE + 40;
+    }
+    return { data: data, layout: layout, config: spec.config };
+  }
+
+  function draw(chart) {
+    // A box that the stylesheet hides has no width: it is drawn when it shows.
+    if (!chart.box.getClientRects().length) { return; }
+    var figure = fitted(chart);
+    chart.box.classList.add("is-drawn");
+    window.Plotly.react(chart.box, figure.data, figure.layout, figure.config);
+  }
+
+  // Trends: the picked options in their own colour, the others in grey.
+  function pick(chart, picked) {
+    var palette = chart.spec.palette;
+    chart.spec.data.forEach(function (trace, index) {
+      var rank = picked.indexOf(index);
+      var on = rank !== -1;
+      // Too many options for one colour each: the picked ones take the palette in turn.
+      var own = palette ? palette[rank % palette.length] : trace.meta;
+      var colour = on ? own : MUTED;
+      trace.line = { color: colour, width: on ? 3 : 1.5 };
+      trace.marker = { color: colour, size: on ? 8 : 5 };
+      trace.showlegend = on;
+    });
+    draw(chart);
+  }
+
+  document.querySelectorAll("[data-chart]").forEach(function (box) {
+    var source = document.getElementById(box.getAttribute("data-chart"));
     if (!source) { return; }
-    var spec = JSON.parse(source.textContent);
-    target.classList.add("is-drawn");
-    window.Plotly.newPlot(target, spec.data, spec.layout, spec.config);
+    var chart = { box: box, spec: JSON.parse(source.textContent) };
+    charts.push(chart);
+    draw(chart);
+    var picker = document.querySelector('[data-picker="' + box.getAttribute("data-chart") + '"]');
+    if (picker) {
+      picker.hidden = false;
+      picker.addEventListener("change", function () {
+        var picked = [];
+        picker.querySelectorAll("input:checked").forEach(function (input) {
+          picked.push(Number(input.value));
+        });
+        pick(chart, picked);
+      });
+    }
+  });
+
+  var pending = null;
+  function redrawAll() {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(function () { charts.forEach(draw); }, 150);
+  }
+  NARROW.addEventListener("change", redrawAll);
+  window.addEventListener("resize", redrawAll);
+
+  // Printing: charts as wide as the paper, then back to the screen.
+  window.addEventListener("beforeprint", function () {
+    charts.forEach(function (chart) {
+      if (chart.box.classList.contains("is-drawn")) {
+        window.Plotly.relayout(chart.box, { width: 680 });
+      }
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    charts.forEach(function (chart) {
+      if (chart.box.classList.contains("is-drawn")) {
+        window.Plotly.relayout(chart.box, { width: null, autosize: true });
+      }
+    });
   });
 })();

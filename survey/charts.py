@@ -89,7 +89,8 @@ def _layout(height, **extra):
     return {
         "font": FONT,
         "height": height,
-        "margin": {"l": 8, "r": 8, "t": 8, "b": 8, "pad": 4},
+        # Room above for the half of the top tick label ("100 %") that stands over the plot.
+        "margin": {"l": 8, "r": 8, "t": 16, "b": 8, "pad": 4},
         "separators": separators,
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",

@@ -49,6 +49,11 @@
       if (width < 500) { layout.xaxis.dtick = 50; }
     } else if (trace.type === "bar") {
       wrapAxis(layout.xaxis, trace.x, Math.floor(width / trace.x.length / CHAR));
+    } else if (trace.type === "scatter") {
+      // Legend entries wrap too: plotly would run them past the chart's right edge.
+      data.forEach(function (line) {
+        line.name = wrap(line.name, Math.floor((width - 60) / CHAR)).join("<br>");
+      });
     } else if (trace.type === "heatmap") {
       var column = (width * 0.6) / trace.x.length;
       var heads = wrapAxis(layout.xaxis, trace.x, Math.floor(column / CHAR));

@@ -72,6 +72,20 @@ PAGE_TYPES = [
             reverse("survey:results", args=[d.closed_edition.year]) + "?by=theme&f=tools:jupyter"
         ),
     ),
+    PageType(
+        "survey results, refused combination",
+        lambda d: (
+            reverse("survey:results", args=[d.closed_edition.year]) + "?f=theme:ocean&f=tools:vim"
+        ),
+    ),
+    PageType(
+        "survey free-text answers",
+        lambda d: reverse("survey:results_texts", args=[d.closed_edition.year, "remarks"]),
+    ),
+    PageType(
+        "survey results, not yet public",
+        lambda d: reverse("survey:results", args=[d.edition.year]),
+    ),
     PageType("survey trends", lambda d: reverse("survey:trends")),
     # Accounts
     PageType("log in", lambda d: reverse("account_login")),
@@ -90,6 +104,11 @@ PAGE_TYPES = [
     PageType(
         "survey answers, closed edition",
         lambda d: reverse("survey:review", args=[d.closed_edition.year]),
+        "member",
+    ),
+    PageType(
+        "survey results not yet public, member with a draft",
+        lambda d: reverse("survey:results", args=[d.edition.year]),
         "member",
     ),
     # Coordinators: the editor forms
@@ -178,14 +197,18 @@ def build_site_data():
     register_node(name="hal4")
     edition = build_edition(2026)
     # Last year's edition: answered by the member and 12 others, then closed.
-    closed_edition = build_edition(2025, results_visibility=Edition.ResultsVisibility.PUBLIC)
+    closed_edition = build_edition(
+        2025, results_visibility=Edition.ResultsVisibility.PUBLIC, show_free_text=True
+    )
     submit_response(edition=closed_edition, user=member, answers=complete_answers())
     store_anonymous_responses(
         edition=closed_edition,
         answer_sets=[
             complete_answers(theme={"choices": [theme], "other": ""})
             for theme in ["ocean", "atmosphere"] * 6
-        ],
+        ]
+        # Two who chose ocean but not Vim: "ocean and Vim" would single them out.
+        + [complete_answers(tools={"choices": ["jupyter"], "other": ""})] * 2,
     )
     close_edition(edition=closed_edition)
     docs_page = DocPage.objects.get(path="cluster")

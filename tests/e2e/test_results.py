@@ -1,0 +1,151 @@
+"""A reader's journey through the survey results, at a desk and on a phone: filters,
+breakdown and trends; charts whose labels stay inside them, no sideways scrolling, axe
+and CSP clean; and the printed report."""
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from survey.models import Edition
+from survey.seed import seed_survey
+from tests.e2e.browser import axe_violations, submit
+from tests.factories import CoordinatorFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+DESK = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Every text plotly wrote in a drawn chart (ticks, legend, notes) against the chart's own
+# SVG box: the boxes that stick out, as readable lines.
+LABELS_OUTSIDE = """
+() => {
+  const outside = [];
+  document.querySelectorAll(".results-chart.is-drawn").forEach((chart) => {
+    const svg = chart.querySelector("svg.main-svg").getBoundingClientRect();
+    chart.querySelectorAll(".xtick text, .ytick text, .legendtext, .annotation-text")
+      .forEach((label) => {
+        const box = label.getBoundingClientRect();
+        if (!box.width) { return; }
+        if (box.left < svg.left - 1 || box.right > svg.right + 1 ||
+            box.top < svg.top - 1 || box.bottom > svg.bottom + 1) {
+          outside.push(chart.dataset.chart + ": " + label.textContent);
+        }
+      });
+  });
+  return outside;
+}
+"""
+
+
+@pytest.fixture
+def seeded():
+    first, current = seed_survey(demo=True)
+    assert first.state == Edition.State.CLOSED and current.state == Edition.State.OPEN
+    return first
+
+
+def check_page(web, page, viewport):
+    """The page as a reader sees it: charts drawn, labels inside, no sideways scroll, axe."""
+    expect(page.locator(".results-chart.is-drawn svg.main-svg").first).to_be_attached()
+    assert page.evaluate(LABELS_OUTSIDE) == []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"{page.url}: {width} px wide"
+    checker = web.new_page(for_axe=True, viewport=viewport)
+    checker.goto(page.url, wait_until="load")
+    assert axe_violations(checker) == [], page.url
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
+def test_reader_filters_breaks_down_and_follows_trends(web, seeded, viewport):
+    page = web.new_page(viewport=viewport)
+    page.goto(web.url(f"/en/survey/{seeded.year}/results/"))
+    expect(page.locator(".results-count")).to_contain_text("120 respondents")
+    check_page(web, page, viewport)
+
+    # Filters are checkboxes; what cannot be added is disabled and says why.
+    languages = page.locator("details.results-filter", has_text="programming languages")
+    languages.locator("summary").click()
+    languages.get_by_label("Python", exact=True).check()
+    refused = page.locator("input[name=f]:disabled").first
+    expect(refused).to_be_attached()
+    reason = page.locator(f"#{refused.get_attribute('aria-describedby')}")
+    expect(reason).to_have_text(re.compile("nobody|fewer than 5"))
+    submit(page, page.get_by_role("button", name="Show").click)
+    assert "f=languages%3Apython" in page.url
+    expect(page.locator(".results-count")).to_contain_text("in this selection")
+    check_page(web, page, viewport)
+
+    # A refused pair reached by its address says why and offers the nearest views.
+    page.goto(page.url + "&f=languages%3Ar")
+    expect(page.locator(".results-refused")).to_contain_text("fewer than 5 people")
+    submit(page, page.locator(".results-refused a").first.click)
+    expect(page.locator(".results-chart.is-drawn").first).to_be_attached()
+
+    # Break down by language: a heat map at a desk, a list per group on a phone.
+    page.goto(web.url(f"/en/survey/{seeded.year}/results/"))
+    page.get_by_label("Break the answers down by").select_option("languages")
+    submit(page, page.get_by_role("button", name="Show").click)
+    heat_map = page.locator(".results-heatmap").first
+    by_group = page.locator(".results-by-group").first
+    if viewport is DESK:
+        expect(heat_map.locator("svg.main-svg").first).to_be_attached()
+        expect(by_group).to_be_hidden()
+        hidden = heat_map.evaluate("node => node.data[0].text.flat().filter(Boolean)")
+        assert set(hidden) <= {"fewer than 5", "hidden"} and hidden
+    else:
+        expect(heat_map).to_be_hidden()
+        expect(by_group).to_be_visible()
+    check_page(web, page, viewport)
+
+    # Trends (2026 is still open: a coordinator sees it, provisional): the most chosen
+    # answers in colour; the reader picks another one.
+    page = web.new_page(user=CoordinatorFactory(), viewport=viewport)
+    page.goto(web.url("/en/survey/results/trends/"))
+    expect(page.locator(".results-chart.is-drawn").first).to_be_attached()
+    check_page(web, page, viewport)
+    chart = page.locator('[data-chart="trend-chart-languages"]')
+    picker = page.locator('[data-picker="trend-chart-languages"]')
+    expect(picker).to_be_visible()
+    colours = chart.evaluate("node => node.data.map((trace) => trace.line.color)")
+    assert len(set(colours)) > 2  # not a tangle: a few colours and grey
+    unpicked = picker.locator("input:not(:checked)").first
+    index = int(unpicked.get_attribute("value"))
+    assert colours[index] == "#BDBDBD"
+    unpicked.check()
+    assert chart.evaluate(f"node => node.data[{index}].line.color") != "#BDBDBD"
+
+
+@pytest.mark.parametrize(("viewport", "orientation"), [(DESK, "v"), (PHONE, "h")])
+def test_scales_and_histograms_turn_sideways_on_a_phone(web, seeded, viewport, orientation):
+    coordinator = CoordinatorFactory()
+    page = web.new_page(user=coordinator, viewport=viewport)
+    page.goto(web.url("/en/survey/2026/results/"))
+    for key in ("gpu_access_satisfaction", "ml_experience_years"):
+        chart = page.locator(f'[data-chart="chart-{key}"]')
+        expect(chart.locator("svg.main-svg").first).to_be_attached()
+        assert chart.evaluate("node => node.data[0].orientation") == orientation
+    check_page(web, page, viewport)
+
+
+def test_printed_results_are_a_clean_report(web, seeded):
+    page = web.new_page(viewport={"width": 794, "height": 1123})
+    page.goto(web.url(f"/en/survey/{seeded.year}/results/"))
+    expect(page.locator(".results-chart.is-drawn svg.main-svg").first).to_be_attached()
+    page.emulate_media(media="print")
+    for hidden in (".site-header", ".site-footer", ".results-query", "button"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    # The data tables print even though they are folded on screen.
+    expect(page.locator("#question-languages table.results-table")).to_be_visible()
+    text = "\n".join(
+        sheet.extract_text() for sheet in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    )
+    assert "Results · Where do you stand?" in text and "120 respondents" in text
+    for question in ("Which programming languages do you use?", "What is your main research"):
+        assert question in text
+    assert re.search(r"Python\s+\d+\s+\d+%", text)  # a table row, with its numbers
+    for absent in ("Log in", "Break down and filter", "Show", "Skip to main content"):
+        assert absent not in text

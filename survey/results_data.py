@@ -171,9 +171,10 @@ def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=No
     """The results of several editions, from the cache where it is fresh, else computed.
 
     ``editions_questions`` is ``[(edition, questions)]``. Returns ``{edition id:
-    {"summary", "breakdown", "filter_options", "allowed_without_each"}}``, and
-    ``"texts"`` (every free text of question ``text_key``) when asked. Two cache
-    reads, and for the editions not cached, the loading queries and one cache write.
+    {"summary", "breakdown", "filter_options", "allowed_without_each"}}``, or only
+    ``{"texts"}`` (every free text of question ``text_key``) when that is asked.
+    Two cache reads, and for the editions not cached, the loading queries and one
+    cache write.
     """
     keys = {}
     for edition, questions in editions_questions:
@@ -206,29 +207,32 @@ def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=No
     for edition, _questions in stale:
         rules = rules_by_edition[edition.pk]
         responses = loaded[edition.pk]
-        summary = aggregation.summarise(responses, rules, conditions=conditions)
-        computed = {
-            "summary": summary,
-            "breakdown": (
-                aggregation.breakdown(responses, rules, by=by, conditions=conditions)
-                if by
-                else None
-            ),
-            "filter_options": aggregation.filter_options(responses, rules, conditions=conditions),
-            "allowed_without_each": (
-                aggregation.allowed_without_each(responses, rules, conditions=conditions)
-                if summary["status"] == "too_few"
-                else None
-            ),
-        }
-        if text_key:
-            computed["texts"] = aggregation.free_texts(
-                responses, rules, key=text_key, conditions=conditions
-            )
+        computed = _compute(responses, rules, conditions=conditions, by=by, text_key=text_key)
         results[edition.pk] = computed
         to_store[keys[edition.pk][1]] = {"version": versions[edition.pk], "results": computed}
     cache.set_many(to_store, CACHE_TIMEOUT)
     return results
+
+
+def _compute(responses, rules, *, conditions, by, text_key):
+    """The tables of one edition for one query; a free-text list is asked for on its own."""
+    if text_key:
+        return {
+            "texts": aggregation.free_texts(responses, rules, key=text_key, conditions=conditions)
+        }
+    summary = aggregation.summarise(responses, rules, conditions=conditions)
+    return {
+        "summary": summary,
+        "breakdown": (
+            aggregation.breakdown(responses, rules, by=by, conditions=conditions) if by else None
+        ),
+        "filter_options": aggregation.filter_options(responses, rules, conditions=conditions),
+        "allowed_without_each": (
+            aggregation.allowed_without_each(responses, rules, conditions=conditions)
+            if summary["status"] == "too_few"
+            else None
+        ),
+    }
 
 
 def rules_for(edition, *, reveal):
@@ -279,7 +283,7 @@ def edition_results(edition, user, query, *, text_key=None):
     """The results of ``edition`` that ``user`` may see for ``query`` (the page's GET data).
 
     Access, questions, the parsed query, rules and every table, from the cache
-    where it is fresh. ``text_key`` also asks for every free text of that question.
+    where it is fresh. ``text_key`` asks for every free text of that question instead.
     """
     access = results_access(edition, user)
     if access is None:
@@ -294,18 +298,17 @@ def edition_results(edition, user, query, *, text_key=None):
         by=form.breakdown,
         text_key=text_key,
     )[edition.pk]
-    return EditionResults(
-        edition=edition,
-        access=access,
-        questions=questions,
-        form=form,
-        rules=rules,
-        summary=data["summary"],
-        breakdown=data["breakdown"] if data["summary"]["status"] == "ok" else None,
-        filter_options=data["filter_options"],
-        allowed_without_each=data["allowed_without_each"],
-        texts=data.get("texts"),
+    results = EditionResults(
+        edition=edition, access=access, questions=questions, form=form, rules=rules
     )
+    if text_key:
+        results.texts = data["texts"]
+        return results
+    results.summary = data["summary"]
+    results.breakdown = data["breakdown"] if data["summary"]["status"] == "ok" else None
+    results.filter_options = data["filter_options"]
+    results.allowed_without_each = data["allowed_without_each"]
+    return results
 
 
 def visible_trends(user):

@@ -73,8 +73,8 @@ def latest(request):
     return redirect("survey:index")
 
 
-def _warn_about_query(request, form):
-    unknown = sorted(set(request.GET) - set(ResultsQueryForm.PARAMETERS) - {"page"})
+def _warn_about_query(request, form, *, also=()):
+    unknown = sorted(set(request.GET) - set(ResultsQueryForm.PARAMETERS) - set(also))
     if unknown:
         messages.warning(
             request, _("Unknown parameters, ignored: %(names)s.") % {"names": ", ".join(unknown)}
@@ -192,7 +192,7 @@ def free_texts(request, year, key):
     question = results.questions_by_key.get(key)
     if question is None or results.texts is None:
         raise Http404
-    _warn_about_query(request, results.form)
+    _warn_about_query(request, results.form, also=["page"])
     page = Paginator(results.texts, TEXTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -63,6 +63,11 @@ def share_text(row, threshold):
     return "—" if row["share"] is None else percent(row["share"])
 
 
+def chart_value(row, threshold):
+    """A number written on a chart; coordinators' numbers that others do not see carry a *."""
+    return share_text(row, threshold) + (" *" if row["suppressed"] else "")
+
+
 def rule_text(row):
     return RULE_TEXTS.get(row.get("rule"), "")
 
@@ -144,7 +149,7 @@ def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
         names.append(label)
         share = None if row["share"] is None else round(row["share"] * 100, 1)
         shares.append(share)
-        texts.append(share_text(row, threshold) if row["count"] is not None else "")
+        texts.append("" if row["count"] is None else chart_value(row, threshold))
         hovers.append(
             [label, mark_text(row["mark"], threshold)]
             if row["count"] is None
@@ -374,7 +379,7 @@ def heat_map(table, labels, groups, threshold):
         )
         hidden.append([1 if cell["count"] is None else None for cell in row["cells"]])
         texts.append(
-            ["" if cell["count"] is None else share_text(cell, threshold) for cell in row["cells"]]
+            ["" if cell["count"] is None else chart_value(cell, threshold) for cell in row["cells"]]
         )
         hidden_texts.append(
             [

@@ -455,3 +455,14 @@ def test_exports_never_hand_a_formula_to_a_spreadsheet(coordinator_client):
         if isinstance(c.value, str) and "HYPERLINK" in c.value
     )
     assert cell.data_type == "s"  # text, not a formula
+
+
+def test_coordinators_charts_mark_what_others_do_not_see(client, coordinator):
+    edition = with_small_other()
+    client.force_login(coordinator)
+    page = client.get(results_url(edition)).content.decode()
+    bars = chart_spec(page, "chart-theme")["data"][0]
+    values = dict(zip(bars["y"], bars["text"], strict=True))
+    assert values["Other"] == "14% *" and values["Atmosphere"] == "43% *"
+    assert values["Ocean"] == "43%"
+    assert "an asterisk (*) marks them" in page

@@ -117,18 +117,26 @@ def _views_without_each(results):
 def _filter_fields(results):
     """The filter checkboxes, question by question, each saying if it can be added and why not."""
     conditions = set(results.conditions)
+    why_not = {
+        "empty": _("nobody in this selection"),
+        "limit": _("three answers already chosen"),
+        "too_few": _("would single out fewer than %(n)s people")
+        % {"n": results.edition.min_group_size},
+    }
     fields = []
     for question in results.form.filter_questions:
         options = []
         for key, text in ResultsQueryForm.filter_options(question):
             condition = (question.key, key)
-            status = "chosen" if condition in conditions else results.filter_options.get(condition)
+            checked = condition in conditions
+            status = results.filter_options.get(condition)
             options.append(
                 {
                     "value": f"{question.key}:{key}",
+                    "id": f"f-{question.key}-{key}",
                     "label": text,
-                    "checked": condition in conditions,
-                    "status": status,
+                    "checked": checked,
+                    "why": None if checked else why_not.get(status),
                 }
             )
         fields.append(

@@ -45,22 +45,16 @@ def _not_shown(request, edition):
         and edition.results_visibility == Edition.ResultsVisibility.MEMBERS
     ):
         return redirect_to_login(request.get_full_path())
-    for_coordinators = edition.results_visibility == Edition.ResultsVisibility.COORDINATORS
+    never = edition.results_visibility == Edition.ResultsVisibility.COORDINATORS
     answered = request.user.is_authenticated and (
         find_response(edition=edition, user=request.user) is not None
     )
     return render(
         request,
         "survey/results_not_shown.html",
-        {
-            "section": "results",
-            "edition": edition,
-            "closed": edition.state == Edition.State.CLOSED,
-            "for_coordinators": for_coordinators,
-            "answered": answered,
-        },
+        {"section": "results", "edition": edition, "state": edition.state, "answered": answered},
         # Published later: the page exists and says when. Never published: refused.
-        status=403 if for_coordinators and edition.state == Edition.State.CLOSED else 200,
+        status=403 if never and edition.state == Edition.State.CLOSED else 200,
     )
 
 

@@ -466,3 +466,12 @@ def test_coordinators_charts_mark_what_others_do_not_see(client, coordinator):
     assert values["Other"] == "14% *" and values["Atmosphere"] == "43% *"
     assert values["Ocean"] == "43%"
     assert "an asterisk (*) marks them" in page
+
+
+def test_upcoming_edition_results_say_when_it_opens_and_closes(client):
+    edition = build_edition(2027, state="upcoming", results_visibility=MEMBERS)
+    response = client.get(results_url(edition))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This edition opens on" in page and "can be read by members" in page
+    assert "Answer the survey" not in page

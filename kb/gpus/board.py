@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kb.gpus.state import BUSY, FREE, UNKNOWN, Sparkline, gpu_state, node_is_silent, sparkline
+from kb.gpus.state import STATES, Sparkline, gpu_state, node_is_silent, sparkline
 
 
 @dataclass
@@ -12,6 +12,14 @@ class GpuCard:
     state: str
     in_last_report: bool
     history: Sparkline
+    # Held with utilisation under the threshold for longer than the coordinators' limit.
+    idle: bool = False
+    node: object = None  # the GpuNode row, for the one-row-per-card table
+    stale: bool = False  # the node stopped reporting: figures are old
+
+    @property
+    def idle_since(self):
+        return self.gpu.idle_since if self.idle else None
 
 
 @dataclass
@@ -26,6 +34,15 @@ class NodeCard:
 class Board:
     nodes: list[NodeCard]
     counts: dict[str, int]
+
+    @property
+    def cards(self):
+        """Every card of every node, in node then index order (the table's rows)."""
+        return [card for node in self.nodes for card in node.gpus]
+
+    @property
+    def idle_holds(self):
+        return [card for card in self.cards if card.idle]
 
     @property
     def total(self):
@@ -46,7 +63,7 @@ def build_board(*, nodes, sample_rows, thresholds, now, history, bucket):
         mean = utilization_sum / utilization_count if utilization_count else None
         samples[gpu_id].append((start, memory, mean))
 
-    counts = {FREE: 0, BUSY: 0, UNKNOWN: 0}
+    counts = dict.fromkeys(STATES, 0)
     cards = []
     for node in nodes:
         silent = node_is_silent(last_report_at=node.last_report_at, now=now, thresholds=thresholds)
@@ -67,6 +84,9 @@ def build_board(*, nodes, sample_rows, thresholds, now, history, bucket):
                 in_last_report=in_last_report,
                 node_silent=silent,
                 thresholds=thresholds,
+                mig_enabled=gpu.mig_enabled,
+                reserved=gpu.reserved,
+                process_count=gpu.process_count,
             )
             counts[state] += 1
             card.gpus.append(
@@ -74,6 +94,12 @@ def build_board(*, nodes, sample_rows, thresholds, now, history, bucket):
                     gpu=gpu,
                     state=state,
                     in_last_report=in_last_report,
+                    idle=not silent
+                    and in_last_report
+                    and gpu.idle_since is not None
+                    and now - gpu.idle_since >= thresholds.idle_after,
+                    node=node,
+                    stale=silent or not in_last_report,
                     history=sparkline(
                         samples=samples.get(gpu.pk, ()),
                         memory_total_mib=gpu.memory_total_mib,

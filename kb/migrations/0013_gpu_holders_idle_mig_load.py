@@ -7,81 +7,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kb', '0010_search_events'),
+        ("kb", "0010_search_events"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gpu',
-            name='held_since',
+            model_name="gpu",
+            name="held_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='gpu',
-            name='holders',
+            model_name="gpu",
+            name="holders",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='gpu',
-            name='idle_notified_at',
+            model_name="gpu",
+            name="idle_notified_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='gpu',
-            name='idle_since',
+            model_name="gpu",
+            name="idle_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='gpu',
-            name='mig_devices',
+            model_name="gpu",
+            name="mig_devices",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='gpu',
-            name='mig_enabled',
+            model_name="gpu",
+            name="mig_enabled",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='gpu',
-            name='reserved',
+            model_name="gpu",
+            name="reserved",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='gpuboardsettings',
-            name='email_idle_holders',
-            field=models.BooleanField(default=False, help_text='Once per hold, to holders who linked their cluster login to their account: the card, how long, and the good-practice page.', verbose_name='email the holder of an idle hold'),
+            model_name="gpuboardsettings",
+            name="email_idle_holders",
+            field=models.BooleanField(
+                default=False,
+                help_text="Once per hold, to holders who linked their cluster login to their account: the card, how long, and the good-practice page.",
+                verbose_name="email the holder of an idle hold",
+            ),
         ),
         migrations.AddField(
-            model_name='gpuboardsettings',
-            name='idle_after_minutes',
-            field=models.PositiveIntegerField(default=60, help_text='A card held (memory or a Slurm job) with utilisation under the threshold for this long is flagged as an idle hold.', validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(10080)], verbose_name='idle hold after (minutes)'),
+            model_name="gpuboardsettings",
+            name="idle_after_minutes",
+            field=models.PositiveIntegerField(
+                default=60,
+                help_text="A card held (memory or a Slurm job) with utilisation under the threshold for this long is flagged as an idle hold.",
+                validators=[
+                    django.core.validators.MinValueValidator(5),
+                    django.core.validators.MaxValueValidator(10080),
+                ],
+                verbose_name="idle hold after (minutes)",
+            ),
         ),
         migrations.CreateModel(
-            name='ClusterLogin',
+            name="ClusterLogin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('login', models.CharField(help_text='The user name you sign in with on the cluster (what `whoami` prints there).', max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[a-z_][a-z0-9_.-]{0,31}$', 'A cluster login: lower-case letters, digits, “_”, “.” and “-”.')], verbose_name='cluster login')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='cluster_login', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "login",
+                    models.CharField(
+                        help_text="The user name you sign in with on the cluster (what `whoami` prints there).",
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z_][a-z0-9_.-]{0,31}$",
+                                "A cluster login: lower-case letters, digits, “_”, “.” and “-”.",
+                            )
+                        ],
+                        verbose_name="cluster login",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cluster_login",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cluster login',
-                'verbose_name_plural': 'cluster logins',
+                "verbose_name": "cluster login",
+                "verbose_name_plural": "cluster logins",
             },
         ),
         migrations.CreateModel(
-            name='GpuLoadHour',
+            name="GpuLoadHour",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hour', models.DateTimeField(db_index=True)),
-                ('busy_sum', models.PositiveIntegerField(default=0)),
-                ('gpu_sum', models.PositiveIntegerField(default=0)),
-                ('report_count', models.PositiveIntegerField(default=0)),
-                ('node', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='load_hours', to='kb.gpunode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hour", models.DateTimeField(db_index=True)),
+                ("busy_sum", models.PositiveIntegerField(default=0)),
+                ("gpu_sum", models.PositiveIntegerField(default=0)),
+                ("report_count", models.PositiveIntegerField(default=0)),
+                (
+                    "node",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="load_hours",
+                        to="kb.gpunode",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('node', 'hour'), name='gpuloadhour_one_per_hour')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("node", "hour"), name="gpuloadhour_one_per_hour"
+                    )
+                ],
             },
         ),
     ]

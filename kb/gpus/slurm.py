@@ -39,8 +39,8 @@ def node_fields(text):
     line = next((line for line in (text or "").splitlines() if line.strip()), "")
     matches = list(_KEY.finditer(line))
     fields = {}
-    for match, following in zip(matches, [*matches[1:], None], strict=True):
-        end = following.start() if following else len(line)
+    for number, match in enumerate(matches):
+        end = matches[number + 1].start() if number + 1 < len(matches) else len(line)
         fields.setdefault(match.group(1), line[match.end() : end].strip())
     return fields
 

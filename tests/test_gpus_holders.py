@@ -135,9 +135,7 @@ def test_slurm_reserved_card_without_process_goes_to_the_job_left_over():
 def test_two_candidate_jobs_are_both_named_without_a_duration():
     node = "NodeName=hal3 GresUsed=gpu:2(IDX:0-1)"
     jobs = "1|alice|10:00|gpu:1\n2|bob|20:00|gpu:1\n"
-    report = parse_report(
-        text(HAL3) + f"{SLURM_NODE_MARKER}\n{node}\n{SLURM_JOBS_MARKER}\n{jobs}"
-    )
+    report = parse_report(text(HAL3) + f"{SLURM_NODE_MARKER}\n{node}\n{SLURM_JOBS_MARKER}\n{jobs}")
     holds = holds_by_index(report)
     assert holds[0].logins == ("alice", "bob") and holds[0].seconds is None
 

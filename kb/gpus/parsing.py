@@ -508,7 +508,7 @@ def _number(raw, field, where, limit):
     number = float(match.group(1))
     # A 400-digit number is infinite as a float; anything that large is refused here.
     if not math.isfinite(number) or abs(number) > limit:
-        raise ReportError(f"{_where(where)}: {field} is out of range: {value[:40]!r} > {limit:g}")
+        raise ReportError(f"{_where(where)}: {field} is out of range: {value[:40]!r} > {limit:.0f}")
     return number
 
 

@@ -1,7 +1,9 @@
 """What the board shows, computed from already-loaded nodes, GPUs and history rows."""
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from kb.gpus.state import STATES, Sparkline, gpu_state, node_is_silent, sparkline
 
@@ -34,6 +36,9 @@ class NodeCard:
 class Board:
     nodes: list[NodeCard]
     counts: dict[str, int]
+    # The span the sparklines cover: the history kept, or less when it holds less, so
+    # that every line fills its box on one shared scale.
+    history_hours: int = 24
 
     @property
     def cards(self):
@@ -56,12 +61,16 @@ class Board:
 def build_board(*, nodes, sample_rows, thresholds, now, history, bucket):
     """nodes: GpuNode rows with `gpus` prefetched; sample_rows: (gpu id, bucket start,
     memory max MiB, utilisation sum, utilisation count) of the last `history`."""
-    since = now - history
-    slots = int(history / bucket)
     samples = defaultdict(list)
     for gpu_id, start, memory, utilization_sum, utilization_count in sample_rows:
         mean = utilization_sum / utilization_count if utilization_count else None
         samples[gpu_id].append((start, memory, mean))
+    earliest = min((s[0] for rows in samples.values() for s in rows), default=None)
+    since = now - history
+    if earliest is not None and earliest > since:
+        # At least an hour, so that a new node's first minutes do not fill the box.
+        since = min(earliest, now - timedelta(hours=1))
+    slots = max(1, math.ceil((now - since) / bucket))
 
     counts = dict.fromkeys(STATES, 0)
     cards = []
@@ -110,4 +119,6 @@ def build_board(*, nodes, sample_rows, thresholds, now, history, bucket):
                 )
             )
         cards.append(card)
-    return Board(nodes=cards, counts=counts)
+    return Board(
+        nodes=cards, counts=counts, history_hours=max(1, round((now - since) / timedelta(hours=1)))
+    )

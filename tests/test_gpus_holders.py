@@ -1,11 +1,14 @@
 """Holders, Slurm and MIG from report bodies (plain data, no DB): the fixtures stand for
 Slurm 19.05 to 25.05 and an H100 in MIG mode (see tests/fixtures/*/README.md)."""
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from kb.gpus.holders import holds_by_index
+from kb.gpus.load import week_load
 from kb.gpus.parsing import (
     GPU_LIST_MARKER,
     OWNERS_MARKER,
@@ -179,3 +182,23 @@ def test_unknown_sections_are_ignored_for_newer_scripts():
 def test_bad_owner_lines_say_why(owners, reason):
     with pytest.raises(ReportError, match=reason):
         parse_report(text(HAL3) + f"{OWNERS_MARKER}\n{owners}")
+
+
+def test_week_load_adds_nodes_per_local_hour_and_keeps_gaps():
+    paris = ZoneInfo("Europe/Paris")
+    now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
+    rows = [
+        # Two nodes in the same hour (09:00 UTC = 11:00 in Paris, summer time).
+        (datetime(2026, 3, 30, 9, tzinfo=UTC), 20, 40, 10),  # 2 of 4 cards taken on average
+        (datetime(2026, 3, 30, 9, tzinfo=UTC), 3, 6, 3),  # 1 of 2
+        (datetime(2026, 3, 24, 8, tzinfo=UTC), 4, 4, 2),  # 6 days ago, 09:00 winter time
+        (datetime(2026, 3, 30, 10, tzinfo=UTC), 0, 0, 0),  # no report: stays a gap
+        (datetime(2026, 3, 20, 9, tzinfo=UTC), 9, 9, 1),  # older than the week: left out
+    ]
+    load = week_load(rows=rows, now=now, zone=paris)
+    assert load.days[-1].isoformat() == "2026-03-30" and len(load.days) == 7
+    assert load.rows[-1][11] == 3.0
+    assert load.rows[0][9] == 2.0
+    assert load.rows[-1][12] is None
+    assert (load.peak, load.capacity) == (3.0, 6.0)
+    assert load.table()[-1][1][11] == "3.0"

@@ -16,6 +16,8 @@ class WeekLoad:
     # rows[day][hour]: mean number of taken cards over that hour, or None with no report.
     rows: list
     peak: float | None
+    # The most cards reported in one hour: the top of the colour scale (a dark hour is a full cluster).
+    capacity: float | None = None
 
     @property
     def has_data(self):
@@ -30,7 +32,7 @@ class WeekLoad:
 
 
 def week_load(*, rows, now, zone):
-    """rows: (hour start, busy cards summed over reports, reports) per node and hour.
+    """rows: (hour start, busy cards and cards summed over reports, reports) per node and hour.
 
     Each node's hour counts its mean taken cards (busy_sum / reports); nodes add up.
     Hours are placed in the local time zone (a day has 23 or 25 hours twice a year:
@@ -39,16 +41,22 @@ def week_load(*, rows, now, zone):
     today = now.astimezone(zone).date()
     days = [today - timedelta(days=DAYS - 1 - offset) for offset in range(DAYS)]
     position = {day: number for number, day in enumerate(days)}
-    cells = defaultdict(float)
-    for hour, busy_sum, report_count in rows:
+    cells, sizes = defaultdict(float), defaultdict(float)
+    for hour, busy_sum, gpu_sum, report_count in rows:
         if not report_count:
             continue
         local = hour.astimezone(zone)
         if local.date() in position:
             cells[position[local.date()], local.hour] += busy_sum / report_count
+            sizes[position[local.date()], local.hour] += gpu_sum / report_count
     grid = [[cells.get((day, hour)) for hour in range(24)] for day in range(DAYS)]
     values = [value for row in grid for value in row if value is not None]
-    return WeekLoad(days=days, rows=grid, peak=max(values) if values else None)
+    return WeekLoad(
+        days=days,
+        rows=grid,
+        peak=max(values) if values else None,
+        capacity=max(sizes.values()) if sizes else None,
+    )
 
 
 def heat_map_figure(load):
@@ -66,6 +74,7 @@ def heat_map_figure(load):
                 "y": labels,
                 "colorscale": [[0, "#f2f5f7"], [0.5, "#6b9ac4"], [1, "#0b3c5d"]],
                 "zmin": 0,
+                "zmax": max(load.capacity or 0, load.peak, 1),
                 "hoverongaps": False,
                 "hovertemplate": _("%(day)s at %(hour)s: %(cards)s taken cards")
                 % {"day": "%{y}", "hour": "%{x}", "cards": "%{z}"}

@@ -145,11 +145,11 @@ class GpuSample(models.Model):
 
 class GpuLoadHourQuerySet(models.QuerySet):
     def for_heat_map(self, moment):
-        """(hour, busy cards summed over reports, reports) per node and hour: one query."""
+        """(hour, taken cards and cards summed over reports, reports) per node and hour: one query."""
         return (
             self.filter(hour__gte=moment)
             .order_by("hour")
-            .values_list("hour", "busy_sum", "report_count")
+            .values_list("hour", "busy_sum", "gpu_sum", "report_count")
         )
 
 

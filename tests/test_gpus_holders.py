@@ -202,3 +202,15 @@ def test_week_load_adds_nodes_per_local_hour_and_keeps_gaps():
     assert load.rows[-1][12] is None
     assert (load.peak, load.capacity) == (3.0, 6.0)
     assert load.table()[-1][1][11] == "3.0"
+
+
+def test_very_long_numbers_in_optional_sections_never_raise():
+    digits = "9" * 5000
+    body = (
+        f"{text(HAL3)}{GPU_LIST_MARKER}\nGPU {digits}: X\n  MIG 1g.10gb Device {digits}: (UUID: M)\n"
+        f"{SLURM_NODE_MARKER}\nNodeName=a GresUsed=gpu:1(IDX:{digits}-{digits},{digits})\n"
+        f"{SLURM_JOBS_MARKER}\n1|alice|{digits}:00|gpu:{digits}\n2|bob|1:{digits}:00:00|gpu\n"
+    )
+    report = parse_report(body)
+    assert holds_by_index(report) == {}
+    assert [job.gpus for job in parse_jobs(report.slurm_jobs)] == [1, 1]

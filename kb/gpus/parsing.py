@@ -400,8 +400,9 @@ def _xml_mig_devices(gpu, where):
 
 
 # "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-…)" and "  MIG 3g.40gb     Device  0: (UUID: MIG-…)"
-_LIST_GPU = re.compile(r"^GPU (\d+): ")
-_LIST_MIG = re.compile(r"^\s+MIG ([0-9a-z.+]{1,40})\s+Device\s+(\d+):", re.IGNORECASE)
+# At most 4 digits: Python refuses int() of very long digit strings (a 500).
+_LIST_GPU = re.compile(r"^GPU (\d{1,4}): ")
+_LIST_MIG = re.compile(r"^\s+MIG ([0-9a-z.+]{1,40})\s+Device\s+(\d{1,4}):", re.IGNORECASE)
 
 
 def parse_gpu_list(text):

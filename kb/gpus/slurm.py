@@ -23,7 +23,8 @@ _KEY = re.compile(r"(?:^|\s)([A-Za-z][A-Za-z0-9_:.]*)=")
 _GRES_ITEM = re.compile(
     r"^gpu(?::(?P<type>[^:(]*))?(?::(?P<count>\d+))?\s*(?:\(IDX:(?P<idx>[^)]*)\))?$"
 )
-_ELAPSED = re.compile(r"^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$")
+# Bounded digit counts: Python refuses int() of very long digit strings.
+_ELAPSED = re.compile(r"^(?:(\d{1,5})-)?(?:(\d{1,6}):)?(\d{1,6}):(\d{1,6})$")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def index_range(spec):
     indexes = set()
     for part in spec.split(","):
         first, _dash, last = part.strip().partition("-")
-        if not first.isdigit() or (last and not last.isdigit()):
+        if not first.isdigit() or (last and not last.isdigit()) or len(first + last) > 8:
             continue
         low, high = int(first), int(last or first)
         if low <= high <= MAX_INDEX:
@@ -123,5 +124,6 @@ def job_gpus(value):
         parts = name.split(":")
         if parts[0] != "gpu":
             continue
-        total += int(parts[-1]) if len(parts) > 1 and parts[-1].isdigit() else 1
+        count = parts[-1]
+        total += int(count) if len(parts) > 1 and count.isdigit() and len(count) < 6 else 1
     return min(total, MAX_INDEX + 1)

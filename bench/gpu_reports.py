@@ -31,8 +31,8 @@ def main():
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from kb.gpus.parsing import PROCESSES_MARKER, parse_report
-    from kb.models import Gpu, GpuNode, GpuSample
+    from kb.gpus.parsing import OWNERS_MARKER, PROCESSES_MARKER, parse_report
+    from kb.models import Gpu, GpuLoadHour, GpuNode, GpuSample
     from kb.services.gpus import ingest_report, register_node
 
     fixtures = ROOT / "tests" / "fixtures" / "nvidia_smi"
@@ -41,6 +41,9 @@ def main():
         + PROCESSES_MARKER
         + "\n"
         + (fixtures / "hal3_rtx2080ti-x4_418.56_compute-apps.csv").read_text()
+        + OWNERS_MARKER
+        + "\n"
+        + (fixtures / "hal3_process-owners.txt").read_text()
     ).encode()
     tokens = [register_node(name=f"bench{n}-{time.time_ns()}")[1] for n in range(args.nodes)]
     client = Client()
@@ -78,6 +81,7 @@ def main():
 
     # A simulated 25 h of reports every 30 s from every node, through the service.
     GpuSample.objects.all().delete()
+    GpuLoadHour.objects.all().delete()
     GpuNode.objects.update(last_report_at=None)
     nodes = list(GpuNode.objects.all())
     report = parse_report(body.decode())
@@ -87,11 +91,12 @@ def main():
         for node in nodes:
             ingest_report(node=node, report=report, now=start + timedelta(seconds=step))
     samples = GpuSample.objects.count()
+    load_hours = GpuLoadHour.objects.count()
     simulated = len(nodes) * 25 * 120
     simulated_rate = simulated / (time.perf_counter() - started)
 
     print(f"database: {connection.vendor}")
-    print(f"queries per report (4 GPUs + 5 processes, over HTTP): {per_report}")
+    print(f"queries per report (4 GPUs + 5 processes and their owners, over HTTP): {per_report}")
     print(
         f"reports per second (one process, full middleware): {args.reports / elapsed:.0f} "
         f"({elapsed / args.reports * 1000:.1f} ms each)"
@@ -101,6 +106,10 @@ def main():
         f"history after 25 h of reports every 30 s from {len(nodes)} nodes "
         f"({simulated} reports, {simulated_rate:.0f}/s through the service): {samples} rows "
         f"({samples / Gpu.objects.count():.0f} per GPU; bounded at 24 h / 5 min = 288 + 1)"
+    )
+    print(
+        f"hours of load kept: {load_hours} rows ({load_hours / len(nodes):.0f} per node; "
+        "bounded at 7 days = 168 + 1)"
     )
 
 

@@ -86,7 +86,7 @@ def report(node, body, minutes_ago=0):
 def test_board_shows_cards_states_and_summary(client):
     hal3, _ = register_node(name="hal3", description="The talk's node")
     report(hal3, HAL3_CSV)
-    page = client.get("/en/gpus/").content.decode()
+    page = client.get("/en/gpus/?view=cards").content.decode()
     assert "2 of 4 GPUs free" in page  # 8803 and 1918 MiB busy, 247 MiB free (1024 threshold)
     assert "hal3" in page and "The talk&#x27;s node" in page
     assert page.count('class="gpu gpu-busy"') == 2
@@ -100,9 +100,9 @@ def test_board_shows_cards_states_and_summary(client):
 def test_board_marks_a_silent_node_unknown_with_its_age(client):
     hal1, _ = register_node(name="hal1")
     report(hal1, TWO_GPUS, minutes_ago=7)
-    page = client.get("/en/gpus/").content.decode()
+    page = client.get("/en/gpus/?view=cards").content.decode()
     assert "0 of 2 GPUs free" in page
-    assert "(0 busy, 2 unknown)" in page
+    assert "(0 busy, 0 reserved, 2 unknown)" in page
     assert "Not reporting:" in page
     assert "last report 7\xa0minutes ago" in page
 
@@ -266,11 +266,13 @@ def test_coordinator_edits_thresholds(coordinator_client):
             "free_utilization_below_percent": 5,
             "report_interval_seconds": 60,
             "missed_reports_before_unknown": 2,
+            "idle_after_minutes": 90,
         },
     )
     assert response.status_code == 302
     settings = GpuBoardSettings.load()
-    assert settings.thresholds() == Thresholds(2048, 5, 60, 2)
+    assert settings.thresholds() == Thresholds(2048, 5, 60, 2, 90)
+    assert not settings.email_idle_holders
 
 
 def test_thresholds_refuse_nonsense(coordinator_client):
@@ -281,6 +283,7 @@ def test_thresholds_refuse_nonsense(coordinator_client):
             "free_utilization_below_percent": 5,
             "report_interval_seconds": 1,
             "missed_reports_before_unknown": 2,
+            "idle_after_minutes": 90,
         },
     )
     assert response.status_code == 200
@@ -338,7 +341,8 @@ def test_seed_demo_creates_labelled_demo_nodes_once(settings, client):
     assert Gpu.objects.count() == 8
     assert list(Gpu.objects.order_by("pk").values_list("pk", flat=True)) == [g["id"] for g in gpus]
     page = client.get("/en/gpus/").content.decode()
-    assert "3 of 8 GPUs free" in page
+    # hal2's second card is reserved by a Slurm job with nothing on it.
+    assert "2 of 8 GPUs free" in page and "1 reserved" in page
     assert "Demo data" in page
 
 

@@ -88,8 +88,10 @@ def test_shuffled_header_with_extra_columns_and_mig_not_available():
         utilization_percent=None,
         temperature_c=41,
         power_draw_w=96.27,
+        mig_enabled=True,
     )
     assert gpus[1].utilization_percent == 0
+    assert not gpus[1].mig_enabled
 
 
 def test_not_supported_values_are_none():

@@ -1,9 +1,9 @@
-"""Coordinators' forms of the GPU board: a node, the thresholds."""
+"""Forms of the GPU board: a node and the thresholds (coordinators), a member's cluster login."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kb.models import GpuBoardSettings, GpuNode
+from kb.models import ClusterLogin, GpuBoardSettings, GpuNode
 
 
 class GpuNodeForm(forms.ModelForm):
@@ -26,4 +26,23 @@ class GpuBoardSettingsForm(forms.ModelForm):
             "free_utilization_below_percent",
             "report_interval_seconds",
             "missed_reports_before_unknown",
+            "idle_after_minutes",
+            "email_idle_holders",
         ]
+
+
+class ClusterLoginForm(forms.ModelForm):
+    class Meta:
+        model = ClusterLogin
+        fields = ["login"]
+
+    def clean_login(self):
+        login = self.cleaned_data["login"].strip().lower()
+        taken = ClusterLogin.objects.filter(login=login).exclude(pk=self.instance.pk).exists()
+        if taken:
+            raise forms.ValidationError(
+                _(
+                    "Another account has linked this login; write to the coordinators if it is yours."
+                )
+            )
+        return login

@@ -8,21 +8,34 @@ Pure module: text in, dataclasses out, no Django. A report body is:
    these fields, in any order, among others that are ignored) or ``nvidia-smi -q -x``;
 2. optionally a line ``# compute-apps`` followed by the output of
    ``nvidia-smi --query-compute-apps=gpu_uuid,pid,used_memory --format=csv``
-   (with or without header and units; an empty list is a header or nothing).
+   (with or without header and units; an empty list is a header or nothing);
+3. optionally more sections, each opened by a line ``# <name>``:
+   ``# gpu-list`` (``nvidia-smi -L``, for the MIG devices' profiles),
+   ``# process-owners`` (one ``<pid> <login> <seconds running>`` line per GPU process,
+   from ``ps -o user=,etimes= -p <pid>``), and ``# slurm-node`` / ``# slurm-jobs``
+   (read by kb.gpus.slurm). Sections with other names are ignored, so that a newer
+   node script still reports to this server.
 
 Values the driver cannot give (``[N/A]``, ``N/A``, ``[Not Supported]``, ``[Unknown Error]``…)
-become ``None``. Anything else that does not parse raises ``ReportError`` with a reason.
+become ``None``. Anything else that does not parse, or a number outside what a GPU can
+report, raises ``ReportError`` with a reason.
 """
 
 import csv
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as parse_xml
 
 PROCESSES_MARKER = "# compute-apps"
+GPU_LIST_MARKER = "# gpu-list"
+OWNERS_MARKER = "# process-owners"
+SLURM_NODE_MARKER = "# slurm-node"
+SLURM_JOBS_MARKER = "# slurm-jobs"
+_SECTION = re.compile(r"^# ([a-z][a-z-]{0,40})$")
 
 # The fields of the documented query, in the order used when there is no header.
 GPU_FIELDS = (
@@ -35,6 +48,8 @@ GPU_FIELDS = (
     "temperature.gpu",
     "power.draw",
 )
+# Read when a header names them; never needed.
+OPTIONAL_GPU_FIELDS = ("mig.mode.current",)
 PROCESS_FIELDS = ("gpu_uuid", "pid", "used_memory")
 
 # Other names nvidia-smi accepts for the same field, or prints in its header.
@@ -47,6 +62,21 @@ PROCESS_ALIASES = {"uuid": "gpu_uuid", "used_gpu_memory": "used_memory"}
 
 MAX_GPUS = 64
 MAX_PROCESSES = 4096
+MAX_MIG_DEVICES = 8  # an A100 or H100 splits into 7 at most
+# A POSIX user name, or the uid ps prints when the user has none.
+_LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$")
+
+# The largest values a real GPU reports, with room to spare; anything above is a broken
+# report, refused with a reason rather than stored (the database columns hold less).
+LIMITS = {
+    "index": 1023,
+    "memory": 16 * 1024 * 1024,  # MiB: 16 TiB
+    "utilization": 100,
+    "temperature": 250,  # °C
+    "power": 100_000.0,  # W
+    "pid": 2**31 - 1,
+    "seconds": 100 * 365 * 24 * 3600,
+}
 
 # "[N/A]", "[Not Supported]", "[Unknown Error]", "[GPU is lost]", "N/A", "" …
 _UNAVAILABLE = re.compile(r"^(\[.*\]|N/A|Not Supported|Unknown Error)?$", re.IGNORECASE)
@@ -59,6 +89,16 @@ class ReportError(ValueError):
 
 
 @dataclass(frozen=True)
+class MigDevice:
+    """One MIG instance of a GPU: its profile (e.g. ``3g.40gb``) and memory, when known."""
+
+    index: int
+    profile: str = ""
+    memory_used_mib: int | None = None
+    memory_total_mib: int | None = None
+
+
+@dataclass(frozen=True)
 class GpuReading:
     index: int
     uuid: str
@@ -68,6 +108,15 @@ class GpuReading:
     utilization_percent: int | None
     temperature_c: int | None
     power_draw_w: float | None
+    mig_enabled: bool = False
+    mig_devices: tuple[MigDevice, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProcessOwner:
+    pid: int
+    login: str
+    seconds: int
 
 
 @dataclass(frozen=True)
@@ -83,6 +132,10 @@ class Report:
     # None when the node sent no process list; an empty tuple when it sent an empty one.
     processes: tuple[ProcessReading, ...] | None
     source: str  # "csv" or "xml"
+    # None when the node sent no such section.
+    owners: tuple[ProcessOwner, ...] | None = None
+    slurm_node: str | None = None
+    slurm_jobs: str | None = None
 
     def process_counts(self):
         """{gpu uuid: number of processes}; None when the node sent no process list."""
@@ -99,7 +152,7 @@ def parse_report(text):
     """Parse a whole report body (see the module docstring) into a Report."""
     if "\x00" in text:
         raise ReportError("the body holds NUL bytes: send nvidia-smi's text output")
-    gpu_part, marker, process_part = _split_sections(text)
+    gpu_part, sections = _split_sections(text)
     if not gpu_part.strip():
         raise ReportError("the body holds no nvidia-smi output")
     if gpu_part.lstrip().startswith("<"):
@@ -108,17 +161,34 @@ def parse_report(text):
     else:
         gpus, processes = parse_gpu_csv(gpu_part), None
         source = "csv"
-    if marker:
-        processes = parse_processes_csv(process_part)
-    return Report(gpus=gpus, processes=processes, source=source)
+    if PROCESSES_MARKER in sections:
+        processes = parse_processes_csv(sections[PROCESSES_MARKER])
+    if GPU_LIST_MARKER in sections:
+        gpus = _with_mig_profiles(gpus, parse_gpu_list(sections[GPU_LIST_MARKER]))
+    owners = sections.get(OWNERS_MARKER)
+    return Report(
+        gpus=gpus,
+        processes=processes,
+        source=source,
+        owners=None if owners is None else parse_process_owners(owners),
+        slurm_node=sections.get(SLURM_NODE_MARKER),
+        slurm_jobs=sections.get(SLURM_JOBS_MARKER),
+    )
 
 
 def _split_sections(text):
+    """(the nvidia-smi part, {marker: text of its section}); the first of a name wins."""
     lines = text.splitlines()
-    for number, line in enumerate(lines):
-        if line.strip() == PROCESSES_MARKER:
-            return "\n".join(lines[:number]), True, "\n".join(lines[number + 1 :])
-    return text, False, ""
+    starts = [
+        (number, line.strip()) for number, line in enumerate(lines) if _SECTION.match(line.strip())
+    ]
+    if not starts:
+        return text, {}
+    sections = {}
+    ends = [number for number, _marker in starts[1:]] + [len(lines)]
+    for (number, marker), end in zip(starts, ends, strict=True):
+        sections.setdefault(marker, "\n".join(lines[number + 1 : end]))
+    return "\n".join(lines[: starts[0][0]]), sections
 
 
 def _rows(text):
@@ -170,7 +240,9 @@ def _check_width(number, row, header, fields):
 def parse_gpu_csv(text):
     """Parse the output of ``nvidia-smi --query-gpu=… --format=csv[,noheader][,nounits]``."""
     rows = _rows(text)
-    positions, data = _columns(rows, GPU_FIELDS, GPU_ALIASES)
+    positions, data = _columns(rows, GPU_FIELDS + OPTIONAL_GPU_FIELDS, GPU_ALIASES)
+    if data is rows:  # no header: the documented fields only, in their order
+        positions = {name: position for position, name in enumerate(GPU_FIELDS)}
     has_header = data is not rows
     if positions is None or not data:
         raise ReportError("no GPU rows: the nvidia-smi output lists no GPU")
@@ -188,17 +260,21 @@ def parse_gpu_csv(text):
             at = positions.get(name)
             return None if at is None else row[at]
 
-        index = _integer(field("index"), "index", number)
+        index = _integer(field("index"), "index", number, LIMITS["index"])
+        memory = LIMITS["memory"]
         gpus.append(
             GpuReading(
                 index=position if index is None else index,
                 uuid=_text(field("uuid")),
                 name=_text(field("name")),
-                memory_used_mib=_integer(field("memory.used"), "memory.used", number),
-                memory_total_mib=_integer(field("memory.total"), "memory.total", number),
+                memory_used_mib=_integer(field("memory.used"), "memory.used", number, memory),
+                memory_total_mib=_integer(field("memory.total"), "memory.total", number, memory),
                 utilization_percent=_percent(field("utilization.gpu"), "utilization.gpu", number),
-                temperature_c=_integer(field("temperature.gpu"), "temperature.gpu", number),
-                power_draw_w=_number(field("power.draw"), "power.draw", number),
+                temperature_c=_integer(
+                    field("temperature.gpu"), "temperature.gpu", number, LIMITS["temperature"]
+                ),
+                power_draw_w=_number(field("power.draw"), "power.draw", number, LIMITS["power"]),
+                mig_enabled=_text(field("mig.mode.current")).lower() == "enabled",
             )
         )
     return _checked(gpus)
@@ -220,7 +296,7 @@ def parse_processes_csv(text):
     for number, row in data:
         _check_width(number, row, header, PROCESS_FIELDS)
         used = positions.get("used_memory")
-        pid = _integer(row[positions["pid"]], "pid", number)
+        pid = _integer(row[positions["pid"]], "pid", number, LIMITS["pid"])
         if pid is None:
             raise ReportError(f"line {number}: a process without a pid")
         processes.append(
@@ -229,7 +305,7 @@ def parse_processes_csv(text):
                 pid=pid,
                 used_memory_mib=None
                 if used is None
-                else _integer(row[used], "used_memory", number),
+                else _integer(row[used], "used_memory", number, LIMITS["memory"]),
             )
         )
     return tuple(processes)
@@ -254,6 +330,7 @@ def parse_xml_log(text):
         raise ReportError(f"{len(gpu_elements)} GPUs; at most {MAX_GPUS} are accepted")
 
     gpus, processes = [], []
+    memory = LIMITS["memory"]
     for index, element in enumerate(gpu_elements):
         uuid = _text(element.findtext("uuid"))
         where = f"GPU {index}"
@@ -263,31 +340,124 @@ def parse_xml_log(text):
                 uuid=uuid,
                 name=_text(element.findtext("product_name")),
                 # The GPU's own fb_memory_usage, not those of its MIG devices.
-                memory_used_mib=_integer(element.findtext("fb_memory_usage/used"), "used", where),
+                memory_used_mib=_integer(
+                    element.findtext("fb_memory_usage/used"), "used", where, memory
+                ),
                 memory_total_mib=_integer(
-                    element.findtext("fb_memory_usage/total"), "total", where
+                    element.findtext("fb_memory_usage/total"), "total", where, memory
                 ),
                 utilization_percent=_percent(
                     element.findtext("utilization/gpu_util"), "gpu_util", where
                 ),
-                temperature_c=_integer(element.findtext("temperature/gpu_temp"), "gpu_temp", where),
-                power_draw_w=_number(_xml_power_draw(element), "power_draw", where),
+                temperature_c=_integer(
+                    element.findtext("temperature/gpu_temp"),
+                    "gpu_temp",
+                    where,
+                    LIMITS["temperature"],
+                ),
+                power_draw_w=_number(
+                    _xml_power_draw(element), "power_draw", where, LIMITS["power"]
+                ),
+                mig_enabled=_text(element.findtext("mig_mode/current_mig")).lower() == "enabled",
+                mig_devices=_xml_mig_devices(element, where),
             )
         )
         for info in element.findall("processes/process_info"):
-            pid = _integer(info.findtext("pid"), "pid", where)
+            pid = _integer(info.findtext("pid"), "pid", where, LIMITS["pid"])
             if pid is None:
                 raise ReportError(f"{where}: a process without a pid")
             processes.append(
                 ProcessReading(
                     gpu_uuid=uuid,
                     pid=pid,
-                    used_memory_mib=_integer(info.findtext("used_memory"), "used_memory", where),
+                    used_memory_mib=_integer(
+                        info.findtext("used_memory"), "used_memory", where, memory
+                    ),
                 )
             )
     if len(processes) > MAX_PROCESSES:
         raise ReportError(f"{len(processes)} processes; at most {MAX_PROCESSES} are accepted")
     return _checked(gpus), tuple(processes)
+
+
+def _xml_mig_devices(gpu, where):
+    """The MIG instances of ``<mig_devices>``: their memory (the profile comes from -L)."""
+    devices = []
+    for position, device in enumerate(gpu.findall("mig_devices/mig_device")[:MAX_MIG_DEVICES]):
+        index = _integer(device.findtext("index"), "mig index", where, LIMITS["index"])
+        devices.append(
+            MigDevice(
+                index=position if index is None else index,
+                memory_used_mib=_integer(
+                    device.findtext("fb_memory_usage/used"), "mig used", where, LIMITS["memory"]
+                ),
+                memory_total_mib=_integer(
+                    device.findtext("fb_memory_usage/total"), "mig total", where, LIMITS["memory"]
+                ),
+            )
+        )
+    return tuple(devices)
+
+
+# "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-…)" and "  MIG 3g.40gb     Device  0: (UUID: MIG-…)"
+# At most 4 digits: Python refuses int() of very long digit strings (a 500).
+_LIST_GPU = re.compile(r"^GPU (\d{1,4}): ")
+_LIST_MIG = re.compile(r"^\s+MIG ([0-9a-z.+]{1,40})\s+Device\s+(\d{1,4}):", re.IGNORECASE)
+
+
+def parse_gpu_list(text):
+    """{GPU index: [(MIG device index, profile)]} from ``nvidia-smi -L``; other lines ignored."""
+    profiles, current = {}, None
+    for line in text.splitlines():
+        gpu = _LIST_GPU.match(line)
+        if gpu:
+            current = min(int(gpu.group(1)), LIMITS["index"] + 1)
+            profiles.setdefault(current, [])
+            continue
+        mig = _LIST_MIG.match(line)
+        if mig and current is not None and len(profiles[current]) < MAX_MIG_DEVICES:
+            profiles[current].append((min(int(mig.group(2)), LIMITS["index"]), mig.group(1)))
+    return profiles
+
+
+def _with_mig_profiles(gpus, profiles):
+    """Name the MIG devices with the profiles of ``-L`` (matched by device index)."""
+    merged = []
+    for gpu in gpus:
+        listed = profiles.get(gpu.index)
+        if not listed:
+            merged.append(gpu)
+            continue
+        known = {device.index: device for device in gpu.mig_devices}
+        devices = tuple(
+            replace(known.get(index, MigDevice(index=index)), profile=profile)
+            for index, profile in listed
+        )
+        merged.append(replace(gpu, mig_enabled=True, mig_devices=devices))
+    return tuple(merged)
+
+
+def parse_process_owners(text):
+    """``<pid> <login> <seconds>`` lines (``ps -o user=,etimes=`` after the pid).
+
+    A process that ended between nvidia-smi and ps leaves a line with the pid alone:
+    skipped. Logins are what ps prints (a number when the user has no name).
+    """
+    owners = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        if len(fields) > 3:
+            raise ReportError(f"process-owners line {number}: expected <pid> <login> <seconds>")
+        pid = _integer(fields[0], "pid", f"process-owners line {number}", LIMITS["pid"])
+        seconds = _integer(fields[2], "seconds", f"process-owners line {number}", LIMITS["seconds"])
+        if pid is None or seconds is None or not _LOGIN.match(fields[1]):
+            raise ReportError(f"process-owners line {number}: expected <pid> <login> <seconds>")
+        owners.append(ProcessOwner(pid=pid, login=fields[1], seconds=seconds))
+        if len(owners) > MAX_PROCESSES:
+            raise ReportError(f"more than {MAX_PROCESSES} process owners")
+    return tuple(owners)
 
 
 def _xml_power_draw(gpu):
@@ -322,7 +492,12 @@ def _text(raw):
     return "" if _UNAVAILABLE.match(value) else value[:200]
 
 
-def _number(raw, field, where):
+def _where(where):
+    return f"line {where}" if isinstance(where, int) else where
+
+
+def _number(raw, field, where, limit):
+    """A float within [0, limit] (negative values are refused by _integer only)."""
     if raw is None:
         return None
     value = raw.strip()
@@ -330,24 +505,25 @@ def _number(raw, field, where):
         return None
     match = _NUMBER.match(value)
     if not match:
-        prefix = f"line {where}" if isinstance(where, int) else where
-        raise ReportError(f"{prefix}: {field} is not a number: {value[:40]!r}")
-    return float(match.group(1))
+        raise ReportError(f"{_where(where)}: {field} is not a number: {value[:40]!r}")
+    number = float(match.group(1))
+    # A 400-digit number is infinite as a float; anything that large is refused here.
+    if not math.isfinite(number) or abs(number) > limit:
+        raise ReportError(f"{_where(where)}: {field} is out of range: {value[:40]!r} > {limit:.0f}")
+    return number
 
 
-def _integer(raw, field, where):
-    number = _number(raw, field, where)
+def _integer(raw, field, where, limit):
+    number = _number(raw, field, where, limit)
     if number is None:
         return None
     if number < 0:
-        prefix = f"line {where}" if isinstance(where, int) else where
-        raise ReportError(f"{prefix}: {field} is negative: {number:g}")
+        raise ReportError(f"{_where(where)}: {field} is negative: {number:g}")
     return round(number)
 
 
 def _percent(raw, field, where):
-    number = _integer(raw, field, where)
+    number = _integer(raw, field, where, LIMITS["pid"])
     if number is not None and number > 100:
-        prefix = f"line {where}" if isinstance(where, int) else where
-        raise ReportError(f"{prefix}: {field} is over 100 %: {number}")
+        raise ReportError(f"{_where(where)}: {field} is over 100 %: {number}")
     return number

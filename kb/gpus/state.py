@@ -1,11 +1,14 @@
-"""Whether a GPU is free, busy or unknown, and the history sparklines (pure: plain values in)."""
+"""Whether a GPU is free, busy, reserved or unknown, idle holds, and the history
+sparklines (pure: plain values in)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 FREE = "free"
 BUSY = "busy"
+RESERVED = "reserved"  # allocated by Slurm, no process on it
 UNKNOWN = "unknown"
+STATES = (FREE, BUSY, RESERVED, UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,11 @@ class Thresholds:
     free_utilization_below_percent: int = 10
     report_interval_seconds: int = 30
     missed_reports_before_unknown: int = 3
+    idle_after_minutes: int = 60
+
+    @property
+    def idle_after(self):
+        return timedelta(minutes=self.idle_after_minutes)
 
     @property
     def silence_before_unknown(self):
@@ -25,20 +33,58 @@ def node_is_silent(*, last_report_at, now, thresholds):
     return last_report_at is None or now - last_report_at > thresholds.silence_before_unknown
 
 
-def gpu_state(*, memory_used_mib, utilization_percent, in_last_report, node_silent, thresholds):
-    """free: memory and utilisation below the thresholds (utilisation counts when known,
-    since MIG cards report none); busy otherwise; unknown when the node is silent, the
-    GPU missed the node's last report, or its memory use is not known."""
+def gpu_state(
+    *,
+    memory_used_mib,
+    utilization_percent,
+    in_last_report,
+    node_silent,
+    thresholds,
+    mig_enabled=False,
+    reserved=False,
+    process_count=None,
+):
+    """free: memory and utilisation below the thresholds (utilisation counts when known);
+    busy otherwise, or when processes run on it; reserved: allocated by Slurm with nothing
+    on it; unknown when the node is silent, the GPU missed the node's last report, its
+    memory use is not known, or it is in MIG mode with no utilisation and nothing on it
+    (MIG instances can compute in little memory: such a card is never "free" by default)."""
     if node_silent or not in_last_report or memory_used_mib is None:
         return UNKNOWN
-    if memory_used_mib >= thresholds.free_memory_below_mib:
+    if memory_used_mib >= thresholds.free_memory_below_mib or process_count:
         return BUSY
     if (
         utilization_percent is not None
         and utilization_percent >= thresholds.free_utilization_below_percent
     ):
         return BUSY
+    if reserved:
+        return RESERVED
+    if mig_enabled and utilization_percent is None:
+        return UNKNOWN
     return FREE
+
+
+def is_held(*, memory_used_mib, reserved, thresholds):
+    """Someone holds the card: memory above the free threshold, or a Slurm allocation."""
+    return reserved or (
+        memory_used_mib is not None and memory_used_mib >= thresholds.free_memory_below_mib
+    )
+
+
+def next_idle_since(*, previous, held, utilization_percent, now, thresholds):
+    """When the card's idle hold began: kept while it lasts, None once it ends.
+
+    A card whose utilisation is not known (MIG, old cards) is never called idle.
+    """
+    idle = (
+        held
+        and utilization_percent is not None
+        and utilization_percent < thresholds.free_utilization_below_percent
+    )
+    if not idle:
+        return None
+    return previous or now
 
 
 @dataclass(frozen=True)

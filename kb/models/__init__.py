@@ -13,11 +13,12 @@ from kb.models.catalogue import (
 )
 from kb.models.docs import DocPage, DocRevision
 from kb.models.events import Event, Material, Registration
-from kb.models.gpus import Gpu, GpuBoardSettings, GpuNode, GpuSample
+from kb.models.gpus import ClusterLogin, Gpu, GpuBoardSettings, GpuLoadHour, GpuNode, GpuSample
 from kb.models.search import SearchEntry
 
 __all__ = [
     "Architecture",
+    "ClusterLogin",
     "Contact",
     "DataType",
     "DocPage",
@@ -25,6 +26,7 @@ __all__ = [
     "Event",
     "Gpu",
     "GpuBoardSettings",
+    "GpuLoadHour",
     "GpuNode",
     "GpuSample",
     "Laboratory",

@@ -1,5 +1,7 @@
-"""GPU board: the nodes that report, their GPUs as last reported, a 24 h history, thresholds."""
+"""GPU board: the nodes that report, their GPUs as last reported, a 24 h history, a week of
+hourly load, thresholds, and the cluster logins members link to their account."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,19 @@ class Gpu(models.Model):
     power_draw_w = models.FloatField(null=True)
     # None when the node sent no process list.
     process_count = models.PositiveIntegerField(null=True)
+    mig_enabled = models.BooleanField(default=False)
+    # [{"index": 0, "profile": "3g.40gb", "memory_used_mib": 11091, "memory_total_mib": 40448}]
+    mig_devices = models.JSONField(default=list, blank=True)
+    # Cluster logins of whoever holds the card (its processes' owners, or Slurm's jobs),
+    # comma-separated; shown to signed-in people only.
+    holders = models.CharField(max_length=200, blank=True)
+    held_since = models.DateTimeField(null=True, blank=True)
+    # Slurm has allocated the card to a job.
+    reserved = models.BooleanField(default=False)
+    # Held (memory or a Slurm allocation) with utilisation under the threshold since then.
+    idle_since = models.DateTimeField(null=True, blank=True)
+    # When the holder was emailed about the current idle hold (once per hold).
+    idle_notified_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField()
 
     class Meta:
@@ -87,6 +102,10 @@ class Gpu(models.Model):
         if self.memory_used_mib is None or not self.memory_total_mib:
             return None
         return min(100, round(100 * self.memory_used_mib / self.memory_total_mib))
+
+    @property
+    def holder_logins(self):
+        return [login for login in self.holders.split(",") if login]
 
 
 class GpuSampleQuerySet(models.QuerySet):
@@ -124,6 +143,68 @@ class GpuSample(models.Model):
         return f"{self.gpu_id}@{self.bucket:%Y-%m-%d %H:%M}"
 
 
+class GpuLoadHourQuerySet(models.QuerySet):
+    def for_heat_map(self, moment):
+        """(hour, taken cards and cards summed over reports, reports) per node and hour: one query."""
+        return (
+            self.filter(hour__gte=moment)
+            .order_by("hour")
+            .values_list("hour", "busy_sum", "gpu_sum", "report_count")
+        )
+
+
+class GpuLoadHour(models.Model):
+    """One node over one hour: how many of its cards were taken, summed over its reports.
+
+    busy_sum / report_count is the mean number of taken cards; summed over nodes, the
+    cluster's. A week of hours per node, pruned like the 24 h history.
+    """
+
+    node = models.ForeignKey(GpuNode, on_delete=models.CASCADE, related_name="load_hours")
+    hour = models.DateTimeField(db_index=True)
+    busy_sum = models.PositiveIntegerField(default=0)
+    gpu_sum = models.PositiveIntegerField(default=0)
+    report_count = models.PositiveIntegerField(default=0)
+
+    objects = GpuLoadHourQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node", "hour"], name="gpuloadhour_one_per_hour"),
+        ]
+
+    def __str__(self):
+        return f"{self.node_id}@{self.hour:%Y-%m-%d %H:00}"
+
+
+class ClusterLogin(models.Model):
+    """A member's login on the cluster, linked by the member: the only way the board
+    ties a card's holder to a site account (never guessed from email addresses)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cluster_login"
+    )
+    login = models.CharField(
+        _("cluster login"),
+        max_length=32,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z_][a-z0-9_.-]{0,31}$",
+                _("A cluster login: lower-case letters, digits, “_”, “.” and “-”."),
+            )
+        ],
+        help_text=_("The user name you sign in with on the cluster (what `whoami` prints there)."),
+    )
+
+    class Meta:
+        verbose_name = _("cluster login")
+        verbose_name_plural = _("cluster logins")
+
+    def __str__(self):
+        return self.login
+
+
 class GpuBoardSettings(models.Model):
     """The board's thresholds: one row, edited by coordinators."""
 
@@ -151,6 +232,23 @@ class GpuBoardSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("After this many missed reports, a node's GPUs show as unknown."),
     )
+    idle_after_minutes = models.PositiveIntegerField(
+        _("idle hold after (minutes)"),
+        default=Thresholds.idle_after_minutes,
+        validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)],
+        help_text=_(
+            "A card held (memory or a Slurm job) with utilisation under the threshold "
+            "for this long is flagged as an idle hold."
+        ),
+    )
+    email_idle_holders = models.BooleanField(
+        _("email the holder of an idle hold"),
+        default=False,
+        help_text=_(
+            "Once per hold, to holders who linked their cluster login to their account: "
+            "the card, how long, and the good-practice page."
+        ),
+    )
 
     class Meta:
         verbose_name = _("GPU board settings")
@@ -173,4 +271,5 @@ class GpuBoardSettings(models.Model):
             free_utilization_below_percent=self.free_utilization_below_percent,
             report_interval_seconds=self.report_interval_seconds,
             missed_reports_before_unknown=self.missed_reports_before_unknown,
+            idle_after_minutes=self.idle_after_minutes,
         )

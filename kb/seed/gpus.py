@@ -10,7 +10,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kb.gpus.parsing import PROCESSES_MARKER, parse_report
+from kb.gpus.parsing import (
+    OWNERS_MARKER,
+    PROCESSES_MARKER,
+    SLURM_JOBS_MARKER,
+    SLURM_NODE_MARKER,
+    parse_report,
+)
 from kb.gpus.state import bucket_start
 from kb.models import GpuNode
 from kb.services.gpus import HISTORY_BUCKET, ingest_report, register_node
@@ -32,8 +38,21 @@ DEMO_NODES = [
 ]
 
 
-def _csv_report(node_name, gpus, moment, final):
-    """nvidia-smi CSV (header and units) plus compute apps, as the report script sends."""
+# Made-up cluster logins holding each node's cards ("demo-" so no one takes them for real).
+DEMO_HOLDERS = {"hal1": "demo-lea", "hal2": "demo-marc", "hal3": "demo-ines", "hal4": "demo-paul"}
+# hal2 runs Slurm: its GPU 1 is allocated to a job that runs nothing yet.
+DEMO_SLURM = {
+    "hal2": (
+        "NodeName=hal2 Arch=x86_64 Gres=gpu:rtx2080ti:2 GresUsed=gpu:rtx2080ti:2(IDX:0-1) State=MIXED",
+        "5012|demo-marc|{held}|gres:gpu:1\n5020|demo-yann|{held}|gres:gpu:1",
+    )
+}
+SESSION_HOURS = 5
+
+
+def _csv_report(node_name, gpus, moment, final, session_start):
+    """nvidia-smi CSV (header and units) plus compute apps, their owners and, for the
+    nodes that run Slurm, its state: what the report script sends."""
     rows, apps = [], []
     for index, (memory, utilization) in enumerate(gpus):
         rng = random.Random(f"{node_name}-{index}-{moment.timestamp()}")  # noqa: S311 - demo values
@@ -47,13 +66,26 @@ def _csv_report(node_name, gpus, moment, final):
         )
         if memory > 300:
             apps.append(f"{uuid}, {10000 + index}, {memory - 10} MiB")
-    return (
+    held = max(0, int((moment - session_start).total_seconds()))
+    owners = "\n".join(
+        f"{10000 + index} {DEMO_HOLDERS[node_name]} {held}"
+        for index, (memory, _utilization) in enumerate(gpus)
+        if memory > 300
+    )
+    body = (
         "index, uuid, name, memory.used [MiB], memory.total [MiB], utilization.gpu [%], "
         "temperature.gpu, power.draw [W]\n"
         + "\n".join(rows)
         + f"\n{PROCESSES_MARKER}\ngpu_uuid, pid, used_gpu_memory [MiB]\n"
         + "\n".join(apps)
+        + f"\n{OWNERS_MARKER}\n{owners}\n"
     )
+    if node_name in DEMO_SLURM:
+        node_line, jobs = DEMO_SLURM[node_name]
+        hours, rest = divmod(held, 3600)
+        jobs = jobs.format(held=f"{hours}:{rest // 60:02d}:{rest % 60:02d}")
+        body += f"{SLURM_NODE_MARKER}\n{node_line}\n{SLURM_JOBS_MARKER}\n{jobs}\n"
+    return body
 
 
 def create_demo_gpu_nodes(now=None):
@@ -66,15 +98,20 @@ def create_demo_gpu_nodes(now=None):
         if not node.is_demo:
             continue  # a real node of that name: leave it alone
         last = now - timedelta(minutes=silent_minutes)
+        session_start = now - timedelta(hours=SESSION_HOURS)
         moment = bucket_start(now - DEMO_HISTORY, HISTORY_BUCKET) + HISTORY_BUCKET
         if node.last_report_at:
             moment = max(moment, node.last_report_at + HISTORY_BUCKET)
         while moment < last:
             ingest_report(
-                node=node, report=parse_report(_csv_report(name, gpus, moment, False)), now=moment
+                node=node,
+                report=parse_report(_csv_report(name, gpus, moment, False, session_start)),
+                now=moment,
             )
             moment += HISTORY_BUCKET
         if node.last_report_at is None or node.last_report_at < last - timedelta(seconds=10):
             ingest_report(
-                node=node, report=parse_report(_csv_report(name, gpus, last, True)), now=last
+                node=node,
+                report=parse_report(_csv_report(name, gpus, last, True, session_start)),
+                now=last,
             )

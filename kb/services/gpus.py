@@ -1,17 +1,22 @@
-"""GPU board writes: node tokens, report ingestion, history pruning."""
+"""GPU board writes: node tokens, report ingestion, history pruning, idle-hold emails."""
 
 import hashlib
 import hmac
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from kb.gpus.state import bucket_start
-from kb.models import Gpu, GpuNode, GpuSample
+from kb.gpus.holders import holds_by_index
+from kb.gpus.state import FREE, bucket_start, gpu_state, is_held, next_idle_since
+from kb.models import ClusterLogin, Gpu, GpuBoardSettings, GpuLoadHour, GpuNode, GpuSample
 
 TOKEN_PREFIX = "espri-gpu-"  # noqa: S105 - not a secret: lets secret scanners and people recognise a leaked token
 # A node may not report more often than this (429 otherwise): the timer sends one
@@ -19,6 +24,10 @@ TOKEN_PREFIX = "espri-gpu-"  # noqa: S105 - not a secret: lets secret scanners a
 MIN_SECONDS_BETWEEN_REPORTS = 10
 HISTORY = timedelta(hours=24)
 HISTORY_BUCKET = timedelta(minutes=5)
+LOAD_HISTORY = timedelta(days=7)
+LOAD_BUCKET = timedelta(hours=1)
+# The seeded docs page that says to free GPU memory and not leave sessions open.
+GOOD_PRACTICES_DOC = "cluster/bonnes-pratiques"
 
 
 class ReportTooFrequent(Exception):
@@ -94,30 +103,72 @@ def ingest_report(*, node, report, now=None):
         if not claimed:
             raise ReportTooFrequent
         node.last_report_at = now
-        gpus = _store_gpus(node=node, report=report, now=now)
+        board_settings = GpuBoardSettings.load()
+        thresholds = board_settings.thresholds()
+        gpus = _store_gpus(node=node, report=report, now=now, thresholds=thresholds)
         _store_samples(gpus=gpus, bucket=bucket_start(now, HISTORY_BUCKET))
+        _store_load(node=node, gpus=gpus, now=now, thresholds=thresholds)
         prune_history(now=now, node=node)
+        if board_settings.email_idle_holders:
+            _email_idle_holders(node=node, gpus=gpus, now=now, thresholds=thresholds)
     return gpus
 
 
-def _store_gpus(*, node, report, now):
+def _store_gpus(*, node, report, now, thresholds):
     counts = report.process_counts()
-    gpus = [
-        Gpu(
-            node=node,
-            index=reading.index,
-            uuid=reading.uuid,
-            name=reading.name,
-            memory_used_mib=reading.memory_used_mib,
-            memory_total_mib=reading.memory_total_mib,
-            utilization_percent=reading.utilization_percent,
-            temperature_c=reading.temperature_c,
-            power_draw_w=reading.power_draw_w,
-            process_count=None if counts is None else counts.get(reading.uuid),
-            reported_at=now,
+    holds = holds_by_index(report)
+    previous = {
+        index: (idle_since, notified)
+        for index, idle_since, notified in node.gpus.values_list(
+            "index", "idle_since", "idle_notified_at"
         )
-        for reading in report.gpus
-    ]
+    }
+    gpus = []
+    for reading in report.gpus:
+        hold = holds.get(reading.index)
+        reserved = bool(hold and hold.reserved)
+        was_idle_since, notified = previous.get(reading.index, (None, None))
+        idle_since = next_idle_since(
+            previous=was_idle_since,
+            held=is_held(
+                memory_used_mib=reading.memory_used_mib, reserved=reserved, thresholds=thresholds
+            ),
+            utilization_percent=reading.utilization_percent,
+            now=now,
+            thresholds=thresholds,
+        )
+        gpus.append(
+            Gpu(
+                node=node,
+                index=reading.index,
+                uuid=reading.uuid,
+                name=reading.name,
+                memory_used_mib=reading.memory_used_mib,
+                memory_total_mib=reading.memory_total_mib,
+                utilization_percent=reading.utilization_percent,
+                temperature_c=reading.temperature_c,
+                power_draw_w=reading.power_draw_w,
+                process_count=None if counts is None else counts.get(reading.uuid),
+                mig_enabled=reading.mig_enabled,
+                mig_devices=[
+                    {
+                        "index": device.index,
+                        "profile": device.profile,
+                        "memory_used_mib": device.memory_used_mib,
+                        "memory_total_mib": device.memory_total_mib,
+                    }
+                    for device in reading.mig_devices
+                ],
+                holders=",".join(hold.logins) if hold else "",
+                held_since=now - timedelta(seconds=hold.seconds)
+                if hold and hold.seconds is not None
+                else None,
+                reserved=reserved,
+                idle_since=idle_since,
+                idle_notified_at=notified if idle_since else None,
+                reported_at=now,
+            )
+        )
     # One upsert on (node, index): a report can only ever touch its own node's rows.
     return Gpu.objects.bulk_create(
         gpus,
@@ -132,8 +183,41 @@ def _store_gpus(*, node, report, now):
             "temperature_c",
             "power_draw_w",
             "process_count",
+            "mig_enabled",
+            "mig_devices",
+            "holders",
+            "held_since",
+            "reserved",
+            "idle_since",
+            "idle_notified_at",
             "reported_at",
         ],
+    )
+
+
+def _store_load(*, node, gpus, now, thresholds):
+    """Add this report's taken cards to the node's hour (create the row, then one UPDATE)."""
+    taken = sum(
+        gpu_state(
+            memory_used_mib=gpu.memory_used_mib,
+            utilization_percent=gpu.utilization_percent,
+            in_last_report=True,
+            node_silent=False,
+            thresholds=thresholds,
+            mig_enabled=gpu.mig_enabled,
+            reserved=gpu.reserved,
+            process_count=gpu.process_count,
+        )
+        not in (FREE,)
+        and gpu.memory_used_mib is not None
+        for gpu in gpus
+    )
+    hour = bucket_start(now, LOAD_BUCKET)
+    GpuLoadHour.objects.bulk_create([GpuLoadHour(node=node, hour=hour)], ignore_conflicts=True)
+    GpuLoadHour.objects.filter(node=node, hour=hour).update(
+        busy_sum=F("busy_sum") + taken,
+        gpu_sum=F("gpu_sum") + len(gpus),
+        report_count=F("report_count") + 1,
     )
 
 
@@ -180,5 +264,63 @@ def prune_history(*, now, node=None):
     """
     cutoff = now - HISTORY
     GpuSample.objects.filter(bucket__lt=cutoff).delete()
+    GpuLoadHour.objects.filter(hour__lt=now - LOAD_HISTORY).delete()
     if node is not None:
         Gpu.objects.filter(node=node, reported_at__lt=cutoff).delete()
+
+
+def _email_idle_holders(*, node, gpus, now, thresholds):
+    """Tell the holder of each hold idle for too long, once per hold, after commit.
+
+    Only holders who linked their cluster login to their account are told: logins are
+    never matched to accounts any other way.
+    """
+    due = [
+        gpu
+        for gpu in gpus
+        if gpu.idle_since is not None
+        and gpu.idle_notified_at is None
+        and now - gpu.idle_since >= thresholds.idle_after
+        and gpu.holder_logins
+    ]
+    if not due:
+        return
+    links = {
+        link.login: link.user
+        for link in ClusterLogin.objects.filter(
+            login__in={login for gpu in due for login in gpu.holder_logins}
+        ).select_related("user")
+    }
+    for gpu in due:
+        users = [links[login] for login in gpu.holder_logins if login in links]
+        if not users:
+            continue
+        Gpu.objects.filter(pk=gpu.pk).update(idle_notified_at=now)
+        gpu.idle_notified_at = now
+        for user in users:
+            transaction.on_commit(
+                lambda user=user, gpu=gpu: send_idle_hold_email(
+                    user=user, node=node, gpu=gpu, now=now
+                )
+            )
+
+
+def send_idle_hold_email(*, user, node, gpu, now):
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "node": node,
+            "gpu": gpu,
+            "idle_minutes": int((now - gpu.idle_since).total_seconds() // 60),
+            "board_url": settings.ESPRI_SITE_URL + reverse("gpu_board"),
+            "docs_url": settings.ESPRI_SITE_URL
+            + reverse("docs:page", kwargs={"path": GOOD_PRACTICES_DOC}),
+        }
+        subject = render_to_string("kb/gpus/email/idle_hold_subject.txt", context)
+        body = render_to_string("kb/gpus/email/idle_hold_body.txt", context)
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body,
+        None,
+        [user.email],
+    )

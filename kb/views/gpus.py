@@ -1,7 +1,9 @@
 """GPU board: the public board, the nodes' report API, the coordinators' pages."""
 
+from csp.decorators import csp_update
 from django.conf import settings as django_settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,14 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from kb.forms.gpus import GpuBoardSettingsForm, GpuNodeForm
+from kb.forms.gpus import ClusterLoginForm, GpuBoardSettingsForm, GpuNodeForm
 from kb.gpus.board import build_board
+from kb.gpus.load import heat_map_figure, week_load
 from kb.gpus.parsing import ReportError, parse_report
-from kb.models import GpuBoardSettings, GpuNode, GpuSample
+from kb.models import ClusterLogin, GpuBoardSettings, GpuLoadHour, GpuNode, GpuSample
 from kb.roles import coordinator_required, is_coordinator
 from kb.services.gpus import (
     HISTORY,
     HISTORY_BUCKET,
+    LOAD_HISTORY,
     ReportTooFrequent,
     authenticate_node,
     ingest_report,
@@ -33,6 +37,8 @@ MAX_REPORT_BYTES = 1024 * 1024
 
 
 def _board_context(request):
+    """The board, and who sees what: readers see states only, signed-in people the
+    holders' logins and durations (as squeue shows every user), coordinators the idle holds."""
     now = timezone.now()
     settings = GpuBoardSettings.load()
     board = build_board(
@@ -49,20 +55,62 @@ def _board_context(request):
         "now": now,
         "settings": settings,
         "refresh_seconds": django_settings.ESPRI_GPU_BOARD_REFRESH_SECONDS,
+        "show_holders": request.user.is_authenticated,
+        "is_coordinator": is_coordinator(request.user),
+        "layout": "cards" if request.GET.get("view") == "cards" else "table",
     }
 
 
 @never_cache
 def board(request):
-    context = _board_context(request)
-    context["is_coordinator"] = is_coordinator(request.user)
-    return render(request, "kb/gpus/board.html", context)
+    return render(request, "kb/gpus/board.html", _board_context(request))
 
 
 @never_cache
 def board_fragment(request):
     """The board alone, for the page's 30 s refresh."""
     return render(request, "kb/gpus/board.html#board", _board_context(request))
+
+
+# plotly.js injects <style> elements: the chart page, and it alone, allows inline styles.
+@csp_update({"style-src": ["'unsafe-inline'"]})
+@login_required
+def week(request):
+    """Taken cards by hour over the last 7 days: members and coordinators."""
+    now = timezone.now()
+    load = week_load(
+        rows=GpuLoadHour.objects.for_heat_map(now - LOAD_HISTORY),
+        now=now,
+        zone=timezone.get_current_timezone(),
+    )
+    return render(
+        request,
+        "kb/gpus/week.html",
+        {
+            "section": "gpus",
+            "load": load,
+            "chart": heat_map_figure(load),
+            "hours": [f"{hour:02d}" for hour in range(24)],
+        },
+    )
+
+
+@login_required
+def cluster_login(request):
+    """A member links (or unlinks) their cluster login: the board's only link from a
+    holder's login to an account."""
+    link = ClusterLogin.objects.filter(user=request.user).first()
+    form = ClusterLoginForm(request.POST or None, instance=link)
+    if request.method == "POST" and "unlink" in request.POST and link is not None:
+        link.delete()
+        messages.success(request, _("Your cluster login is no longer linked to your account."))
+        return redirect("cluster_login")
+    if request.method == "POST" and "unlink" not in request.POST and form.is_valid():
+        form.instance.user = request.user
+        form.save()
+        messages.success(request, _("Your cluster login is linked to your account."))
+        return redirect("cluster_login")
+    return render(request, "account/cluster_login.html", {"form": form, "link": link})
 
 
 def _plain(text, status, **headers):
@@ -101,7 +149,7 @@ def _report(request):
     )
     if declared > MAX_REPORT_BYTES:
         return too_large
-    body = request.read(MAX_REPORT_BYTES + 1)
+    body = _read_body(request)
     if len(body) > MAX_REPORT_BYTES:
         return too_large
     try:
@@ -124,6 +172,26 @@ def _report(request):
         % {"count": len(gpus), "node": node.name},
         200,
     )
+
+
+def _read_body(request):
+    """The body, at most one byte over the limit.
+
+    A body sent with ``Transfer-Encoding: chunked`` has no Content-Length, so Django reads
+    it as empty; the application server has already decoded the chunks (gunicorn does),
+    so read them from its stream until it ends.
+    """
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if not chunked or request.META.get("CONTENT_LENGTH"):
+        return request.read(MAX_REPORT_BYTES + 1)
+    stream, parts, size = request.META["wsgi.input"], [], 0
+    while size <= MAX_REPORT_BYTES:
+        part = stream.read(min(64 * 1024, MAX_REPORT_BYTES + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
 
 
 @coordinator_required

@@ -11,6 +11,55 @@
   var announce = document.getElementById("gpu-board-announce");
   var lastSummary = summaryText(board);
   var timer = null;
+  // The table's sort survives the refreshes: column position and direction.
+  var sortColumn = null;
+  var sortDescending = false;
+
+  function cellValue(row, column) {
+    var cell = row.children[column];
+    return cell ? cell.getAttribute("data-value") || "" : "";
+  }
+
+  function sortRows(table) {
+    if (sortColumn === null) { return; }
+    var header = table.tHead.rows[0].children[sortColumn];
+    var numeric = header.getAttribute("data-sort") === "number";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = cellValue(a, sortColumn);
+      var y = cellValue(b, sortColumn);
+      var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
+      return sortDescending ? -order : order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].children, function (th, index) {
+      if (index === sortColumn) {
+        th.setAttribute("aria-sort", sortDescending ? "descending" : "ascending");
+      } else {
+        th.removeAttribute("aria-sort");
+      }
+    });
+  }
+
+  function makeSortable(root) {
+    var table = root.querySelector("[data-gpu-sortable]");
+    if (!table) { return; }
+    Array.prototype.forEach.call(table.tHead.rows[0].children, function (th, index) {
+      if (!th.hasAttribute("data-sort")) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        sortDescending = sortColumn === index ? !sortDescending : false;
+        sortColumn = index;
+        sortRows(table);
+      });
+    });
+    sortRows(table);
+  }
 
   function summaryText(root) {
     var summary = root.querySelector("[data-gpu-summary] strong");
@@ -29,6 +78,7 @@
         var template = document.createElement("template");
         template.innerHTML = html;
         board.replaceChildren(template.content);
+        makeSortable(board);
         // Say the count aloud only when it changes, not at every refresh.
         var summary = summaryText(board);
         if (announce && summary !== lastSummary) {
@@ -53,6 +103,8 @@
       timer = null;
     }
   }
+
+  makeSortable(board);
 
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) {

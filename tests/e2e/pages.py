@@ -5,12 +5,14 @@ One list: a new kind of page is one more line in PAGE_TYPES.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 from django.urls import reverse
+from django.utils import timezone
 
-from kb.gpus.parsing import parse_report
+from kb.gpus.parsing import GPU_LIST_MARKER, OWNERS_MARKER, PROCESSES_MARKER, parse_report
 from kb.models import DocPage, Event, Project
 from kb.models.events import RegistrationMode
 from kb.seed.catalogue import seed_catalogue
@@ -64,6 +66,11 @@ PAGE_TYPES = [
     PageType("past event with materials", lambda d: d.past_event.get_absolute_url()),
     PageType("past events of a year", lambda d: reverse("events:past_year", args=[d.past_year])),
     PageType("GPU board", lambda d: reverse("gpu_board")),
+    PageType("GPU board, detailed cards", lambda d: reverse("gpu_board") + "?view=cards"),
+    PageType("GPU board, holders", lambda d: reverse("gpu_board"), "member"),
+    PageType("GPU board, idle holds", lambda d: reverse("gpu_board"), "coordinator"),
+    PageType("GPU week of load", lambda d: reverse("gpu_week"), "member"),
+    PageType("cluster login", lambda d: reverse("cluster_login"), "member"),
     PageType("survey index", lambda d: reverse("survey:index")),
     PageType("survey results", lambda d: reverse("survey:results", args=[d.closed_edition.year])),
     PageType(
@@ -192,8 +199,27 @@ def build_site_data():
         capacity=20,
     )
     node, _token = register_node(name="hal3", description="2 × RTX 2080 Ti")
-    body = (NVIDIA_SMI / "hal3_rtx2080ti-x4_418.56.csv").read_text()
+    body = "\n".join(
+        [
+            (NVIDIA_SMI / "hal3_rtx2080ti-x4_418.56.csv").read_text(),
+            PROCESSES_MARKER,
+            (NVIDIA_SMI / "hal3_rtx2080ti-x4_418.56_compute-apps.csv").read_text(),
+            OWNERS_MARKER,
+            (NVIDIA_SMI / "hal3_process-owners.txt").read_text(),
+        ]
+    )
+    # Two reports two hours apart: the cards held with no work show as idle holds.
+    ingest_report(node=node, report=parse_report(body), now=timezone.now() - timedelta(hours=2))
     ingest_report(node=node, report=parse_report(body))
+    mig, _token = register_node(name="gpu-h100", description="1 × H100 in MIG mode")
+    mig_body = "\n".join(
+        [
+            (NVIDIA_SMI / "h100-mig_590.48_idle.csv").read_text(),
+            GPU_LIST_MARKER,
+            (NVIDIA_SMI / "h100-mig_590.48_list.txt").read_text(),
+        ]
+    )
+    ingest_report(node=mig, report=parse_report(mig_body))
     register_node(name="hal4")
     edition = build_edition(2026)
     # Last year's edition: answered by the member and 12 others, then closed.

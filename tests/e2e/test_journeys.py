@@ -264,7 +264,7 @@ def test_gpu_board_shows_a_card_busy_after_a_report_without_reload(web, settings
     )
     page = web.new_page()
     page.goto(web.url("/en/gpus/"))
-    state = page.locator(".gpu .gpu-state")
+    state = page.locator(".gpu-grid tbody .gpu-state")
     expect(state).to_have_text("free")
     page.evaluate("window.sameDocument = true")
 

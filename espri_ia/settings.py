@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "csp",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "kb",
     "survey",
 ]
@@ -202,6 +204,19 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ESPRI-IA <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Side effects (every email) go through a task queue. The default stores tasks in the
+# database and `manage.py db_worker` runs them; with debug on they run at once in the
+# request (`make run` needs no worker), unless ESPRI_TASKS_BACKEND says otherwise.
+ESPRI_TASKS_BACKEND = os.environ.get("ESPRI_TASKS_BACKEND", "immediate" if DEBUG else "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if ESPRI_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"ESPRI_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {ESPRI_TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[ESPRI_TASKS_BACKEND]}}
 ADMINS = [("Admin", email) for email in env_list("DJANGO_ADMINS")]
 
 # Internationalisation: French first, English second.

@@ -31,11 +31,6 @@ PER_PAGE = 20
 SECTION = "catalogue"
 
 
-def _base_url(request):
-    """Scheme and host, for the links in emails."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _bibtex_response(references, filename):
     text = to_bibtex([reference.as_citation() for reference in references])
     response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
@@ -112,7 +107,6 @@ def propose(request):
             references=editor.children("references"),
             contacts=editor.children("contacts"),
             links=editor.children("links"),
-            base_url=_base_url(request),
         )
         messages.success(
             request,
@@ -165,14 +159,10 @@ def review(request, slug):
         )
     message = form.cleaned_data["message"].strip()
     if form.cleaned_data["decision"] == ReviewForm.APPROVE:
-        catalogue_services.approve_project(
-            project=project, reviewer=request.user, message=message, base_url=_base_url(request)
-        )
+        catalogue_services.approve_project(project=project, reviewer=request.user, message=message)
         messages.success(request, _("“%(title)s” is published.") % {"title": project})
     else:
-        catalogue_services.reject_project(
-            project=project, reviewer=request.user, message=message, base_url=_base_url(request)
-        )
+        catalogue_services.reject_project(project=project, reviewer=request.user, message=message)
         messages.success(request, _("“%(title)s” is rejected.") % {"title": project})
     return redirect("catalogue:review_queue")
 

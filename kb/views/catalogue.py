@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kb.bibtex import to_bibtex
-from kb.catalogue_facets import SORTS, build_facets, parse_selection
+from kb.catalogue_facets import FACETS, SORTS, build_facets, parse_selection
 from kb.forms.catalogue import (
     TAXONOMY_MODELS,
     ProjectEditor,
@@ -38,7 +38,7 @@ def _bibtex_response(references, filename):
     return response
 
 
-@cached_for_readers(SECTION)
+@cached_for_readers(SECTION, params=(*FACETS, "q", "sort", "page"))
 def project_list(request):
     selection = parse_selection(request.GET)
     published = Project.objects.published()

@@ -16,9 +16,9 @@ cannot fill the cache.
 
 import hashlib
 import uuid
-from urllib.parse import urlencode
 from functools import cache as once
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache

@@ -4,6 +4,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from espri_ia.input_checks import ControlCharactersRefused
 from kb.context_processors import site
 
 
@@ -17,3 +18,9 @@ def server_error(request):
     # session and user lookups of the context processors would hit again.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(site(request)))
+
+
+def bad_request(request, exception):
+    # With the layout, and the reason when it is one of ours, so the reader knows what to change.
+    reason = str(exception) if isinstance(exception, ControlCharactersRefused) else ""
+    return render(request, "400.html", {"reason": reason}, status=400)

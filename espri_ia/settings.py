@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (it reads the language cookie) and before common (URL prefixes).
     "django.middleware.locale.LocaleMiddleware",
+    # After locale, so its 400 page speaks the reader's language; before any view reads input.
+    "espri_ia.input_checks.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

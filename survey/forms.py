@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kb.forms.text_limits import TextLimitsMixin
 from survey.models import Choice, Edition, Question, Section
 from survey.validation import answer_errors, is_empty
 
@@ -172,7 +173,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class EditionForm(forms.ModelForm):
+class EditionForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Edition
         fields = [
@@ -190,7 +191,7 @@ class EditionForm(forms.ModelForm):
         widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput()}
 
 
-class CopyEditionForm(forms.Form):
+class CopyEditionForm(TextLimitsMixin, forms.Form):
     source = forms.ModelChoiceField(
         queryset=Edition.objects.for_listing(),
         label=_("Copy the questions of"),
@@ -216,7 +217,7 @@ class CopyEditionForm(forms.Form):
         return cleaned
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["key", "position", "title_fr", "title_en", "description_fr", "description_en"]
@@ -233,7 +234,7 @@ class SectionForm(forms.ModelForm):
         return key
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Question
         fields = [
@@ -269,7 +270,7 @@ class QuestionForm(forms.ModelForm):
         return key
 
 
-class ChoiceForm(forms.ModelForm):
+class ChoiceForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Choice
         fields = ["key", "position", "text_fr", "text_en"]

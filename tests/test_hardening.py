@@ -1,10 +1,18 @@
 """The findings of the probe of the running site, each pinned by a test."""
 
 import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
+from kb.event_materials import check_material_file
+from kb.markdown import render_markdown
+from kb.models import Project
 from tests.factories import EventFactory, ProjectFactory
+from tests.test_catalogue_proposals import proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +60,108 @@ def test_a_double_slash_path_gives_no_off_site_link(client):
     page = response.content.decode()
     assert "//evil.example" not in page
     assert 'href="/evil.example/" hreflang="en"' in page
+
+
+# Control characters: refused with a clear 400 on every input path, on both databases
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/projects/?q=a%00b",
+        "/en/projects/?task=%00",
+        "/en/projects/?architecture=%00&data=x",
+        "/en/projects/?data=%00",
+        "/en/search/?q=%00",
+        "/en/projects/?laboratory=%01",
+        "/en/events/?kind=%00",
+        "/en/docs/cluster/a%00b/",
+        "/en/projects/?%00=x",
+    ],
+)
+def test_control_characters_in_addresses_get_a_clear_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "control characters" in response.content.decode()
+
+
+def test_a_nul_in_a_form_gets_a_400_and_stores_nothing(member_client):
+    response = member_client.post(
+        "/en/projects/propose/", {"title": "Radar\x00", "summary": "s", "description": "d"}
+    )
+    assert response.status_code == 400
+    assert "control characters" in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_a_nul_in_a_multipart_form_gets_a_400(coordinator_client):
+    event = EventFactory()
+    response = coordinator_client.post(
+        f"/en/events/{event.slug}/materials/",
+        {"title": "Slides\x00", "file": SimpleUploadedFile("s.pdf", b"%PDF-1.4\n")},
+    )
+    assert response.status_code == 400
+
+
+def test_line_breaks_stay_allowed_in_multi_line_text(member_client):
+    response = member_client.get("/projects/?q=a%0D%0Ab%09c")
+    assert response.status_code == 200
+
+
+# Proposals: a title on one line, a bounded description, a few a day
+
+
+def test_a_title_with_a_line_break_is_a_form_error(member_client):
+    response = member_client.post(
+        "/en/projects/propose/", proposal(title="Header inj\r\nBcc: evil@evil.example")
+    )
+    assert response.status_code == 200
+    assert "Write this on one line." in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_a_huge_description_is_a_form_error(member_client):
+    response = member_client.post("/en/projects/propose/", proposal(description="x" * 1_000_000))
+    assert "Ensure this value has at most 20000 characters" in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_a_member_may_propose_five_projects_a_day(member_client, member):
+    for number in range(5):
+        response = member_client.post("/en/projects/propose/", proposal(title=f"Radar {number}"))
+        assert response.status_code == 302
+    mail.outbox.clear()
+    response = member_client.post("/en/projects/propose/", proposal(title="Radar 6"))
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "the most a member may" in page and "Radar 6" in page  # the text is kept
+    assert Project.objects.filter(proposed_by=member).count() == 5
+    assert not mail.outbox
+
+
+# Markdown, sizes, BibTeX
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>x</b> \x02klzzwxh:0\x03",
+        "`a` \x02klzzwxh:0\x03 <b>x</b>",
+        "<div>\nq\n</div>\n\n\x02wzxhzdk:0\x03",
+        "## h\x02klzzwxh:0\x03",
+    ],
+)
+def test_markdown_placeholders_never_reach_the_html(text):
+    rendered = render_markdown(text)
+    for output in [rendered.html, *(entry["title"] for entry in rendered.toc)]:
+        assert "klzzwxh" not in output and "wzxhzdk" not in output
+        assert "\x02" not in output and "\x03" not in output
+
+
+def test_a_file_just_over_the_limit_states_both_sizes_in_bytes():
+    limit = 50 * 1024 * 1024
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        check_material_file(name="a.pdf", size=limit + 10, head=b"%PDF-1.4", max_bytes=limit)
+    assert error.value.messages == [
+        "This file is 52,428,810 bytes; the largest allowed is 52,428,800 bytes."
+    ]

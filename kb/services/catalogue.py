@@ -5,6 +5,8 @@ anything that must follow a change (emails, the search index) hangs on them. Eac
 caller raises ``ValidationError`` and nothing is written.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,6 +26,8 @@ LIST_FIELDS = ["tasks", "architectures", "data_types", "laboratories"]
 # Paths of the catalogue that a project's address must not take.
 RESERVED_SLUGS = {"propose", "mine", "review", "lists", "feed"}
 CHILDREN = [("references", Reference), ("contacts", Contact), ("links", Link)]
+# Proposals one member may make in a day: each one emails every coordinator.
+PROPOSALS_PER_DAY = 5
 
 
 def slug_base(title, max_length=70):
@@ -79,6 +83,13 @@ def _sync_search_entry(project):
         title=project.title,
         summary=project.summary,
         text=project.search_text(),
+    )
+
+
+def proposal_limit_reached(user):
+    since = timezone.now() - timedelta(days=1)
+    return (
+        Project.objects.filter(proposed_by=user, created_at__gte=since).count() >= PROPOSALS_PER_DAY
     )
 
 

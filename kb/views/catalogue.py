@@ -100,7 +100,19 @@ def project_bibtex(request, slug):
 @login_required
 def propose(request):
     editor = ProjectEditor(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and editor.is_valid():
+    status = 200
+    if request.method == "POST" and catalogue_services.proposal_limit_reached(request.user):
+        editor.is_valid()
+        editor.project_form.add_error(
+            None,
+            _(
+                "You have proposed %(count)d projects in the last 24 hours, the most a member "
+                "may. Please wait until tomorrow; your text is kept below."
+            )
+            % {"count": catalogue_services.PROPOSALS_PER_DAY},
+        )
+        status = 429
+    elif request.method == "POST" and editor.is_valid():
         project = catalogue_services.propose_project(
             proposer=request.user,
             fields=editor.fields(),
@@ -117,6 +129,7 @@ def propose(request):
         request,
         "kb/catalogue/form.html",
         {"section": SECTION, "editor": editor, "project": None},
+        status=status,
     )
 
 

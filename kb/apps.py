@@ -7,6 +7,7 @@ class KbConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from kb.signals import connect_page_cache_signals
+        from kb.signals import connect_page_cache_signals, connect_search_signals
 
         connect_page_cache_signals()
+        connect_search_signals()

@@ -10,8 +10,10 @@ from django.utils import translation
 
 from kb.event_materials import check_material_file
 from kb.markdown import render_markdown
-from kb.models import Project
-from tests.factories import EventFactory, ProjectFactory
+from kb.models import Architecture, Project, Task
+from kb.search import search
+from kb.services import catalogue as catalogue_services
+from tests.factories import EventFactory, ProjectFactory, UserFactory
 from tests.test_catalogue_proposals import proposal
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,85 @@ def test_a_file_just_over_the_limit_states_both_sizes_in_bytes():
     assert error.value.messages == [
         "This file is 52,428,810 bytes; the largest allowed is 52,428,800 bytes."
     ]
+
+
+# The site search follows admin edits, as the page cache does
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def admin_project_data(project, **changes):
+    data = {
+        "title": project.title,
+        "summary": project.summary,
+        "description": project.description,
+        "year": project.year,
+        "tasks": [task.pk for task in project.tasks.all()],
+        "architectures": [architecture.pk for architecture in project.architectures.all()],
+    }
+    for prefix in ["references", "contacts", "links"]:
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data
+
+
+def found(query):
+    return [hit.entry.title for hit in search(query).hits]
+
+
+def test_an_admin_edit_then_a_search_finds_the_new_title(
+    staff_client, coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        project = catalogue_services.propose_project(
+            proposer=None,
+            fields={
+                "title": "Grêle",
+                "summary": "S",
+                "description": "",
+                "year": 2020,
+                "tasks": list(Task.objects.filter(slug="detection")),
+                "architectures": list(Architecture.objects.filter(slug="cnn")),
+            },
+        )
+        catalogue_services.approve_project(project=project, reviewer=coordinator)
+    assert found("grele") == ["Grêle"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/admin/kb/project/{project.pk}/change/",
+            admin_project_data(project, title="Tornades"),
+        )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert found("grele") == []
+    assert found("tornades") == ["Tornades"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/admin/kb/project/{project.pk}/delete/", {"post": "yes"})
+    assert found("tornades") == []
+
+
+def test_a_relabelled_list_value_is_found_in_its_projects(
+    coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        project = catalogue_services.propose_project(
+            proposer=None,
+            fields={
+                "title": "Cyclones",
+                "summary": "S",
+                "description": "",
+                "year": 2020,
+                "tasks": list(Task.objects.filter(slug="detection")),
+            },
+        )
+        catalogue_services.approve_project(project=project, reviewer=coordinator)
+    assert found("cryodetection") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        task = Task.objects.get(slug="detection")
+        task.label_en = "Cryodetection"
+        task.save()
+    assert found("cryodetection") == ["Cyclones"]

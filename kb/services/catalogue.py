@@ -66,11 +66,11 @@ def _store(project, *, fields, references, contacts, links):
         for child in children:
             child.full_clean()
         model.objects.bulk_create(children)
-    _sync_search_entry(project)
+    sync_search_entry(project)
     return project
 
 
-def _sync_search_entry(project):
+def sync_search_entry(project):
     """Published projects are in the site search; no other project ever is."""
     if project.status != Project.Status.PUBLISHED:
         remove_entry(kind=SearchEntry.Kind.PROJECT, object_id=project.pk)
@@ -122,7 +122,7 @@ def approve_project(*, project, reviewer, message=""):
     project.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_message", "published_at"]
     )
-    _sync_search_entry(project)
+    sync_search_entry(project)
     _notify_proposer(project)
     return project
 
@@ -140,7 +140,7 @@ def reject_project(*, project, reviewer, message):
     project.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_message", "published_at"]
     )
-    _sync_search_entry(project)
+    sync_search_entry(project)
     _notify_proposer(project)
     return project
 

@@ -111,7 +111,7 @@ def update_event(*, event, **fields):
         event.sequence += 1  # calendars that already hold it must take the change
     event.full_clean()
     event.save()
-    _sync_search_entry(event)
+    sync_search_entry(event)
     if event.has_builtin_registration and (
         event.capacity is None or (old_capacity is not None and event.capacity > old_capacity)
     ):
@@ -127,7 +127,7 @@ def publish_event(*, event):
     event.state = EventState.PUBLISHED
     event.published_at = event.published_at or timezone.now()
     event.save(update_fields=["state", "published_at", "updated_at"])
-    _sync_search_entry(event)
+    sync_search_entry(event)
     return event
 
 
@@ -141,14 +141,14 @@ def cancel_event(*, event):
     event.state = EventState.CANCELLED
     event.sequence += 1
     event.save(update_fields=["state", "sequence", "updated_at"])
-    _sync_search_entry(event)
+    sync_search_entry(event)
     if was_published:
         for registration in event.registrations.select_related("user"):
             _email_later(registration.user, "event_cancelled", event)
     return event
 
 
-def _sync_search_entry(event):
+def sync_search_entry(event):
     """Events that readers see (published or cancelled) are in the site search."""
     if event.is_draft:
         remove_entry(kind=SearchEntry.Kind.EVENT, object_id=event.pk)

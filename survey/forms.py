@@ -3,9 +3,11 @@
 import json
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kb.forms.text_limits import TextLimitsMixin
+from survey.csv_import import not_a_response_export
 from survey.models import Choice, Edition, Question, Section
 from survey.validation import answer_errors, is_empty
 
@@ -281,9 +283,16 @@ ChoiceFormSet = forms.inlineformset_factory(
 )
 
 
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
 class ImportForm(forms.Form):
     csv_file = forms.FileField(
-        label=_("CSV file"), help_text=_("UTF-8, one row per respondent, a header row.")
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, one row per respondent, a header row; columns separated by commas, "
+            "semicolons or tabs."
+        ),
     )
     mapping = forms.CharField(
         label=_("Columns to questions"),
@@ -309,6 +318,23 @@ class ImportForm(forms.Form):
         if not mapping:
             raise forms.ValidationError(_("Map at least one column."))
         return json.dumps(mapping)
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data["csv_file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("This file is %(size)s; the largest allowed is %(max)s.")
+                % {"size": filesizeformat(upload.size), "max": filesizeformat(IMPORT_MAX_BYTES)}
+            )
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        refusal = not_a_response_export(text)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        self.cleaned_data["text"] = text
+        return upload
 
 
 class ResultsQueryForm(forms.Form):

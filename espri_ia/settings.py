@@ -238,6 +238,8 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "espri_ia.staticfinders.PackageFileFinder",
 ]
+# Where `manage.py backup` writes its archives unless told otherwise.
+ESPRI_BACKUP_DIR = Path(os.environ.get("ESPRI_BACKUP_DIR", BASE_DIR / "backups"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

@@ -68,7 +68,7 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path):
     bogus = tmp_path / "notes.tar.gz"
     with tarfile.open(bogus, "w:gz"):
         pass
-    with pytest.raises(CommandError, match="has no manifest.json"):
+    with pytest.raises(CommandError, match=r"has no manifest\.json"):
         call_command("restore", str(bogus), "--noinput")
     with pytest.raises(CommandError, match="not a readable backup archive"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), "--noinput")

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: load balancers probe by IP over plain HTTP, before host checks and redirects.
     "espri_ia.health.HealthCheckMiddleware",
+    # Next, so that it times everything else; after health, so probes do not flood the log.
+    "espri_ia.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after security, so static files skip sessions, locale and CSRF work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -290,11 +292,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One JSON object per line on standard error (see espri_ia.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "espri_ia.logs.JsonLinesFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # espri.tasks writes the one line per task; django-tasks' own would repeat it.
+        "django_tasks": {"level": "WARNING"},
+        # espri.requests writes the one line per request; runserver's would repeat it.
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 # Events: how far back the calendar feeds reach, and the largest material upload.

@@ -313,3 +313,15 @@ def test_undo_deletes_exactly_the_responses_of_one_import(coordinator_client, co
     assert not Answer.objects.filter(response__import_record=first).exists()
     # Undoing twice finds nothing to undo.
     assert coordinator_client.post(f"{IMPORT_URL}{first.pk}/undo/").status_code == 404
+
+
+@pytest.mark.parametrize("imports", [1, 3])
+def test_import_page_query_count(coordinator_client, edition, imports, django_assert_num_queries):
+    for number in range(imports):
+        services.import_responses(
+            edition=edition, text=f"Years\n{number}\n", mapping={"Years": "years"}, file_name="a.csv"
+        )
+    coordinator_client.get(IMPORT_URL)  # the session and the caches warm up
+    with django_assert_num_queries(7):
+        page = coordinator_client.get(IMPORT_URL).content.decode()
+    assert page.count("a.csv") == imports

@@ -244,8 +244,27 @@ STATICFILES_FINDERS = [
 ESPRI_BACKUP_DIR = Path(os.environ.get("ESPRI_BACKUP_DIR", BASE_DIR / "backups"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded files go through the storage API: the local folder by default, or an
+# S3-compatible object store that several app servers share (requirements-s3.txt).
+if os.environ.get("ESPRI_S3_BUCKET"):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["ESPRI_S3_BUCKET"],
+            "endpoint_url": os.environ.get("ESPRI_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ESPRI_S3_REGION") or None,
+            "access_key": os.environ.get("ESPRI_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ESPRI_S3_SECRET_KEY") or None,
+            "location": os.environ.get("ESPRI_S3_PREFIX", "media"),
+            # Files are served by the site, which checks who may read them: private objects.
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

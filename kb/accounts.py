@@ -50,6 +50,12 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return email
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth keys the per-address limit on the request's host, port included: each
+        # app server (or a forged Host port) would count apart. One key for the site.
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{SiteAddress().domain}:{login}"
+
     def send_mail(self, template_prefix, email, context):
         """Through the task queue, with every link on the site's own address.
 

@@ -13,7 +13,7 @@ from kb.markdown import render_markdown
 from kb.models import Architecture, Project, Task
 from kb.search import search
 from kb.services import catalogue as catalogue_services
-from tests.factories import EventFactory, ProjectFactory, UserFactory
+from tests.factories import PASSWORD, EventFactory, ProjectFactory, UserFactory
 from tests.test_catalogue_proposals import proposal
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +249,21 @@ def test_a_relabelled_list_value_is_found_in_its_projects(
         task.label_en = "Cryodetection"
         task.save()
     assert found("cryodetection") == ["Cyclones"]
+
+
+# The failed-login limit per address holds whatever host and port a request names
+
+
+def test_failed_logins_count_together_whatever_the_host_port(client, member):
+    for port in range(8001, 8006):
+        response = client.post(
+            "/en/accounts/login/",
+            {"login": member.email, "password": "wrong"},
+            HTTP_HOST=f"127.0.0.1:{port}",
+        )
+        assert response.status_code == 200
+    response = client.post(
+        "/en/accounts/login/", {"login": member.email, "password": PASSWORD}, HTTP_HOST="localhost"
+    )
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -319,7 +319,10 @@ def test_undo_deletes_exactly_the_responses_of_one_import(coordinator_client, co
 def test_import_page_query_count(coordinator_client, edition, imports, django_assert_num_queries):
     for number in range(imports):
         services.import_responses(
-            edition=edition, text=f"Years\n{number}\n", mapping={"Years": "years"}, file_name="a.csv"
+            edition=edition,
+            text=f"Years\n{number}\n",
+            mapping={"Years": "years"},
+            file_name="a.csv",
         )
     coordinator_client.get(IMPORT_URL)  # the session and the caches warm up
     with django_assert_num_queries(7):

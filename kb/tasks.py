@@ -29,20 +29,20 @@ def deliver_email(message, attempt=1):
         can_wait = deliver_email.get_backend().supports_defer
         if attempt >= EMAIL_MAX_ATTEMPTS or not can_wait:
             logger.error(
-                "email not sent, giving up: attempt=%d recipients=%d error=%r",
-                attempt,
-                len(message["to"]),
-                error,
+                "email not sent, giving up",
+                extra={"attempt": attempt, "recipients": len(message["to"]), "error": repr(error)},
             )
             raise
         delay = retry_delay(attempt)
         deliver_email.using(run_after=timezone.now() + delay).enqueue(message, attempt + 1)
         logger.warning(
-            "email not sent, retrying: attempt=%d retry_in=%ds recipients=%d error=%r",
-            attempt,
-            delay.total_seconds(),
-            len(message["to"]),
-            error,
+            "email not sent, retrying",
+            extra={
+                "attempt": attempt,
+                "retry_in_s": delay.total_seconds(),
+                "recipients": len(message["to"]),
+                "error": repr(error),
+            },
         )
         return 0
     return sent

@@ -4,7 +4,6 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
-from espri_ia.input_checks import ControlCharactersRefused
 from kb.context_processors import site
 
 
@@ -21,6 +20,5 @@ def server_error(request):
 
 
 def bad_request(request, exception):
-    # With the layout, and the reason when it is one of ours, so the reader knows what to change.
-    reason = str(exception) if isinstance(exception, ControlCharactersRefused) else ""
-    return render(request, "400.html", {"reason": reason}, status=400)
+    # With the site's layout, as the other error pages.
+    return render(request, "400.html", status=400)

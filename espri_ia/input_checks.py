@@ -7,14 +7,10 @@ carriage return stay allowed: multi-line text fields send them.
 
 import re
 
-from django.core.exceptions import BadRequest
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class ControlCharactersRefused(BadRequest):
-    """Its message is shown to the reader on the 400 page."""
 
 
 def has_control_characters(values):
@@ -39,10 +35,10 @@ class RefuseControlCharactersMiddleware:
         }:
             sources.append(_texts(request.POST))
         if any(has_control_characters(values) for values in sources):
-            raise ControlCharactersRefused(
-                _(
-                    "The request holds control characters (such as a NUL byte) that no "
-                    "field of the site accepts. Remove them and try again."
-                )
+            # Answered here, not raised: a refused request is no error of the site's.
+            reason = _(
+                "The request holds control characters (such as a NUL byte) that no "
+                "field of the site accepts. Remove them and try again."
             )
+            return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)

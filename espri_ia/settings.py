@@ -82,8 +82,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (it reads the language cookie) and before common (URL prefixes).
     "django.middleware.locale.LocaleMiddleware",
-    # After locale, so its 400 page speaks the reader's language; before any view reads input.
-    "espri_ia.input_checks.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: its 400 page gets the reader's language, menu and security headers, and it
+    # runs before any view reads the input.
+    "espri_ia.input_checks.RefuseControlCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "espri_ia.urls"

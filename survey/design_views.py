@@ -325,7 +325,8 @@ def import_preview(request, year, pk):
             )
             return redirect("survey:design_import", year=year)
     parsed = services.parse_import(record)
-    questions = services.edition_questions(record.edition)
+    targets = {target.split("[")[0].strip().lower() for target in record.mapping.values()}
+    questions = [q for q in services.edition_questions(record.edition) if q.key in targets]
     mapped = [(header, record.mapping[header]) for header in record.mapping]
     sample = [
         (line, [_shown(question, answers.get(question.key)) for question in questions])

@@ -267,3 +267,11 @@ def test_failed_logins_count_together_whatever_the_host_port(client, member):
     )
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_400_page_has_the_layout_and_the_security_headers(member_client, member):
+    response = member_client.get("/en/projects/?q=%00")
+    assert response.status_code == 400
+    assert "Content-Security-Policy" in response.headers
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Log out" in response.content.decode()  # the member's own menu

@@ -73,7 +73,10 @@ def _copy_database(engine, target):
 
 
 def _stored_files(storage, folder=""):
-    directories, files = storage.listdir(folder)
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local folder not created yet: no upload so far
+        return
     for name in sorted(files):
         yield str(PurePosixPath(folder, name)) if folder else name
     for directory in sorted(directories):
@@ -96,6 +99,15 @@ def backup(folder):
     now = timezone.now()
     path = folder / f"espri-ia-{now:%Y%m%d-%H%M%S}.tar.gz"
     manifest = {"format": FORMAT, "created_at": now.isoformat(), "engine": engine, "files": []}
+    try:
+        _write_archive(path, engine, storage, manifest)
+    except BaseException:
+        path.unlink(missing_ok=True)  # never leave half an archive that looks like a backup
+        raise
+    return path
+
+
+def _write_archive(path, engine, storage, manifest):
     with tempfile.TemporaryDirectory() as work, tarfile.open(path, "w:gz") as archive:
         database = Path(work) / DATABASE_NAMES[engine]
         _copy_database(engine, database)
@@ -108,7 +120,6 @@ def backup(folder):
                 {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             )
         _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=1).encode())
-    return path
 
 
 def _member(archive, name):

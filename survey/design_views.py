@@ -325,9 +325,9 @@ def import_preview(request, year, pk):
             )
             return redirect("survey:design_import", year=year)
     parsed = services.parse_import(record)
-    targets = {target.split("[")[0].strip().lower() for target in record.mapping.values()}
+    targets = {target.split("[")[0].strip().lower() for _header, target in record.mapping}
     questions = [q for q in services.edition_questions(record.edition) if q.key in targets]
-    mapped = [(header, record.mapping[header]) for header in record.mapping]
+    mapped = record.mapping
     sample = [
         (line, [_shown(question, answers.get(question.key)) for question in questions])
         for line, answers in zip(parsed.lines[:PREVIEW_ROWS], parsed.answer_sets, strict=False)

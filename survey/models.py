@@ -378,7 +378,8 @@ class ImportRecord(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.PREVIEW)
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    mapping = models.JSONField(_("columns to questions"), default=dict)
+    # [[column header, question key], …]: a list, as PostgreSQL's jsonb reorders object keys.
+    mapping = models.JSONField(_("columns to questions"), default=list)
     # Kept only between the preview and the confirmation: the file may hold identities.
     csv_text = models.TextField(blank=True)
     rows = models.PositiveIntegerField(_("responses"), default=0)

@@ -388,7 +388,7 @@ def preview_import(*, edition, text, mapping, file_name, user=None):
         edition=edition,
         file_name=file_name[:255],
         file_sha256=hashlib.sha256(text.encode()).hexdigest(),
-        mapping=mapping,
+        mapping=list(mapping.items()),
         csv_text=text,
         created_by=user,
     )
@@ -396,7 +396,7 @@ def preview_import(*, edition, text, mapping, file_name, user=None):
 
 def parse_import(record):
     """What the record's file holds, as it would be stored (see ``survey.csv_import``)."""
-    return parse_answers(record.csv_text, record.mapping, edition_questions(record.edition))
+    return parse_answers(record.csv_text, dict(record.mapping), edition_questions(record.edition))
 
 
 def confirm_import(*, record):

@@ -72,3 +72,12 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path):
         call_command("restore", str(bogus), "--noinput")
     with pytest.raises(CommandError, match="not a readable backup archive"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), "--noinput")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_site_with_no_upload_yet_backs_up(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "never-created"
+    call_command("backup", "--output", str(tmp_path / "backups"))
+    (archive,) = (tmp_path / "backups").iterdir()
+    with tarfile.open(archive) as content:
+        assert not [name for name in content.getnames() if name.startswith("files/")]

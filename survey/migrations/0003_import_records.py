@@ -6,39 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('survey', '0002_coordinator_permissions'),
+        ("survey", "0002_coordinator_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRecord',
+            name="ImportRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('preview', 'previewed, not imported'), ('imported', 'imported'), ('undone', 'undone')], default='preview', max_length=10, verbose_name='state')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('file_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the file')),
-                ('mapping', models.JSONField(default=list, verbose_name='columns to questions')),
-                ('csv_text', models.TextField(blank=True)),
-                ('rows', models.PositiveIntegerField(default=0, verbose_name='responses')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded on')),
-                ('imported_at', models.DateTimeField(blank=True, null=True, verbose_name='imported on')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='undone on')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='survey.edition')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='undone by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("preview", "previewed, not imported"),
+                            ("imported", "imported"),
+                            ("undone", "undone"),
+                        ],
+                        default="preview",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
+                (
+                    "file_sha256",
+                    models.CharField(max_length=64, verbose_name="SHA-256 of the file"),
+                ),
+                ("mapping", models.JSONField(default=list, verbose_name="columns to questions")),
+                ("csv_text", models.TextField(blank=True)),
+                ("rows", models.PositiveIntegerField(default=0, verbose_name="responses")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded on")),
+                (
+                    "imported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="imported on"),
+                ),
+                (
+                    "undone_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="undone on"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="imported by",
+                    ),
+                ),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="imports",
+                        to="survey.edition",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="undone by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answer import',
-                'verbose_name_plural': 'answer imports',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "answer import",
+                "verbose_name_plural": "answer imports",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='response',
-            name='import_record',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='responses', to='survey.importrecord'),
+            model_name="response",
+            name="import_record",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="responses",
+                to="survey.importrecord",
+            ),
         ),
     ]

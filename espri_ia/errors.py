@@ -17,3 +17,8 @@ def server_error(request):
     # session and user lookups of the context processors would hit again.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(site(request)))
+
+
+def bad_request(request, exception):
+    # With the site's layout, as the other error pages.
+    return render(request, "400.html", status=400)

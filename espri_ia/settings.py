@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "csp",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "kb",
     "survey",
 ]
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: load balancers probe by IP over plain HTTP, before host checks and redirects.
     "espri_ia.health.HealthCheckMiddleware",
+    # Next, so that it times everything else; after health, so probes do not flood the log.
+    "espri_ia.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after security, so static files skip sessions, locale and CSRF work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: its 400 page gets the reader's language, menu and security headers, and it
+    # runs before any view reads the input.
+    "espri_ia.input_checks.RefuseControlCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "espri_ia.urls"
@@ -202,6 +209,19 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ESPRI-IA <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Side effects (every email) go through a task queue. The default stores tasks in the
+# database and `manage.py db_worker` runs them; with debug on they run at once in the
+# request (`make run` needs no worker), unless ESPRI_TASKS_BACKEND says otherwise.
+ESPRI_TASKS_BACKEND = os.environ.get("ESPRI_TASKS_BACKEND", "immediate" if DEBUG else "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if ESPRI_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"ESPRI_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {ESPRI_TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[ESPRI_TASKS_BACKEND]}}
 ADMINS = [("Admin", email) for email in env_list("DJANGO_ADMINS")]
 
 # Internationalisation: French first, English second.
@@ -221,10 +241,31 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "espri_ia.staticfinders.PackageFileFinder",
 ]
+# Where `manage.py backup` writes its archives unless told otherwise.
+ESPRI_BACKUP_DIR = Path(os.environ.get("ESPRI_BACKUP_DIR", BASE_DIR / "backups"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded files go through the storage API: the local folder by default, or an
+# S3-compatible object store that several app servers share (requirements-s3.txt).
+if os.environ.get("ESPRI_S3_BUCKET"):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["ESPRI_S3_BUCKET"],
+            "endpoint_url": os.environ.get("ESPRI_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ESPRI_S3_REGION") or None,
+            "access_key": os.environ.get("ESPRI_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ESPRI_S3_SECRET_KEY") or None,
+            "location": os.environ.get("ESPRI_S3_PREFIX", "media"),
+            # Files are served by the site, which checks who may read them: private objects.
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -271,11 +312,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One JSON object per line on standard error (see espri_ia.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "espri_ia.logs.JsonLinesFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # espri.tasks writes the one line per task; django-tasks' own would repeat it.
+        "django_tasks": {"level": "WARNING"},
+        # espri.requests writes the one line per request; runserver's would repeat it.
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 # Events: how far back the calendar feeds reach, and the largest material upload.

@@ -10,6 +10,7 @@ from kb.views import gpus
 # The admin login goes through allauth's, with its rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler400 = "espri_ia.errors.bad_request"
 handler500 = "espri_ia.errors.server_error"
 
 urlpatterns = [

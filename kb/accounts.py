@@ -1,9 +1,34 @@
 """How sign-up and sign-in behave (the django-allauth adapter)."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from kb.mail import queue_message
+
+
+class SiteAddress:
+    """Stands for the current site in account emails: the name and the configured address."""
+
+    name = "ESPRI-IA"
+
+    @property
+    def domain(self):
+        return urlsplit(settings.ESPRI_SITE_URL).netloc
+
+
+def site_link(value):
+    """An absolute http(s) link moved onto ``ESPRI_SITE_URL``; anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return value
+    site = urlsplit(settings.ESPRI_SITE_URL)
+    return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, parts.fragment))
 
 
 def email_domain_allowed(email, allowed_domains):
@@ -24,3 +49,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 % {"domains": ", ".join(f"@{d}" for d in allowed)}
             )
         return email
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth keys the per-address limit on the request's host, port included: each
+        # app server (or a forged Host port) would count apart. One key for the site.
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{SiteAddress().domain}:{login}"
+
+    def send_mail(self, template_prefix, email, context):
+        """Through the task queue, with every link on the site's own address.
+
+        allauth builds links from the request's Host header; a forged header
+        must not end up in someone's password-reset email.
+        """
+        context = {key: site_link(value) for key, value in context.items()}
+        context.update(email=email, current_site=SiteAddress())
+        queue_message(self.render_mail(template_prefix, email, context))

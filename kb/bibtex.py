@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 SPECIAL_CHARACTERS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # BibTeX counts every brace, escaped or not: a brace in the text must not be one.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",

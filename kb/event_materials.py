@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 ZIP_MAGIC = (b"PK\x03\x04",)
@@ -53,9 +54,16 @@ def check_material_file(*, name, size, head, max_bytes):
             code="extension",
         )
     if size > max_bytes:
+        shown_size, shown_max = filesizeformat(size), filesizeformat(max_bytes)
+        if shown_size == shown_max:
+            # Rounded, both read the same: say it in bytes so the difference shows.
+            shown_size, shown_max = (
+                _("%(count)s bytes") % {"count": number_format(n, force_grouping=True)}
+                for n in (size, max_bytes)
+            )
         raise ValidationError(
             _("This file is %(size)s; the largest allowed is %(max)s.")
-            % {"size": filesizeformat(size), "max": filesizeformat(max_bytes)},
+            % {"size": shown_size, "max": shown_max},
             code="size",
         )
     if size == 0:

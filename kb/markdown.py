@@ -40,6 +40,10 @@ ALLOWED_CLASSES = {
     "a": {"broken-link", "headerlink"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Python-Markdown marks stashed HTML with STX/ETX around "klzzwxh:N" or "wzxhzdk:N";
+# such markers in the input (or left over by the converter) must never reach a page.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PLACEHOLDERS = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03?")
 
 
 @dataclass
@@ -116,7 +120,8 @@ def render_markdown(text, *, resolve_internal_link=None):
         },
         output_format="html",
     )
-    raw_html = converter.convert(text or "")
+    text = CONTROL_CHARACTERS.sub("", PLACEHOLDERS.sub("", text or ""))
+    raw_html = converter.convert(text)
     clean = nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -128,4 +133,8 @@ def render_markdown(text, *, resolve_internal_link=None):
         set_tag_attribute_values={"pre": {"tabindex": "0"}},
         strip_comments=True,
     )
-    return RenderedMarkdown(html=clean, toc=list(_flatten_toc(converter.toc_tokens)))
+    toc = [
+        {**entry, "title": PLACEHOLDERS.sub("", entry["title"])}
+        for entry in _flatten_toc(converter.toc_tokens)
+    ]
+    return RenderedMarkdown(html=PLACEHOLDERS.sub("", clean), toc=toc)

@@ -6,12 +6,19 @@ generation token of its section; any change to the section's content renews the
 token (``renew_generation``, called by ``kb.signals``), so a page is never served
 stale. Anyone with a session (members, coordinators, flash messages) gets a
 fresh render.
+
+Nothing a request sends besides its path and the query parameters a view names
+shapes a cached page (pages take the host from ``ESPRI_SITE_URL``); a query
+with any other parameter is rendered and not kept, and each path keeps at most
+``MAX_VARIANTS`` filtered versions per generation, so made-up query strings
+cannot fill the cache.
 """
 
 import hashlib
 import uuid
 from functools import cache as once
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +27,7 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 
 TIMEOUT = 24 * 3600
+MAX_VARIANTS = 200
 # What makes a page's HTML besides its content: a new release must not serve old pages.
 RELEASE_FILES = ("espri_ia/**/*.py", "kb/**/*.py", "survey/**/*.py", "templates/**/*.html",
                  "locale/**/*.mo", "static/**/*")  # fmt: skip
@@ -47,22 +55,37 @@ def renew_generation(section):
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
 
 
-def reader_cache_key(request):
+def reader_cache_key(request, params=()):
+    """The page's key for a reader without a session; None when it must not be shared."""
     if request.method != "GET":
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return None
+    if any(name not in params for name in request.GET):
+        return None
     key = f"page:{release()}:{get_language()}:{request.path}"
-    if request.META.get("QUERY_STRING"):
-        # Filters live in the query string; hashed, so that any key stays short.
-        query = hashlib.sha256(request.META["QUERY_STRING"].encode()).hexdigest()[:32]
-        key = f"{key}?{query}"
+    if request.GET:
+        # Filters live in the query string: in a fixed order, hashed so any key stays short.
+        query = urlencode(sorted((name, request.GET.getlist(name)) for name in request.GET), True)
+        key = f"{key}?{hashlib.sha256(query.encode()).hexdigest()[:32]}"
     return key
 
 
-def serve_cached_for_readers(request, *, section, render, timeout=TIMEOUT):
+def _room_for_variant(key, generation):
+    """True while the path has kept fewer than MAX_VARIANTS filtered pages this generation."""
+    if "?" not in key:
+        return True
+    counter = f"variants:{key.split('?')[0]}:{generation}"
+    cache.add(counter, 0, timeout=TIMEOUT)
+    try:
+        return cache.incr(counter) <= MAX_VARIANTS
+    except ValueError:  # evicted between add and incr
+        return False
+
+
+def serve_cached_for_readers(request, *, section, render, timeout=TIMEOUT, params=()):
     """The cached page for this reader if it is current, else ``render()`` (and keep it)."""
-    key = reader_cache_key(request)
+    key = reader_cache_key(request, params)
     if key is None:
         return render()
     section_key = generation_key(section)
@@ -76,15 +99,18 @@ def serve_cached_for_readers(request, *, section, render, timeout=TIMEOUT):
         return HttpResponse(cached[1], content_type=cached[2])
     response = render()
     # A response that sets a cookie (CSRF, session) is someone's own: never share it.
-    if response.status_code == 200 and not response.cookies:
+    if response.status_code == 200 and not response.cookies and _room_for_variant(key, generation):
         if hasattr(response, "render"):
             response.render()
         cache.set(key, (generation, response.content, response["Content-Type"]), timeout)
     return response
 
 
-def cached_for_readers(section, *, timeout=TIMEOUT):
-    """Decorate a reader's view: see ``serve_cached_for_readers``."""
+def cached_for_readers(section, *, timeout=TIMEOUT, params=()):
+    """Decorate a reader's view: see ``serve_cached_for_readers``.
+
+    ``params``: the query parameters the view reads; a request with another is not cached.
+    """
 
     def decorator(view):
         @wraps(view)
@@ -94,6 +120,7 @@ def cached_for_readers(section, *, timeout=TIMEOUT):
                 section=section,
                 render=lambda: view(request, *args, **kwargs),
                 timeout=timeout,
+                params=params,
             )
 
         return wrapper

@@ -26,12 +26,44 @@ UNTICKED = {"", "0", "n", "no", "non", "false", "faux"}
 OTHER_COLUMN = "other"
 
 
+DELIMITERS = [",", ";", "\t"]
+
+
 @dataclass
 class ParsedFile:
     answer_sets: list = field(default_factory=list)
     lines: list = field(default_factory=list)  # the line each answer set starts on
     errors: list = field(default_factory=list)  # [(line, reason)]
     skipped_empty: int = 0
+    headers: list = field(default_factory=list)
+    unmapped: list = field(default_factory=list)  # headers of columns no question takes
+    header_like_lines: list = field(default_factory=list)  # rows skipped as a second header
+
+
+def not_a_response_export(text):
+    """Why ``text`` cannot be a CSV export of responses, or None if it may be one."""
+    start = text.removeprefix("\ufeff").lstrip()[:1]
+    if start == "<":
+        return _(
+            "This file is XML or HTML (a LimeSurvey .lss survey structure?), not a CSV export "
+            "of responses. Export the responses as CSV and upload that file."
+        )
+    if start in {"{", "["}:
+        return _(
+            "This file is JSON (a KoboToolbox or other form definition?), not a CSV export of "
+            "responses. Export the responses as CSV and upload that file."
+        )
+    if "\x00" in text:
+        return _("This file holds NUL bytes: it is not a CSV text file.")
+    if not start:
+        return _("This file is empty.")
+    return None
+
+
+def _delimiter(text):
+    """The separator of the header line: comma, or the semicolon or tab of some exports."""
+    first_line = text.split("\n", 1)[0]
+    return max(DELIMITERS, key=first_line.count)
 
 
 def normalise(text):
@@ -67,8 +99,13 @@ def _split_listed(cell, labels):
 
 
 def _read_rows(text):
-    """(headers, [(line number, cells)]): a record may span several lines."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    """(headers, [(line number, cells)]): a record may span several lines.
+
+    Raises ``csv.Error`` (with the line reached) on a file the csv module cannot read.
+    """
+    reader = csv.reader(
+        io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=_delimiter(text)
+    )
     rows, line = [], 1
     headers = None
     for cells in reader:
@@ -84,9 +121,21 @@ def parse_answers(text, mapping, questions):
     """Read every row; collect every problem rather than stopping at the first."""
     result = ParsedFile()
     by_key = {question.key: question for question in questions}
-    headers, rows = _read_rows(text)
+    refusal = not_a_response_export(text)
+    if refusal:
+        result.errors.append((1, refusal))
+        return result
+    try:
+        headers, rows = _read_rows(text)
+    except csv.Error as error:
+        result.errors.append(
+            (1, _("This file cannot be read as CSV: %(error)s") % {"error": error})
+        )
+        return result
+    result.headers = headers
     columns = []  # (column index, question, choice key or None)
     mapping = {normalise(header): target for header, target in mapping.items()}
+    result.unmapped = [header for header in headers if header and header not in mapping]
     for header, target in mapping.items():
         match = TARGET.match(target.strip().lower())
         if header not in headers:
@@ -111,7 +160,11 @@ def parse_answers(text, mapping, questions):
         return result
 
     labels = {question.key: _label_index(question) for question in questions}
+    header_words = _header_words(headers, questions)
     for line, cells in rows:
+        if _looks_like_a_header(cells, columns, header_words):
+            result.header_like_lines.append(line)
+            continue
         answers, problems = _row_answers(cells, columns, labels)
         if not problems and not answers:
             result.skipped_empty += 1
@@ -126,6 +179,31 @@ def parse_answers(text, mapping, questions):
             result.answer_sets.append(answers)
             result.lines.append(line)
     return result
+
+
+def _header_words(headers, questions):
+    """What a header row says: column headers, and the questions' texts in both languages."""
+    words = {normalise(header).casefold() for header in headers if header}
+    for question in questions:
+        for text in (getattr(question, "text_fr", ""), getattr(question, "text_en", "")):
+            if text:
+                words.add(normalise(text).casefold())
+    return words
+
+
+def _looks_like_a_header(cells, columns, header_words):
+    """A second header row (question texts, as LimeSurvey and Kaggle write): most of the
+    mapped cells hold a header or a question's text, or "Question [Option]" labels."""
+    mapped = [cells[index].strip() for index, _q, _c in columns if index < len(cells)]
+    filled = [cell for cell in mapped if cell]
+    if not filled:
+        return False
+    header_like = [
+        cell
+        for cell in filled
+        if normalise(cell).casefold() in header_words or re.search(r"\[[^\]]+\]\s*$", cell)
+    ]
+    return len(header_like) * 2 > len(filled)
 
 
 def _row_answers(cells, columns, labels):

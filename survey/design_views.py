@@ -22,7 +22,7 @@ from survey.forms import (
     SectionAnswersForm,
     SectionForm,
 )
-from survey.models import Answer, Edition, Question, Section
+from survey.models import Answer, Edition, ImportRecord, Question, Section
 from survey.views import Walk
 
 
@@ -259,33 +259,108 @@ def preview(request, year, number):
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def import_csv(request, year):
+    """Upload a file and its mapping; the next page previews it (nothing is stored yet)."""
     edition = get_object_or_404(Edition, year=year)
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
-        raw = form.cleaned_data["csv_file"].read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("csv_file", _("The file is not UTF-8 text."))
-        else:
-            try:
-                stored, skipped = services.import_responses(
-                    edition=edition, text=text, mapping=json.loads(form.cleaned_data["mapping"])
-                )
-            except services.ImportRefused as refusal:
-                problems = refusal.errors
-                messages.error(request, _("Nothing was imported: fix the lines below and retry."))
-            else:
-                messages.success(
-                    request,
-                    _("%(stored)s responses imported (%(skipped)s empty rows skipped).")
-                    % {"stored": stored, "skipped": skipped},
-                )
-                return redirect("survey:design_detail", year=year)
-    questions = services.edition_questions(edition)
+        upload = form.cleaned_data["csv_file"]
+        record = services.preview_import(
+            edition=edition,
+            text=form.cleaned_data["text"],
+            mapping=json.loads(form.cleaned_data["mapping"]),
+            file_name=upload.name,
+            user=request.user,
+        )
+        return redirect("survey:design_import_preview", year=year, pk=record.pk)
     return render(
         request,
         "survey/design/import.html",
-        _context(edition=edition, form=form, problems=problems, questions=questions),
+        _context(
+            edition=edition,
+            form=form,
+            questions=services.edition_questions(edition),
+            imports=edition.imports.exclude(state=ImportRecord.State.PREVIEW).select_related(
+                "created_by", "undone_by"
+            ),
+        ),
+        status=400 if form.errors else 200,
     )
+
+
+PREVIEW_ROWS = 5
+
+
+def _shown(question, value):
+    """An answer as the preview shows it: option texts, the other text, the text or number."""
+    if not value:
+        return ""
+    if "choices" in value:
+        texts = {choice.key: choice.text for choice in question.choice_list}
+        shown = [texts.get(key, key) for key in value["choices"]]
+        if value.get("other"):
+            shown.append(_("other: %(text)s") % {"text": value["other"]})
+        return "; ".join(shown)
+    if "number" in value:
+        return f"{value['number']:g}"
+    return value.get("text", "")
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, year, pk):
+    """What the file will store, with its warnings; *Import* stores it, *Cancel* forgets it."""
+    record = get_object_or_404(
+        ImportRecord, edition__year=year, pk=pk, state=ImportRecord.State.PREVIEW
+    )
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            record.delete()
+            messages.info(request, _("The file was set aside; nothing was imported."))
+            return redirect("survey:design_import", year=year)
+        try:
+            record, parsed = services.confirm_import(record=record)
+        except services.ImportRefused:
+            messages.error(request, _("Nothing was imported: fix the lines below and retry."))
+        else:
+            messages.success(
+                request,
+                _("%(stored)s responses imported (%(skipped)s empty rows skipped).")
+                % {"stored": record.rows, "skipped": parsed.skipped_empty},
+            )
+            return redirect("survey:design_import", year=year)
+    parsed = services.parse_import(record)
+    targets = {target.split("[")[0].strip().lower() for _header, target in record.mapping}
+    questions = [q for q in services.edition_questions(record.edition) if q.key in targets]
+    mapped = record.mapping
+    sample = [
+        (line, [_shown(question, answers.get(question.key)) for question in questions])
+        for line, answers in zip(parsed.lines[:PREVIEW_ROWS], parsed.answer_sets, strict=False)
+    ]
+    return render(
+        request,
+        "survey/design/import_preview.html",
+        _context(
+            edition=record.edition,
+            record=record,
+            parsed=parsed,
+            mapped=mapped,
+            sample=sample,
+            questions=questions,
+        ),
+        status=400 if parsed.errors else 200,
+    )
+
+
+@coordinator_required
+@require_POST
+def import_undo(request, year, pk):
+    record = get_object_or_404(
+        ImportRecord, edition__year=year, pk=pk, state=ImportRecord.State.IMPORTED
+    )
+    record, deleted = services.undo_import(record=record, user=request.user)
+    messages.success(
+        request,
+        _("Import of “%(file)s” undone: %(count)s responses deleted.")
+        % {"file": record.file_name, "count": deleted},
+    )
+    return redirect("survey:design_import", year=year)

@@ -3,9 +3,12 @@
 import json
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from kb.forms.text_limits import TextLimitsMixin
 from survey.aggregation import OTHER as OTHER_OPTION
+from survey.csv_import import not_a_response_export
 from survey.models import Choice, Edition, Question, Section
 from survey.validation import answer_errors, is_empty
 
@@ -173,7 +176,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class EditionForm(forms.ModelForm):
+class EditionForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Edition
         fields = [
@@ -191,7 +194,7 @@ class EditionForm(forms.ModelForm):
         widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput()}
 
 
-class CopyEditionForm(forms.Form):
+class CopyEditionForm(TextLimitsMixin, forms.Form):
     source = forms.ModelChoiceField(
         queryset=Edition.objects.for_listing(),
         label=_("Copy the questions of"),
@@ -217,7 +220,7 @@ class CopyEditionForm(forms.Form):
         return cleaned
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["key", "position", "title_fr", "title_en", "description_fr", "description_en"]
@@ -234,7 +237,7 @@ class SectionForm(forms.ModelForm):
         return key
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Question
         fields = [
@@ -270,7 +273,7 @@ class QuestionForm(forms.ModelForm):
         return key
 
 
-class ChoiceForm(forms.ModelForm):
+class ChoiceForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Choice
         fields = ["key", "position", "text_fr", "text_en"]
@@ -281,9 +284,16 @@ ChoiceFormSet = forms.inlineformset_factory(
 )
 
 
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
 class ImportForm(forms.Form):
     csv_file = forms.FileField(
-        label=_("CSV file"), help_text=_("UTF-8, one row per respondent, a header row.")
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, one row per respondent, a header row; columns separated by commas, "
+            "semicolons or tabs."
+        ),
     )
     mapping = forms.CharField(
         label=_("Columns to questions"),
@@ -309,6 +319,23 @@ class ImportForm(forms.Form):
         if not mapping:
             raise forms.ValidationError(_("Map at least one column."))
         return json.dumps(mapping)
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data["csv_file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("This file is %(size)s; the largest allowed is %(max)s.")
+                % {"size": filesizeformat(upload.size), "max": filesizeformat(IMPORT_MAX_BYTES)}
+            )
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        refusal = not_a_response_export(text)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        self.cleaned_data["text"] = text
+        return upload
 
 
 class ResultsQueryForm(forms.Form):

@@ -366,6 +366,52 @@ class ResponseQuerySet(models.QuerySet):
         return self.filter(submitted=True)
 
 
+class ImportRecord(models.Model):
+    """One CSV file of answers brought into an edition: previewed, imported, maybe undone."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("previewed, not imported")
+        IMPORTED = "imported", _("imported")
+        UNDONE = "undone", _("undone")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="imports")
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PREVIEW)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    # [[column header, question key], …]: a list, as PostgreSQL's jsonb reorders object keys.
+    mapping = models.JSONField(_("columns to questions"), default=list)
+    # Kept only between the preview and the confirmation: the file may hold identities.
+    csv_text = models.TextField(blank=True)
+    rows = models.PositiveIntegerField(_("responses"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("uploaded on"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported on"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone on"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+
+    class Meta:
+        verbose_name = _("answer import")
+        verbose_name_plural = _("answer imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.edition.year})"
+
+
 class Response(models.Model):
     """One respondent's answers to an edition, with no identity (see the module's docstring)."""
 
@@ -378,6 +424,10 @@ class Response(models.Model):
     step = models.PositiveSmallIntegerField(default=0)
     is_demo = models.BooleanField(_("demo"), default=False)
     is_imported = models.BooleanField(_("imported"), default=False)
+    # The import that brought it in, so that undoing the import deletes exactly these.
+    import_record = models.ForeignKey(
+        ImportRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
 
     objects = ResponseQuerySet.as_manager()
 

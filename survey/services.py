@@ -4,6 +4,7 @@ Answers go in and out as plain dicts keyed by question key (see ``survey.validat
 """
 
 import datetime
+import hashlib
 import re
 import secrets
 
@@ -14,7 +15,16 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from survey.csv_import import parse_answers
-from survey.models import Answer, Choice, Edition, Participation, Question, Response, Section
+from survey.models import (
+    Answer,
+    Choice,
+    Edition,
+    ImportRecord,
+    Participation,
+    Question,
+    Response,
+    Section,
+)
 from survey.results_data import bump_results_version
 from survey.validation import answer_errors, is_empty, missing_required
 
@@ -193,7 +203,7 @@ def submit_response(*, edition, user, answers=None):
 
 
 def store_anonymous_responses(
-    *, edition, answer_sets, is_demo=False, is_imported=False, require_all=True
+    *, edition, answer_sets, is_demo=False, is_imported=False, require_all=True, import_record=None
 ):
     """Store many complete responses with no member behind them (demo, import), at once.
 
@@ -216,6 +226,7 @@ def store_anonymous_responses(
                 submitted=True,
                 is_demo=is_demo,
                 is_imported=is_imported,
+                import_record=import_record,
             )
             for _answers in answer_sets
         )
@@ -365,21 +376,86 @@ class ImportRefused(Exception):
         self.errors = errors
 
 
-def import_responses(*, edition, text, mapping):
-    """Store every row of a CSV export as an anonymous, submitted response, or none at all."""
-    parsed = parse_answers(text, mapping, edition_questions(edition))
-    if parsed.errors:
-        raise ImportRefused(parsed.errors)
+def preview_import(*, edition, text, mapping, file_name, user=None):
+    """Keep an uploaded file for its preview; nothing is imported until ``confirm_import``.
+
+    Previews older than a day that were never confirmed are dropped here.
+    """
+    ImportRecord.objects.filter(
+        state=ImportRecord.State.PREVIEW, created_at__lt=timezone.now() - datetime.timedelta(days=1)
+    ).delete()
+    return ImportRecord.objects.create(
+        edition=edition,
+        file_name=file_name[:255],
+        file_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        mapping=list(mapping.items()),
+        csv_text=text,
+        created_by=user,
+    )
+
+
+def parse_import(record):
+    """What the record's file holds, as it would be stored (see ``survey.csv_import``)."""
+    return parse_answers(record.csv_text, dict(record.mapping), edition_questions(record.edition))
+
+
+def confirm_import(*, record):
+    """Store every row of a previewed file as an anonymous, submitted response, or none at all."""
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if record.state != ImportRecord.State.PREVIEW:
+            raise ImportRefused([(1, _("This file was already imported."))])
+        parsed = parse_import(record)
+        if parsed.errors:
+            raise ImportRefused(parsed.errors)
+        try:
+            responses = store_anonymous_responses(
+                edition=record.edition,
+                answer_sets=parsed.answer_sets,
+                is_imported=True,
+                require_all=False,
+                import_record=record,
+            )
+        except AnswersInvalid as error:
+            raise ImportRefused(
+                [
+                    (parsed.lines[index], f"{key}: {' '.join(messages)}")
+                    for index, errors in error.errors.items()
+                    for key, messages in errors.items()
+                ]
+            ) from error
+        record.state = ImportRecord.State.IMPORTED
+        record.rows = len(responses)
+        record.imported_at = timezone.now()
+        record.csv_text = ""
+        record.save(update_fields=["state", "rows", "imported_at", "csv_text"])
+    return record, parsed
+
+
+def undo_import(*, record, user=None):
+    """Delete exactly the responses the import stored; the record stays, marked undone."""
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if record.state != ImportRecord.State.IMPORTED:
+            return record, 0
+        deleted = Response.objects.filter(import_record=record).count()
+        Answer.objects.filter(response__import_record=record).delete()
+        Response.objects.filter(import_record=record).delete()
+        record.state = ImportRecord.State.UNDONE
+        record.undone_at, record.undone_by = timezone.now(), user
+        record.save(update_fields=["state", "undone_at", "undone_by"])
+        bump_results_version(record.edition_id)
+    return record, deleted
+
+
+def import_responses(*, edition, text, mapping, file_name="", user=None):
+    """Preview and confirm at once (the command line): (stored, skipped empty rows)."""
+    record = preview_import(
+        edition=edition, text=text, mapping=mapping, file_name=file_name, user=user
+    )
     try:
-        responses = store_anonymous_responses(
-            edition=edition, answer_sets=parsed.answer_sets, is_imported=True, require_all=False
-        )
-    except AnswersInvalid as error:
-        raise ImportRefused(
-            [
-                (parsed.lines[index], f"{key}: {' '.join(messages)}")
-                for index, errors in error.errors.items()
-                for key, messages in errors.items()
-            ]
-        ) from error
-    return len(responses), parsed.skipped_empty
+        record, parsed = confirm_import(record=record)
+    except ImportRefused:
+        record.delete()
+        raise
+    return record.rows, parsed.skipped_empty

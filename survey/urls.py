@@ -42,6 +42,16 @@ urlpatterns = [
     ),
     path("design/<int:year>/preview/<int:number>/", design_views.preview, name="design_preview"),
     path("design/<int:year>/import/", design_views.import_csv, name="design_import"),
+    path(
+        "design/<int:year>/import/<int:pk>/",
+        design_views.import_preview,
+        name="design_import_preview",
+    ),
+    path(
+        "design/<int:year>/import/<int:pk>/undo/",
+        design_views.import_undo,
+        name="design_import_undo",
+    ),
 ]
 
 # Results

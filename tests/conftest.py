@@ -18,6 +18,35 @@ def _test_settings(settings):
     # Whitenoise serves from the finders, as in development: no STATIC_ROOT needed.
     settings.WHITENOISE_AUTOREFRESH = settings.WHITENOISE_USE_FINDERS = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once, so a test sees the email its action sent; tests of the
+    # queue itself switch to the database backend (the `task_queue` fixture).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_queue(settings):
+    """The production queue: tasks wait in the database until `run_queue` runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def run_queue(monkeypatch):
+    """Run every task that is due, as the worker does; each call returns how many ran."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    # The worker closes old connections between tasks; in a test that would close
+    # the connection holding the test's own transaction.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        before = DBTaskResult.objects.exclude(status="READY").count()
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+        return DBTaskResult.objects.exclude(status="READY").count() - before
+
+    return run
 
 
 @pytest.fixture
@@ -58,4 +87,4 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 @pytest.fixture
 def uncached_pages(monkeypatch):
     """Readers get a fresh render: for tests of the render path itself (query counts)."""
-    monkeypatch.setattr("kb.page_cache.reader_cache_key", lambda request: None)
+    monkeypatch.setattr("kb.page_cache.reader_cache_key", lambda request, params=(): None)

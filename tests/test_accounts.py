@@ -24,7 +24,8 @@ def sign_up(client, email, prefix=""):
 
 
 def link_in(message):
-    return re.search(r"https?://testserver(/\S+)", message.body).group(1)
+    """The path of the link in an email, which is always on ESPRI_SITE_URL."""
+    return re.search(r"http://127\.0\.0\.1:8000(/\S+)", message.body).group(1)
 
 
 def test_signup_form_asks_for_email_not_username(client):
@@ -158,6 +159,14 @@ def test_password_reset_sends_a_link_that_works(client, member):
     client.post(form_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     member.refresh_from_db()
     assert member.check_password(NEW_PASSWORD)
+
+
+def test_account_email_links_ignore_a_forged_host_header(client, member, settings):
+    settings.ESPRI_SITE_URL = "https://espri-ia.example"
+    client.post("/accounts/password/reset/", {"email": member.email}, HTTP_HOST="127.0.0.1:6666")
+    body = mail.outbox[0].body
+    assert "https://espri-ia.example/accounts/password/reset/key/" in body
+    assert "6666" not in body and "127.0.0.1" not in body
 
 
 def test_change_password(member_client, member):

@@ -8,9 +8,16 @@ from kb.bibtex import Citation, citation_key, escape, escape_title, to_bibtex
 from tests.factories import PendingProjectFactory, ProjectFactory, ReferenceFactory
 
 # pylatexenc spells \textasciicircum as U+02C6 (modifier letter); LaTeX prints "^".
+# It does not know the text-mode brace commands; LaTeX prints them as braces.
 LATEX_CONTEXT = get_default_latex_context_db()
 LATEX_CONTEXT.add_context_category(
-    "tests", macros=[MacroTextSpec("textasciicircum", "^")], prepend=True
+    "tests",
+    macros=[
+        MacroTextSpec("textasciicircum", "^"),
+        MacroTextSpec("textbraceleft", "{"),
+        MacroTextSpec("textbraceright", "}"),
+    ],
+    prepend=True,
 )
 DECODER = LatexNodes2Text(latex_context=LATEX_CONTEXT)
 VERBATIM = {"doi", "url"}
@@ -60,7 +67,7 @@ def test_round_trip_reads_back_every_field_with_accents_braces_and_ampersands():
 
 def test_special_characters_are_escaped_for_latex():
     assert escape("&%$#_{}~^\\") == (
-        r"\&\%\$\#\_\{\}\textasciitilde{}\textasciicircum{}\textbackslash{}"
+        r"\&\%\$\#\_\textbraceleft{}\textbraceright{}\textasciitilde{}\textasciicircum{}\textbackslash{}"
     )
     assert escape("é è ê ë ç ñ å ß œ") == (
         r"{\'e} {\`e} {\^e} {\"e} {\c{c}} {\~n} {\r{a}} {\ss} {\oe}"
@@ -148,3 +155,21 @@ def _task(slug):
     from kb.models import Task
 
     return Task.objects.get(slug=slug)
+
+
+def braces_balance(value):
+    """BibTeX's own rule: every brace counts, a backslash before it changes nothing."""
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_a_brace_breaking_title_cannot_add_a_field():
+    text = to_bibtex([Citation(title="T}, note = {X", authors=("Ada Lovelace",), year=2020)])
+    (entry,) = parse(text)
+    assert [field.key for field in entry.fields] == ["author", "title", "year"]
+    assert all(braces_balance(field.value) for field in entry.fields)
+    assert DECODER.latex_to_text(entry["title"]) == "T}, note = {X"

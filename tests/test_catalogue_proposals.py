@@ -62,7 +62,7 @@ def test_propose_review_publish_with_emails(
     # Coordinators are told; readers do not see it.
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert "Radar échos & rain" in mail.outbox[0].body
-    assert "http://testserver/en/projects/review/" in mail.outbox[0].body
+    assert "http://127.0.0.1:8000/en/projects/review/" in mail.outbox[0].body  # ESPRI_SITE_URL
     assert "Pending review" in client.get("/en/projects/mine/").content.decode()
 
     client.force_login(coordinator)
@@ -80,7 +80,7 @@ def test_propose_review_publish_with_emails(
     (email,) = mail.outbox
     assert email.to == [member.email]
     assert "is published" in email.subject
-    assert f"http://testserver/en/projects/{project.slug}/" in email.body
+    assert f"http://127.0.0.1:8000/en/projects/{project.slug}/" in email.body
     assert "Thanks!" in email.body
     assert "Radar échos" in client.get("/en/projects/").content.decode()
     assert "No proposal is waiting" in client.get("/en/projects/review/").content.decode()

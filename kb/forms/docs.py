@@ -2,13 +2,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kb.forms.text_limits import TextLimitsMixin
 from kb.models import DocPage
 
 # Slugs that would shadow the editing URLs under a page.
 RESERVED_SLUGS = {"new", "edit", "history", "compare", "restore", "review", "stale"}
 
 
-class DocPageForm(forms.Form):
+class DocPageForm(TextLimitsMixin, forms.Form):
+    long_text_max_length = 200_000  # a whole guide on one page
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"),

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kb.event_materials import allowed_extensions, check_material_file
+from kb.forms.text_limits import TextLimitsMixin
 from kb.models.events import PARIS, Event, RegistrationMode, all_day_bounds
 
 WEB_URL = URLValidator(schemes=["http", "https"])
@@ -38,7 +39,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M")
 
 
-class EventForm(forms.ModelForm):
+class EventForm(TextLimitsMixin, forms.ModelForm):
     """The event's fields, with start and end as a date and a time in Paris."""
 
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
@@ -165,12 +166,12 @@ class EventForm(forms.ModelForm):
         return fields
 
 
-class MaterialLinkForm(forms.Form):
+class MaterialLinkForm(TextLimitsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     url = WebURLField(label=_("Link"), max_length=500, help_text=_("A recording, a notebook…"))
 
 
-class MaterialFileForm(forms.Form):
+class MaterialFileForm(TextLimitsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File"))
 

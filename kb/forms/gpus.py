@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kb.forms.text_limits import TextLimitsMixin
 from kb.models import ClusterLogin, GpuBoardSettings, GpuNode
 
 
-class GpuNodeForm(forms.ModelForm):
+class GpuNodeForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = GpuNode
         fields = ["name", "description"]

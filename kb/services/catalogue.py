@@ -5,8 +5,10 @@ anything that must follow a change (emails, the search index) hangs on them. Eac
 caller raises ``ValidationError`` and nothing is written.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kb.mail import queue_email
 from kb.models import Contact, Link, Project, Reference, SearchEntry
 from kb.roles import COORDINATORS_GROUP
 from kb.search import index_entry, remove_entry
@@ -23,6 +26,8 @@ LIST_FIELDS = ["tasks", "architectures", "data_types", "laboratories"]
 # Paths of the catalogue that a project's address must not take.
 RESERVED_SLUGS = {"propose", "mine", "review", "lists", "feed"}
 CHILDREN = [("references", Reference), ("contacts", Contact), ("links", Link)]
+# Proposals one member may make in a day: each one emails every coordinator.
+PROPOSALS_PER_DAY = 5
 
 
 def slug_base(title, max_length=70):
@@ -61,11 +66,11 @@ def _store(project, *, fields, references, contacts, links):
         for child in children:
             child.full_clean()
         model.objects.bulk_create(children)
-    _sync_search_entry(project)
+    sync_search_entry(project)
     return project
 
 
-def _sync_search_entry(project):
+def sync_search_entry(project):
     """Published projects are in the site search; no other project ever is."""
     if project.status != Project.Status.PUBLISHED:
         remove_entry(kind=SearchEntry.Kind.PROJECT, object_id=project.pk)
@@ -81,14 +86,21 @@ def _sync_search_entry(project):
     )
 
 
+def proposal_limit_reached(user):
+    since = timezone.now() - timedelta(days=1)
+    return (
+        Project.objects.filter(proposed_by=user, created_at__gte=since).count() >= PROPOSALS_PER_DAY
+    )
+
+
 @transaction.atomic
-def propose_project(*, proposer, fields, references=(), contacts=(), links=(), base_url=""):
+def propose_project(*, proposer, fields, references=(), contacts=(), links=()):
     """Store a member's proposal as pending and tell the coordinators."""
     project = Project(status=Project.Status.PENDING, proposed_by=proposer)
     project.slug = unique_slug(fields["title"])
     _store(project, fields=fields, references=references, contacts=contacts, links=links)
     if proposer is not None:
-        transaction.on_commit(lambda: _notify_coordinators(project, base_url))
+        _notify_coordinators(project)
     return project
 
 
@@ -99,7 +111,7 @@ def update_project(*, project, fields, references=(), contacts=(), links=()):
 
 
 @transaction.atomic
-def approve_project(*, project, reviewer, message="", base_url=""):
+def approve_project(*, project, reviewer, message=""):
     """Publish a project and tell its proposer."""
     now = timezone.now()
     project.status = Project.Status.PUBLISHED
@@ -110,13 +122,13 @@ def approve_project(*, project, reviewer, message="", base_url=""):
     project.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_message", "published_at"]
     )
-    _sync_search_entry(project)
-    transaction.on_commit(lambda: _notify_proposer(project, base_url))
+    sync_search_entry(project)
+    _notify_proposer(project)
     return project
 
 
 @transaction.atomic
-def reject_project(*, project, reviewer, message, base_url=""):
+def reject_project(*, project, reviewer, message):
     """Reject a proposal with a message for its proposer; it stays out of every public list."""
     if not message.strip():
         raise ValueError("A rejection needs a message for the proposer.")
@@ -128,8 +140,8 @@ def reject_project(*, project, reviewer, message, base_url=""):
     project.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_message", "published_at"]
     )
-    _sync_search_entry(project)
-    transaction.on_commit(lambda: _notify_proposer(project, base_url))
+    sync_search_entry(project)
+    _notify_proposer(project)
     return project
 
 
@@ -139,7 +151,7 @@ def delete_project(*, project):
     project.delete()
 
 
-def _notify_proposer(project, base_url):
+def _notify_proposer(project):
     proposer = project.proposed_by
     if proposer is None or not proposer.email:
         return
@@ -151,14 +163,14 @@ def _notify_proposer(project, base_url):
         "kb/catalogue/email/decision.txt",
         {
             "project": project,
-            "project_url": base_url + project.get_absolute_url(),
-            "mine_url": base_url + reverse("catalogue:mine"),
+            "project_url": settings.ESPRI_SITE_URL + project.get_absolute_url(),
+            "mine_url": settings.ESPRI_SITE_URL + reverse("catalogue:mine"),
         },
     )
-    send_mail(f"[ESPRI-IA] {subject}", body, None, [proposer.email])
+    queue_email(subject=f"[ESPRI-IA] {subject}", body=body, to=[proposer.email])
 
 
-def _notify_coordinators(project, base_url):
+def _notify_coordinators(project):
     recipients = list(
         get_user_model()
         .objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
@@ -172,7 +184,7 @@ def _notify_coordinators(project, base_url):
         "kb/catalogue/email/proposal.txt",
         {
             "project": project,
-            "review_url": base_url + reverse("catalogue:review_queue"),
+            "review_url": settings.ESPRI_SITE_URL + reverse("catalogue:review_queue"),
         },
     )
-    send_mail(f"[ESPRI-IA] {subject}", body, None, recipients)
+    queue_email(subject=f"[ESPRI-IA] {subject}", body=body, to=recipients)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from kb.markdown import render_markdown
+from kb.markdown import RenderedMarkdown, render_markdown
 from kb.models import DocPage, DocRevision, SearchEntry
 from kb.search import index_entry
 
@@ -43,15 +43,7 @@ def _apply(page, *, title, summary, body, position, author, message, now, restor
         message=message,
         restored_from=restored_from,
     )
-    index_entry(
-        kind=SearchEntry.Kind.DOC,
-        object_id=page.pk,
-        url_name="docs:page",
-        url_kwargs={"path": page.path},
-        title=title,
-        summary=summary,
-        text=rendered.text,
-    )
+    sync_search_entry(page)
     return page
 
 
@@ -127,3 +119,16 @@ def restore_revision(*, page, number, author):
 def mark_reviewed(*, page, reviewer, when=None):
     page.last_reviewed_at, page.last_reviewed_by = when or timezone.now(), reviewer
     page.save(update_fields=["last_reviewed_at", "last_reviewed_by"])
+
+
+def sync_search_entry(page):
+    """Every docs page is in the site search, with the text its readers see."""
+    index_entry(
+        kind=SearchEntry.Kind.DOC,
+        object_id=page.pk,
+        url_name="docs:page",
+        url_kwargs={"path": page.path},
+        title=page.title,
+        summary=page.summary,
+        text=RenderedMarkdown(html=page.body_html).text,
+    )

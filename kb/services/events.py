@@ -7,7 +7,6 @@ already serialise writers (IMMEDIATE transactions).
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kb.mail import queue_email
 from kb.markdown import render_markdown
 from kb.models import SearchEntry
 from kb.models.events import (
@@ -111,7 +111,7 @@ def update_event(*, event, **fields):
         event.sequence += 1  # calendars that already hold it must take the change
     event.full_clean()
     event.save()
-    _sync_search_entry(event)
+    sync_search_entry(event)
     if event.has_builtin_registration and (
         event.capacity is None or (old_capacity is not None and event.capacity > old_capacity)
     ):
@@ -127,7 +127,7 @@ def publish_event(*, event):
     event.state = EventState.PUBLISHED
     event.published_at = event.published_at or timezone.now()
     event.save(update_fields=["state", "published_at", "updated_at"])
-    _sync_search_entry(event)
+    sync_search_entry(event)
     return event
 
 
@@ -141,14 +141,14 @@ def cancel_event(*, event):
     event.state = EventState.CANCELLED
     event.sequence += 1
     event.save(update_fields=["state", "sequence", "updated_at"])
-    _sync_search_entry(event)
+    sync_search_entry(event)
     if was_published:
         for registration in event.registrations.select_related("user"):
             _email_later(registration.user, "event_cancelled", event)
     return event
 
 
-def _sync_search_entry(event):
+def sync_search_entry(event):
     """Events that readers see (published or cancelled) are in the site search."""
     if event.is_draft:
         remove_entry(kind=SearchEntry.Kind.EVENT, object_id=event.pk)
@@ -244,9 +244,8 @@ def waiting_position(registration):
 
 
 def _email_later(user, template, event, language=None):
-    """Send after commit, so no one is told of a change that was rolled back."""
-    language = language or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: send_event_email(user, template, event, language))
+    """Queued with the change: no one is told of a change that was rolled back."""
+    send_event_email(user, template, event, language or settings.LANGUAGE_CODE)
 
 
 def send_event_email(user, template, event, language):
@@ -258,12 +257,7 @@ def send_event_email(user, template, event, language):
         }
         subject = render_to_string(f"kb/events/email/{template}_subject.txt", context)
         body = render_to_string(f"kb/events/email/{template}_body.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body,
-        None,
-        [user.email],
-    )
+    queue_email(subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[user.email])
 
 
 # Materials

@@ -6,7 +6,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 
 from kb.gpus.holders import holds_by_index
 from kb.gpus.state import FREE, bucket_start, gpu_state, is_held, next_idle_since
+from kb.mail import queue_email
 from kb.models import ClusterLogin, Gpu, GpuBoardSettings, GpuLoadHour, GpuNode, GpuSample
 
 TOKEN_PREFIX = "espri-gpu-"  # noqa: S105 - not a secret: lets secret scanners and people recognise a leaked token
@@ -298,11 +298,8 @@ def _email_idle_holders(*, node, gpus, now, thresholds):
         Gpu.objects.filter(pk=gpu.pk).update(idle_notified_at=now)
         gpu.idle_notified_at = now
         for user in users:
-            transaction.on_commit(
-                lambda user=user, gpu=gpu: send_idle_hold_email(
-                    user=user, node=node, gpu=gpu, now=now
-                )
-            )
+            # Queued in the report's transaction: stored with it, sent by the worker.
+            send_idle_hold_email(user=user, node=node, gpu=gpu, now=now)
 
 
 def send_idle_hold_email(*, user, node, gpu, now):
@@ -318,9 +315,8 @@ def send_idle_hold_email(*, user, node, gpu, now):
         }
         subject = render_to_string("kb/gpus/email/idle_hold_subject.txt", context)
         body = render_to_string("kb/gpus/email/idle_hold_body.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body,
-        None,
-        [user.email],
+    queue_email(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body=body,
+        to=[user.email],
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kb.bibtex import to_bibtex
-from kb.catalogue_facets import SORTS, build_facets, parse_selection
+from kb.catalogue_facets import FACETS, SORTS, build_facets, parse_selection
 from kb.forms.catalogue import (
     TAXONOMY_MODELS,
     ProjectEditor,
@@ -31,11 +31,6 @@ PER_PAGE = 20
 SECTION = "catalogue"
 
 
-def _base_url(request):
-    """Scheme and host, for the links in emails."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _bibtex_response(references, filename):
     text = to_bibtex([reference.as_citation() for reference in references])
     response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
@@ -43,7 +38,7 @@ def _bibtex_response(references, filename):
     return response
 
 
-@cached_for_readers(SECTION)
+@cached_for_readers(SECTION, params=(*FACETS, "q", "sort", "page"))
 def project_list(request):
     selection = parse_selection(request.GET)
     published = Project.objects.published()
@@ -105,14 +100,25 @@ def project_bibtex(request, slug):
 @login_required
 def propose(request):
     editor = ProjectEditor(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and editor.is_valid():
+    status = 200
+    if request.method == "POST" and catalogue_services.proposal_limit_reached(request.user):
+        editor.is_valid()
+        editor.project_form.add_error(
+            None,
+            _(
+                "You have proposed %(count)d projects in the last 24 hours, the most a member "
+                "may. Please wait until tomorrow; your text is kept below."
+            )
+            % {"count": catalogue_services.PROPOSALS_PER_DAY},
+        )
+        status = 429
+    elif request.method == "POST" and editor.is_valid():
         project = catalogue_services.propose_project(
             proposer=request.user,
             fields=editor.fields(),
             references=editor.children("references"),
             contacts=editor.children("contacts"),
             links=editor.children("links"),
-            base_url=_base_url(request),
         )
         messages.success(
             request,
@@ -123,6 +129,7 @@ def propose(request):
         request,
         "kb/catalogue/form.html",
         {"section": SECTION, "editor": editor, "project": None},
+        status=status,
     )
 
 
@@ -165,14 +172,10 @@ def review(request, slug):
         )
     message = form.cleaned_data["message"].strip()
     if form.cleaned_data["decision"] == ReviewForm.APPROVE:
-        catalogue_services.approve_project(
-            project=project, reviewer=request.user, message=message, base_url=_base_url(request)
-        )
+        catalogue_services.approve_project(project=project, reviewer=request.user, message=message)
         messages.success(request, _("“%(title)s” is published.") % {"title": project})
     else:
-        catalogue_services.reject_project(
-            project=project, reviewer=request.user, message=message, base_url=_base_url(request)
-        )
+        catalogue_services.reject_project(project=project, reviewer=request.user, message=message)
         messages.success(request, _("“%(title)s” is rejected.") % {"title": project})
     return redirect("catalogue:review_queue")
 

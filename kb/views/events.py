@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -58,7 +59,7 @@ def _listing(request, template, events, **context):
 
 
 @require_GET
-@cached_for_readers(SECTION, timeout=READER_CACHE_SECONDS)
+@cached_for_readers(SECTION, timeout=READER_CACHE_SECONDS, params=("kind",))
 def event_list(request):
     kind = _kind_filter(request)
     events = Event.objects.visible_to(request.user).of_kind(kind).upcoming().for_listing()
@@ -66,7 +67,7 @@ def event_list(request):
 
 
 @require_GET
-@cached_for_readers(SECTION, timeout=READER_CACHE_SECONDS)
+@cached_for_readers(SECTION, timeout=READER_CACHE_SECONDS, params=("kind",))
 def past_list(request, year=None):
     if year is not None and not 1900 <= year <= 9000:
         raise Http404
@@ -344,7 +345,7 @@ def _entry(request, event):
         start, end = event.first_day, event.local_end.date()
     else:
         start, end = event.starts_at, event.ends_at
-    url = request.build_absolute_uri(event.get_absolute_url())
+    url = settings.ESPRI_SITE_URL + event.get_absolute_url()
     lines = [event.summary]
     if event.online_url:
         lines.append(_("Online: %(url)s") % {"url": event.online_url})
@@ -380,7 +381,7 @@ def _feed_etag(request, kind=None):
     events = Event.objects.for_calendar().of_kind(kind if kind in EventKind.values else "")
     stamp = events.aggregate(count=Count("pk"), latest=Max("updated_at"))
     latest = stamp["latest"].timestamp() if stamp["latest"] else 0
-    return f"{get_language()}-{request.get_host()}-{kind or 'all'}-{stamp['count']}-{latest}"
+    return f"{get_language()}-{kind or 'all'}-{stamp['count']}-{latest}"
 
 
 @require_GET

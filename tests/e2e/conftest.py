@@ -60,7 +60,9 @@ def _empty_cache():
 
 
 @pytest.fixture
-def web(request, chromium, live_server):
+def web(request, chromium, live_server, settings):
+    # Links in emails are built from the site's configured address: here, the test server.
+    settings.ESPRI_SITE_URL = live_server.url
     helper = Web(chromium, live_server.url)
     request.node.stash[WEB_KEY] = helper
     yield helper

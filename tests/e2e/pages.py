@@ -24,6 +24,8 @@ from survey.models import Edition
 from survey.services import (
     close_edition,
     edition_questions,
+    import_responses,
+    preview_import,
     save_draft,
     store_anonymous_responses,
     submit_response,
@@ -177,12 +179,25 @@ PAGE_TYPES = [
         lambda d: reverse("survey:design_preview", args=[d.edition.year, 1]),
         "coordinator",
     ),
+    PageType(
+        "survey import, with its history",
+        lambda d: reverse("survey:design_import", args=[d.closed_edition.year]),
+        "coordinator",
+    ),
+    PageType(
+        "survey import preview, with warnings",
+        lambda d: reverse(
+            "survey:design_import_preview", args=[d.closed_edition.year, d.import_preview.pk]
+        ),
+        "coordinator",
+    ),
     # Errors
     PageType("not found", lambda d: reverse("docs:page", args=["no-such-page"]), status=404),
     PageType("forbidden", lambda d: reverse("gpu_nodes"), "member", status=403),
     PageType("server error", lambda d: reverse("e2e_server_error"), status=500),
     PageType("form refused (CSRF)", lambda d: reverse("e2e_csrf_failure"), status=403),
     PageType("too many attempts", lambda d: reverse("e2e_too_many_attempts"), status=429),
+    PageType("bad request (NUL)", lambda d: reverse("catalogue:list") + "?q=%00", status=400),
 ]
 
 
@@ -237,6 +252,15 @@ def build_site_data():
         + [complete_answers(tools={"choices": ["jupyter"], "other": ""})] * 2,
     )
     close_edition(edition=closed_edition)
+    # Answers imported from another tool, then a second file waiting in its preview.
+    import_csv = "id,Thème,Années\n,Question theme,Question years\n1,Océan,3\n2,Atmosphère,12\n"
+    import_mapping = {"Thème": "theme", "Années": "years"}
+    import_responses(
+        edition=closed_edition, text=import_csv, mapping=import_mapping, file_name="lime.csv"
+    )
+    import_preview = preview_import(
+        edition=closed_edition, text=import_csv, mapping=import_mapping, file_name="lime2.csv"
+    )
     docs_page = DocPage.objects.get(path="cluster")
     save_page(
         page=docs_page,
@@ -266,4 +290,5 @@ def build_site_data():
         pending=PendingProjectFactory(title="Projet en attente"),
         edition=edition,
         closed_edition=closed_edition,
+        import_preview=import_preview,
     )

@@ -31,7 +31,9 @@ class Command(BaseCommand):
         if not isinstance(columns, dict):
             raise CommandError("The mapping must be a JSON object: {column header: question key}.")
         try:
-            stored, skipped = services.import_responses(edition=edition, text=text, mapping=columns)
+            stored, skipped = services.import_responses(
+                edition=edition, text=text, mapping=columns, file_name=csv_file.name
+            )
         except services.ImportRefused as refusal:
             for line, reason in refusal.errors:
                 self.stderr.write(f"line {line}: {reason}")

@@ -41,6 +41,10 @@ def proposal(**overrides):
         "links-1-url": "",
     }
     data.update(overrides)
+    # Written in English; the French texts stay empty.
+    for name in ("summary", "description"):
+        if name in data:
+            data[f"{name}_en"] = data.pop(name)
     return data
 
 

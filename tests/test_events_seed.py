@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
-    return list(Event.objects.order_by("pk").values_list("uid", "title", "starts_at", "state"))
+    return list(Event.objects.order_by("pk").values_list("uid", "title_fr", "starts_at", "state"))
 
 
 def test_seed_demo_creates_marked_examples_once(settings, capsys):
@@ -30,7 +30,7 @@ def test_seed_demo_creates_marked_examples_once(settings, capsys):
     assert "Sondage" in titles
     assert Event.objects.past().count() == 1
     assert Material.objects.count() == 1
-    survey = Event.objects.get(title__startswith="Sondage")
+    survey = Event.objects.get(title_fr__startswith="Sondage")
     assert survey.all_day and survey.first_day.month == 6 and survey.first_day.day == 2
 
 

@@ -12,7 +12,10 @@ RESERVED_SLUGS = {"new", "edit", "history", "compare", "restore", "review", "sta
 class DocPageForm(forms.Form):
     """One language of a page: saving it never needs the other language."""
 
-    language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.HiddenInput)
+    # The view reads the language from the address (``?lang=``) when the form has none.
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES, widget=forms.HiddenInput, required=False
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"),

@@ -190,11 +190,12 @@ def build_site_data():
     close_edition(edition=closed_edition)
     docs_page = DocPage.objects.get(path="cluster")
     save_page(
+        language="fr",
         page=docs_page,
-        base_version=docs_page.version,
+        base_version=docs_page.version_fr,
         title=docs_page.title,
         summary=docs_page.summary,
-        body=docs_page.body + "\nUne ligne ajoutée.\n",
+        body=docs_page.body_fr + "\nUne ligne ajoutée.\n",
         position=docs_page.position,
         author=coordinator,
         message="Une ligne",

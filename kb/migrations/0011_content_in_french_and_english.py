@@ -43,8 +43,8 @@ def file_texts_under_their_language(apps, schema_editor):
     Project = apps.get_model("kb", "Project")
     SearchEntry = apps.get_model("kb", "SearchEntry")
     for page in DocPage.objects.all():
-        page.saved_at_fr = page.body_changed_at_fr = page.updated_at
-        page.save(update_fields=["saved_at_fr", "body_changed_at_fr"])
+        page.saved_at_fr = page.updated_at
+        page.save(update_fields=["saved_at_fr"])
     # The seed wrote each page's first revision with no account.
     DocRevision.objects.filter(author=None, number=1, message="").update(is_initial_content=True)
     for event in Event.objects.all():

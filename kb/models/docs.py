@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kb.bilingual import LANGUAGES, Translated, localized, other_language
+from kb.bilingual import LANGUAGES, Localized, Translated, localized, other_language
 
 STALE_AFTER_DAYS = 365
 
@@ -86,8 +86,9 @@ class DocPage(models.Model):
     version_en = models.PositiveIntegerField(default=0, editable=False)
     saved_at_fr = models.DateTimeField(null=True, editable=False)
     saved_at_en = models.DateTimeField(null=True, editable=False)
-    # When the body (not the title or summary) last changed: a translation saved
-    # before the other language's body changed "may be out of date".
+    # When the body (not the title or summary) last changed, other than by being
+    # written or translated: a version saved before the other's body changed
+    # "may be out of date" (kb.services.docs._apply).
     body_changed_at_fr = models.DateTimeField(null=True, editable=False)
     body_changed_at_en = models.DateTimeField(null=True, editable=False)
     updated_at = models.DateTimeField(null=True, editable=False)
@@ -160,7 +161,9 @@ class DocPage(models.Model):
             title=localized(self, "title", language),
             summary=localized(self, "summary", language),
             body=body,
-            body_html=localized(self, "body_html", body.language, present_if="body"),
+            body_html=Localized(
+                getattr(self, f"body_html_{body.language}"), body.language, body.is_fallback
+            ),
             toc=getattr(self, f"toc_{body.language}"),
             may_be_outdated=bool(body) and self.translation_behind(body.language),
         )

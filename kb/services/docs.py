@@ -56,7 +56,10 @@ def index_page(page, language, text=None):
 
 def _apply(page, *, language, title, summary, body, position, author, message, now, **revision):
     rendered = render_body(body, language)
-    if getattr(page, f"body_{language}") != body:
+    # A change makes the other version "may be out of date", unless it writes this
+    # version for the first time or brings it up to date with the other: translating.
+    previous = getattr(page, f"body_{language}")
+    if previous and previous != body and not page.translation_behind(language):
         setattr(page, f"body_changed_at_{language}", now)
     for name, value in {
         "title": title,

@@ -185,3 +185,19 @@ def test_a_french_change_marks_the_english_behind_until_it_is_brought_up_to_date
     assert page.behind_languages() == ["en"]
     page = save(page, "en", ENGLISH + "\nNew paragraph.")
     assert page.behind_languages() == []  # catching up makes the French nothing to catch up
+
+
+def test_seeded_english_pages_are_english_and_french_pages_french():
+    from kb.seed.cluster_docs import load_cluster_docs, read_seed_page, seed_files
+
+    load_cluster_docs()
+    english = [read_seed_page(f).path for f in seed_files("en")]
+    assert english, "the seed has English versions"
+    for page in DocPage.objects.all():
+        assert guess_language(page.body_fr) == "fr", page.path
+        assert page.revisions.get(language="fr").is_initial_content
+        if page.path in english:
+            assert guess_language(page.body_en, default="fr") == "en", page.path
+            assert page.behind_languages() == [], page.path
+    assert load_cluster_docs() == 0
+    assert DocPage.objects.filter(path__in=english, version_en=1).count() == len(english)

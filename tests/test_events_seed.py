@@ -25,7 +25,8 @@ def test_seed_demo_creates_marked_examples_once(settings, capsys):
     events = Event.objects.all()
     assert len(events) == 5
     assert all(event.is_example and event.state == EventState.PUBLISHED for event in events)
-    titles = " ".join(event.title for event in events)
+    titles = " ".join(event.title_fr for event in events)
+    assert all(event.title_en and event.summary_en for event in events)
     assert "lancement du groupe ESPRI-IA" in titles
     assert "Sondage" in titles
     assert Event.objects.past().count() == 1

@@ -192,7 +192,7 @@ def test_seeded_english_pages_are_english_and_french_pages_french():
 
     load_cluster_docs()
     english = [read_seed_page(f).path for f in seed_files("en")]
-    assert english, "the seed has English versions"
+    assert sorted(english) == sorted(read_seed_page(f).path for f in seed_files("fr"))
     for page in DocPage.objects.all():
         assert guess_language(page.body_fr) == "fr", page.path
         assert page.revisions.get(language="fr").is_initial_content
@@ -201,3 +201,21 @@ def test_seeded_english_pages_are_english_and_french_pages_french():
             assert page.behind_languages() == [], page.path
     assert load_cluster_docs() == 0
     assert DocPage.objects.filter(path__in=english, version_en=1).count() == len(english)
+
+
+def test_seeded_projects_have_a_summary_in_each_language():
+    from kb.models import Project
+    from kb.seed.catalogue import seed_catalogue
+
+    seed_catalogue()
+    projects = Project.objects.all()
+    assert len(projects) == 7
+    for project in projects:
+        assert guess_language(project.summary_fr) == "fr", project.slug
+        assert guess_language(project.summary_en, default="en") == "en", project.slug
+    # A site seeded before the French summaries gets them, and keeps edited ones.
+    Project.objects.filter(slug="extremeweather").update(summary_fr="")
+    Project.objects.exclude(slug="extremeweather").update(summary_fr="Résumé revu.")
+    seed_catalogue()
+    assert Project.objects.get(slug="extremeweather").summary_fr.startswith("Détection")
+    assert Project.objects.filter(summary_fr="Résumé revu.").count() == 6

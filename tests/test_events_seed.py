@@ -58,3 +58,13 @@ def test_examples_are_badged_on_the_listing(settings, client, capsys):
 )
 def test_survey_example_falls_on_the_next_early_june(today, expected):
     assert _next_june_2(today) == expected
+
+
+def test_seed_demo_adds_english_to_examples_seeded_in_french_only(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed", "--demo")
+    Event.objects.update(title_en="", summary_en="", description_en="", place_en="")
+    call_command("seed", "--demo")
+    assert Event.objects.count() == 5
+    assert not Event.objects.filter(title_en="").exists()
+    assert not Event.objects.filter(description_html_en="").exists()

@@ -56,6 +56,12 @@ def file_texts_under_their_language(apps, schema_editor):
         if guess_language(text, default="en") == "fr":
             _move(project, PROJECT_TEXTS, "en", "fr")
             project.save()
+    GpuNode = apps.get_model("kb", "GpuNode")
+    for node in GpuNode.objects.exclude(description_fr=""):
+        # Node descriptions are mostly hardware ("2 x RTX 2080 Ti"): English unless French.
+        if guess_language(node.description_fr, default="en") == "en":
+            node.description_en, node.description_fr = node.description_fr, ""
+            node.save(update_fields=["description_fr", "description_en"])
     for entry in SearchEntry.objects.all():
         entry.language = guess_language(f"{entry.title} {entry.summary} {entry.text}")
         entry.title_stems = stems_column(entry.title, entry.language)
@@ -91,6 +97,7 @@ class Migration(migrations.Migration):
         migrations.RenameField("project", "summary", "summary_en"),
         migrations.RenameField("project", "description", "description_en"),
         migrations.RenameField("project", "description_html", "description_html_en"),
+        migrations.RenameField("gpunode", "description", "description_fr"),
         migrations.RemoveConstraint(
             model_name="docrevision",
             name="docrevision_unique_number",
@@ -308,6 +315,18 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 fields=("kind", "object_id", "language"), name="searchentry_unique_object"
             ),
+        ),
+        migrations.AddField(
+            model_name="gpunode",
+            name="description_en",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="description (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="gpunode",
+            name="description_fr",
+            field=models.CharField(blank=True, max_length=200, verbose_name="description (French)"),
         ),
         migrations.RunPython(file_texts_under_their_language, migrations.RunPython.noop),
         migrations.RunPython(create_english_unaccent, drop_english_unaccent),

@@ -2,7 +2,8 @@
 
 Only with ``seed --demo``: they are marked as examples (``is_example``) and carry
 a badge wherever they are listed. Created through the same services as a
-coordinator's clicks; an example already there is left as it is.
+coordinator's clicks; an example already there is left as it is, except that one
+seeded before the examples were bilingual gets its English texts.
 """
 
 import datetime
@@ -214,7 +215,11 @@ def seed_example_events(*, created_by=None):
     """Create the example events that are not there yet; return how many were created."""
     created = 0
     for fields in example_events(timezone.localdate()):
-        if Event.objects.filter(is_example=True, title_fr=fields["title_fr"]).exists():
+        existing = Event.objects.filter(is_example=True, title_fr=fields["title_fr"]).first()
+        if existing is not None:
+            if not existing.title_en:  # seeded before the examples had English texts
+                english = {name: value for name, value in fields.items() if name.endswith("_en")}
+                services.update_event(event=existing, **english)
             continue
         event = services.create_event(created_by=created_by, is_example=True, **fields)
         services.publish_event(event=event)

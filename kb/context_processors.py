@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from kb.language_offer import offers_english
 from kb.navigation import MAIN_NAVIGATION
 
 
@@ -27,4 +28,5 @@ def site(request):
         "group_contact_email": settings.ESPRI_CONTACT_EMAIL,
         "mesocentre_url": settings.ESPRI_MESOCENTRE_URL,
         "language_links": language_links(request.get_full_path() if request else "/"),
+        "offer_english": offers_english(request),
     }

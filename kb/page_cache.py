@@ -19,6 +19,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from kb.language_offer import offers_english
+
 TIMEOUT = 24 * 3600
 # What makes a page's HTML besides its content: a new release must not serve old pages.
 RELEASE_FILES = ("espri_ia/**/*.py", "kb/**/*.py", "survey/**/*.py", "templates/**/*.html",
@@ -53,6 +55,8 @@ def reader_cache_key(request):
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return None
     key = f"page:{release()}:{get_language()}:{request.path}"
+    if offers_english(request):
+        key += ":offer-en"  # the French page with the one-line offer of English
     if request.META.get("QUERY_STRING"):
         # Filters live in the query string; hashed, so that any key stays short.
         query = hashlib.sha256(request.META["QUERY_STRING"].encode()).hexdigest()[:32]

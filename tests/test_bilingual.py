@@ -219,3 +219,55 @@ def test_seeded_projects_have_a_summary_in_each_language():
     seed_catalogue()
     assert Project.objects.get(slug="extremeweather").summary_fr.startswith("Détection")
     assert Project.objects.filter(summary_fr="Résumé revu.").count() == 6
+
+
+# Offering English to a browser that prefers it (kb.language_offer)
+
+ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9,fr;q=0.5"}
+FRENCH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+
+
+def test_english_browser_is_offered_english_on_a_first_visit(client):
+    page = client.get("/", **ENGLISH_BROWSER).content.decode()
+    assert '<aside class="language-offer" lang="en"' in page
+    assert "This site is also in English." in page
+    assert 'href="/language/en/?next=/en/"' in page
+    assert '<html lang="fr">' in page  # the address decides the language, not the browser
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "cookies"),
+    [
+        ("/", FRENCH_BROWSER, {}),
+        ("/", {}, {}),
+        ("/en/", ENGLISH_BROWSER, {}),
+        ("/", ENGLISH_BROWSER, {"django_language": "fr"}),
+    ],
+)
+def test_no_offer_when_french_is_preferred_chosen_or_already_english(
+    client, settings, path, headers, cookies
+):
+    settings.LANGUAGE_COOKIE_NAME = "django_language"
+    client.cookies.load(cookies)
+    assert "language-offer" not in client.get(path, **headers).content.decode()
+
+
+def test_offer_and_plain_pages_are_cached_apart(client, french_page):
+    first = client.get("/docs/donnees/", **ENGLISH_BROWSER).content.decode()
+    plain = client.get("/docs/donnees/", **FRENCH_BROWSER).content.decode()
+    again = client.get("/docs/donnees/", **ENGLISH_BROWSER).content.decode()
+    assert "language-offer" in first and "language-offer" in again
+    assert "language-offer" not in plain
+
+
+def test_choosing_a_language_sets_the_cookie_and_goes_on(client, settings):
+    response = client.get("/language/en/", {"next": "/en/docs/"})
+    assert response.status_code == 302 and response["Location"] == "/en/docs/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert "language-offer" not in client.get("/", **ENGLISH_BROWSER).content.decode()
+
+
+def test_choosing_a_language_never_leaves_the_site(client):
+    response = client.get("/language/fr/", {"next": "https://elsewhere.example/"})
+    assert response["Location"] == "/"
+    assert client.get("/language/de/").status_code == 404

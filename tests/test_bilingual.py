@@ -271,3 +271,10 @@ def test_choosing_a_language_never_leaves_the_site(client):
     response = client.get("/language/fr/", {"next": "https://elsewhere.example/"})
     assert response["Location"] == "/"
     assert client.get("/language/de/").status_code == 404
+
+
+def test_search_page_marks_a_result_only_in_the_other_language(client):
+    doc_page("faq", title="Questions fréquentes", body=FRENCH)
+    page = client.get("/en/search/", {"q": "sauvegardés"}).content.decode()
+    assert "in French" in page
+    assert '<div lang="fr">' in page and "Questions fréquentes" in page

@@ -278,3 +278,22 @@ def test_search_page_marks_a_result_only_in_the_other_language(client):
     page = client.get("/en/search/", {"q": "sauvegardés"}).content.decode()
     assert "in French" in page
     assert '<div lang="fr">' in page and "Questions fréquentes" in page
+
+
+@pytest.mark.usefixtures("uncached_pages")
+def test_survey_introduction_in_french_only_is_marked_for_english_readers(client):
+    from survey.models import Edition
+
+    now = timezone.now()
+    Edition.objects.create(
+        year=2031,
+        title_fr="Sondage",
+        introduction_fr="Petit sondage sur vos pratiques.",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+    )
+    page = client.get("/en/survey/").content.decode()
+    assert "Not translated into English yet; here is the French version." in page
+    assert '<div class="prose" lang="fr"><p>Petit sondage sur vos pratiques.</p></div>' in page
+    french = client.get("/survey/").content.decode()
+    assert '<div class="prose"><p>Petit sondage sur vos pratiques.</p></div>' in french

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from kb.markdown import render_markdown
+
 LANGUAGES = ("fr", "en")
 
 
@@ -94,3 +96,12 @@ def guess_language(text, default="fr"):
     if counts["fr"] == counts["en"]:
         return default
     return max(counts, key=counts.get)
+
+
+def description_previews(fields):
+    """[(language, HTML)] of the Markdown ``description_<language>`` values that are set."""
+    return [
+        (language, render_markdown(fields[f"description_{language}"]).html)
+        for language in LANGUAGES
+        if fields.get(f"description_{language}")
+    ]

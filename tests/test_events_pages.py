@@ -378,3 +378,16 @@ def test_coordinator_deletes_a_draft_but_not_a_published_event(coordinator_clien
     assert response["Location"] == "/en/events/"
     assert coordinator_client.post(f"/en/events/{published.slug}/delete/").status_code == 404
     assert list(Event.objects.all()) == [published]
+
+
+def test_preview_renders_each_language_and_stores_nothing(coordinator_client):
+    data = form_data(preview="")
+    data["description_fr"] = "**Programme** en français"
+    response = coordinator_client.post("/en/events/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<div class="prose" lang="fr"><p><strong>Programme</strong> en français</p></div>' in page
+    )
+    assert '<div class="prose" lang="en"><h2 id="programme">Programme</h2>' in page
+    assert not Event.objects.exists()

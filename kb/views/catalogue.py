@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kb.bibtex import to_bibtex
+from kb.bilingual import description_previews
 from kb.catalogue_facets import SORTS, build_facets, parse_selection
 from kb.forms.catalogue import (
     TAXONOMY_MODELS,
@@ -102,10 +103,26 @@ def project_bibtex(request, slug):
     return _bibtex_response(project.references.all(), f"{project.slug}.bib")
 
 
+def _saving(request, editor):
+    """A valid form sent to be stored; "Preview" re-shows it with the descriptions rendered."""
+    return request.method == "POST" and "preview" not in request.POST and editor.is_valid()
+
+
+def _form_page(request, editor, *, project):
+    previews = []
+    if "preview" in request.POST and editor.is_valid():
+        previews = description_previews(editor.fields())
+    return render(
+        request,
+        "kb/catalogue/form.html",
+        {"section": SECTION, "editor": editor, "project": project, "previews": previews},
+    )
+
+
 @login_required
 def propose(request):
     editor = ProjectEditor(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and editor.is_valid():
+    if _saving(request, editor):
         project = catalogue_services.propose_project(
             proposer=request.user,
             fields=editor.fields(),
@@ -119,11 +136,7 @@ def propose(request):
             _("Thank you: “%(title)s” waits for a coordinator’s review.") % {"title": project},
         )
         return redirect("catalogue:mine")
-    return render(
-        request,
-        "kb/catalogue/form.html",
-        {"section": SECTION, "editor": editor, "project": None},
-    )
+    return _form_page(request, editor, project=None)
 
 
 @login_required
@@ -181,7 +194,7 @@ def review(request, slug):
 def edit(request, slug):
     project = get_object_or_404(Project.objects.for_detail(), slug=slug)
     editor = ProjectEditor(request.POST if request.method == "POST" else None, project=project)
-    if request.method == "POST" and editor.is_valid():
+    if _saving(request, editor):
         catalogue_services.update_project(
             project=project,
             fields=editor.fields(),
@@ -191,11 +204,7 @@ def edit(request, slug):
         )
         messages.success(request, _("Your changes are saved."))
         return redirect(project)
-    return render(
-        request,
-        "kb/catalogue/form.html",
-        {"section": SECTION, "editor": editor, "project": project},
-    )
+    return _form_page(request, editor, project=project)
 
 
 @coordinator_required

@@ -297,3 +297,15 @@ def test_survey_introduction_in_french_only_is_marked_for_english_readers(client
     assert '<div class="prose" lang="fr"><p>Petit sondage sur vos pratiques.</p></div>' in page
     french = client.get("/survey/").content.decode()
     assert '<div class="prose"><p>Petit sondage sur vos pratiques.</p></div>' in french
+
+
+def test_english_full_text_configuration_on_postgresql(french_page):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        save(french_page, "en", ENGLISH, title="Data spaces")
+        assert search("backups", language="en").hits  # Snowball English stems elsewhere
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('english_unaccent', 'Backed-up café results')::text")
+        assert cursor.fetchone()[0] == "'back':2 'backed-up':1 'cafe':4 'result':5"

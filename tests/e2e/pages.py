@@ -33,6 +33,7 @@ from tests.factories import (
     UserFactory,
     build_edition,
     complete_answers,
+    doc_page,
 )
 
 NVIDIA_SMI = Path(__file__).resolve().parents[1] / "fixtures" / "nvidia_smi"
@@ -53,6 +54,8 @@ PAGE_TYPES = [
     PageType("docs index", lambda d: reverse("docs:index")),
     PageType("docs page", lambda d: reverse("docs:page", args=["cluster/sessions"])),
     PageType("docs page with tables", lambda d: reverse("docs:page", args=["cluster/donnees"])),
+    # Written in French only: the English page shows it with a notice, marked lang="fr".
+    PageType("docs page in one language", lambda d: reverse("docs:page", args=["cluster/aide"])),
     PageType("search", lambda d: reverse("search") + "?q=memoire+gpu"),
     PageType("search without results", lambda d: reverse("search") + "?q=zzzzqqq"),
     PageType("project list", lambda d: reverse("catalogue:list")),
@@ -102,7 +105,7 @@ PAGE_TYPES = [
     PageType("docs history", lambda d: reverse("docs:history", args=["cluster"]), "coordinator"),
     PageType(
         "docs revisions compared",
-        lambda d: reverse("docs:compare", args=["cluster"]) + "?from=1&to=2",
+        lambda d: reverse("docs:compare", args=["cluster"]) + "?lang=fr&from=1&to=2",
         "coordinator",
     ),
     PageType("stale docs", lambda d: reverse("docs:stale"), "coordinator"),
@@ -172,7 +175,9 @@ def build_site_data():
         registration_mode=RegistrationMode.BUILT_IN,
         capacity=20,
     )
-    node, _token = register_node(name="hal3", description="2 × RTX 2080 Ti")
+    node, _token = register_node(
+        name="hal3", description_fr="2 × RTX 2080 Ti", description_en="2 × RTX 2080 Ti"
+    )
     body = (NVIDIA_SMI / "hal3_rtx2080ti-x4_418.56.csv").read_text()
     ingest_report(node=node, report=parse_report(body))
     register_node(name="hal4")
@@ -188,13 +193,14 @@ def build_site_data():
         ],
     )
     close_edition(edition=closed_edition)
+    doc_page("cluster/aide", title="Demander de l’aide", body="Écrivez au groupe ESPRI-IA.")
     docs_page = DocPage.objects.get(path="cluster")
     save_page(
         language="fr",
         page=docs_page,
         base_version=docs_page.version_fr,
-        title=docs_page.title,
-        summary=docs_page.summary,
+        title=docs_page.title_fr,
+        summary=docs_page.summary_fr,
         body=docs_page.body_fr + "\nUne ligne ajoutée.\n",
         position=docs_page.position,
         author=coordinator,

@@ -62,7 +62,7 @@ pour la science du climat et de l’environnement.
 """
 
 TALK = """\
-Présentation fondatrice : introduction au machine learning et au deep learning,
+L’exposé fondateur : introduction au machine learning et au deep learning,
 exemples de projets scientifiques, GPU et CPU, le cluster GPU OVSQ/LATMOS/IPSL,
 le projet de groupe ESPRI-IA et le sondage sur vos pratiques.
 """
@@ -199,8 +199,8 @@ def example_events(today):
             "title_fr": "Le cluster de calcul GPU et le projet ESPRI-IA",
             "title_en": "The GPU computing cluster and the ESPRI-IA project",
             "kind": EventKind.SEMINAR,
-            "summary_fr": "La présentation qui a lancé le groupe : deep learning, GPU, cluster HAL.",
-            "summary_en": "The talk that launched the group: deep learning, GPUs, the HAL cluster.",
+            "summary_fr": "L’exposé fondateur du groupe : deep learning, GPU, cluster HAL.",
+            "summary_en": "The group's founding talk: deep learning, GPUs, the HAL cluster.",
             "description_fr": TALK,
             "description_en": TALK_EN,
             "starts_at": _at(in_days(-45), 10),

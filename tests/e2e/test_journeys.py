@@ -18,7 +18,7 @@ from survey.services import (
     store_anonymous_responses,
     stored_answers,
 )
-from tests.e2e.browser import submit
+from tests.e2e.browser import axe_violations, submit, vnu_errors
 from tests.factories import (
     PASSWORD,
     CoordinatorFactory,
@@ -326,3 +326,22 @@ def test_reader_opens_results_changes_breakdown_and_filter_charts_redraw(web):
     assert "f=theme%3Aocean" in page.url or "f=theme:ocean" in page.url
     expect(page.get_by_text("7 respondents")).to_be_visible()
     expect(chart.locator("svg.main-svg").first).to_be_attached()
+
+
+def test_english_browser_is_offered_english_and_the_choice_sticks(web, tmp_path):
+    page = web.new_page(locale="en-GB")
+    response = page.goto(web.url("/"))
+    offer = page.locator(".language-offer")
+    expect(offer).to_contain_text("This site is also in English.")
+    (tmp_path / "offer.html").write_text(response.text(), encoding="utf-8")
+    assert web.take_problems() == []
+    assert vnu_errors([tmp_path / "offer.html"]) == {}
+    checked = web.new_page(locale="en-GB", for_axe=True)
+    checked.goto(web.url("/"))
+    assert axe_violations(checked) == []
+
+    submit(page, offer.get_by_role("link", name="Read it in English").click)
+    assert page.url == web.url("/en/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(web.url("/"))  # back on the French site: the choice is remembered
+    expect(page.locator(".language-offer")).to_have_count(0)

@@ -152,6 +152,10 @@ def save_page(
         raise EditConflict(locked, language)
     current = tuple(getattr(locked, f"{name}_{language}") for name in ("title", "summary", "body"))
     if (*current, locked.position) == (title, summary, body, position):
+        if locked.translation_behind(language):
+            # Saving a flagged version unchanged says "checked: still a faithful translation".
+            setattr(locked, f"saved_at_{language}", timezone.now())
+            locked.save(update_fields=[f"saved_at_{language}"])
         return locked
     return _apply(
         locked,

@@ -318,3 +318,14 @@ def test_saving_a_flagged_translation_unchanged_marks_it_up_to_date(french_page)
     page = save(page, "en", ENGLISH, title="Data spaces")  # checked: nothing to change
     assert page.behind_languages() == []
     assert page.revisions.filter(language="en").count() == 1  # and no empty revision
+
+
+def test_a_made_up_base_version_is_a_conflict_not_an_error(coordinator_client, french_page):
+    response = coordinator_client.post(
+        "/docs/donnees/edit/?lang=en",
+        {"language": "en", "title": "T", "body": "Mine.", "position": 1, "base_version": 7,
+         "save": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Mine." in response.content.decode()  # the text stays in the form
+    assert DocPage.objects.get(pk=french_page.pk).body_en == ""

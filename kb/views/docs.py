@@ -117,7 +117,8 @@ def docs_edit(request, path):
         "base_version": getattr(page, f"version_{language}"),
     }
     form = DocPageForm(request.POST or None, initial=initial, language=language)
-    preview = conflict_diff = conflict_author = None
+    preview = conflict_diff = None
+    conflict_author = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
@@ -143,8 +144,9 @@ def docs_edit(request, path):
                 form.is_valid()
                 page = conflict.page
                 conflict_diff = line_diff(getattr(page, f"body_{language}"), data["body"])
-                latest = page.revisions.filter(language=language).select_related("author")
-                conflict_author = latest.first().author
+                latest = page.revisions.filter(language=language).select_related("author").first()
+                author = latest.author if latest else None
+                conflict_author = (author.get_full_name() or author.email) if author else ""
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(page)

@@ -69,6 +69,21 @@ def file_texts_under_their_language(apps, schema_editor):
         entry.save()
 
 
+def keep_one_language(apps, schema_editor):
+    """Going back: one revision number and one search entry per thing, as before.
+
+    English revisions go, and English search entries of things also indexed in
+    French; the English columns themselves go with the fields.
+    """
+    DocRevision = apps.get_model("kb", "DocRevision")
+    SearchEntry = apps.get_model("kb", "SearchEntry")
+    DocRevision.objects.exclude(language="fr").delete()
+    french = set(SearchEntry.objects.filter(language="fr").values_list("kind", "object_id"))
+    for entry in SearchEntry.objects.exclude(language="fr"):
+        if (entry.kind, entry.object_id) in french:
+            entry.delete()
+
+
 def create_english_unaccent(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE_ENGLISH_UNACCENT)
@@ -328,6 +343,6 @@ class Migration(migrations.Migration):
             name="description_fr",
             field=models.CharField(blank=True, max_length=200, verbose_name="description (French)"),
         ),
-        migrations.RunPython(file_texts_under_their_language, migrations.RunPython.noop),
+        migrations.RunPython(file_texts_under_their_language, keep_one_language),
         migrations.RunPython(create_english_unaccent, drop_english_unaccent),
     ]

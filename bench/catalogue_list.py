@@ -52,8 +52,8 @@ def main():
             project = Project.objects.create(
                 title=f"Project {number}",
                 slug=f"project-{number}",
-                summary="A deep-learning project on climate data.",
-                description="Objectives, **method** and results.",
+                summary_en="A deep-learning project on climate data.",
+                description_en="Objectives, **method** and results.",
                 year=2015 + number % 10,
                 status=Project.Status.PUBLISHED,
                 published_at=timezone.now(),

@@ -110,13 +110,13 @@ def make_events(count):
         builtin = number % 3 == 0
         event = services.create_event(
             created_by=None,
-            title=f"Event {number}",
+            title_en=f"Event {number}",
             kind=kinds[number % len(kinds)],
-            summary="A bench event.",
-            description="## Programme\n\n- one\n- two\n",
+            summary_en="A bench event.",
+            description_en="## Programme\n\n- one\n- two\n",
             starts_at=start,
             ends_at=start + datetime.timedelta(hours=2),
-            place="LATMOS",
+            place_fr="LATMOS",
             registration_mode=RegistrationMode.BUILT_IN if builtin else RegistrationMode.NONE,
             capacity=5 if builtin else None,
         )

@@ -92,7 +92,7 @@ class LinkInline(admin.TabularInline):
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "status", "proposed_by", "published_at"]
     list_filter = ["status", "tasks", "architectures", "laboratories"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title", "summary_fr", "summary_en"]
     filter_horizontal = ["tasks", "architectures", "data_types", "laboratories"]
     inlines = [ReferenceInline, ContactInline, LinkInline]
     # Publishing and rejecting go through the site's review (kb.services.catalogue),

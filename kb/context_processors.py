@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from kb.language_offer import offers_english
 from kb.navigation import MAIN_NAVIGATION
 
 
@@ -37,4 +38,5 @@ def site(request):
         # The configured host, never the request's: cached pages are shared by every reader.
         "site_host": urlsplit(settings.ESPRI_SITE_URL).netloc,
         "language_links": language_links(request.get_full_path() if request else "/"),
+        "offer_english": offers_english(request),
     }

@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass, field
 
+from kb.bilingual import localized
+
 
 @dataclass
 class TreeNode:
     id: int
     path: str
-    title: str
-    summary: str = ""
+    title: object  # kb.bilingual.Localized
+    summary: object = ""
     parent: "TreeNode | None" = None
     children: list = field(default_factory=list)
 
@@ -39,8 +41,12 @@ class DocsTree:
 
 
 def build_tree(pages):
-    """``pages``: objects with id, parent_id, path, title, summary, in sibling order."""
-    nodes = {page.id: TreeNode(page.id, page.path, page.title, page.summary) for page in pages}
+    """``pages``: objects with id, parent_id, path, title and summary in both languages,
+    in sibling order. Titles and summaries are in the reader's language when written."""
+    nodes = {
+        page.id: TreeNode(page.id, page.path, localized(page, "title"), localized(page, "summary"))
+        for page in pages
+    }
     roots = []
     for page in pages:
         node = nodes[page.id]

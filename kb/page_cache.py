@@ -26,6 +26,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from kb.language_offer import offers_english
+
 TIMEOUT = 24 * 3600
 MAX_VARIANTS = 200
 # What makes a page's HTML besides its content: a new release must not serve old pages.
@@ -64,6 +66,8 @@ def reader_cache_key(request, params=()):
     if any(name not in params for name in request.GET):
         return None
     key = f"page:{release()}:{get_language()}:{request.path}"
+    if offers_english(request):
+        key += ":offer-en"  # the French page with the one-line offer of English
     if request.GET:
         # Filters live in the query string: in a fixed order, hashed so any key stays short.
         query = urlencode(sorted((name, request.GET.getlist(name)) for name in request.GET), True)

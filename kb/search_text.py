@@ -1,4 +1,4 @@
-"""French text for search: unaccented stems, and passages with the matches marked.
+"""Text for search, in French or English: unaccented stems, and passages with matches marked.
 
 Pure functions on strings, shared by the index (what is stored) and the search
 (what is asked), so that both sides agree on what a word is.
@@ -14,7 +14,7 @@ from django.utils.html import escape
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
-_stemmer = snowballstemmer.stemmer("french")
+_STEMMERS = {"fr": snowballstemmer.stemmer("french"), "en": snowballstemmer.stemmer("english")}
 
 
 def unaccent(text):
@@ -23,8 +23,8 @@ def unaccent(text):
 
 
 @lru_cache(maxsize=50_000)
-def stem(word):
-    """The unaccented stems of a word: one or two spellings.
+def stem(word, language="fr"):
+    """The unaccented stems of a word in ``language``: one or two spellings.
 
     The French stemmer works best with accents ("données" → "don"), but people
     type without them ("donnees" → "donne"): a word is stored under both the
@@ -32,12 +32,15 @@ def stem(word):
     either.
     """
     word = word.lower()
-    return frozenset({unaccent(_stemmer.stemWord(word)), _stemmer.stemWord(unaccent(word))})
+    stemmer = _STEMMERS[language]
+    return frozenset({unaccent(stemmer.stemWord(word)), stemmer.stemWord(unaccent(word))})
 
 
-def stems_column(text):
+def stems_column(text, language="fr"):
     """The stored form: a space before each stem, so that " stem" finds word starts."""
-    seen = dict.fromkeys(s for word in WORD.findall(text or "") for s in sorted(stem(word)))
+    seen = dict.fromkeys(
+        s for word in WORD.findall(text or "") for s in sorted(stem(word, language))
+    )
     return "".join(f" {s}" for s in seen)
 
 
@@ -56,11 +59,11 @@ def query_words(query):
     return (meaningful or words)[:MAX_QUERY_WORDS]
 
 
-def _matches(word, query_stems):
+def _matches(word, query_stems, language):
     """``query_stems``: one set of stems per query word."""
     return any(
         word_stem == q or (len(q) >= 3 and word_stem.startswith(q))
-        for word_stem in stem(word)
+        for word_stem in stem(word, language)
         for variants in query_stems
         for q in variants
     )
@@ -83,7 +86,7 @@ def _candidates(query_stems):
     return re.compile(rf"\b(?:{'|'.join(alternatives)})\w*", re.IGNORECASE)
 
 
-def passage(text, query_stems, *, width=220):
+def passage(text, query_stems, *, language="fr", width=220):
     """An escaped passage of ``text`` around the first match, matches in <mark>."""
     if not text or not query_stems:
         return ""
@@ -94,7 +97,7 @@ def passage(text, query_stems, *, width=220):
         for match in candidates.finditer(text, start, len(text) if end is None else end):
             word = match.group().lower()
             if word not in verdicts:
-                verdicts[word] = _matches(word, query_stems)
+                verdicts[word] = _matches(word, query_stems, language)
             if verdicts[word]:
                 yield match
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kb.bilingual import Localized, localized
 from kb.markdown import render_markdown
 
 KEY_VALIDATOR = RegexValidator(
@@ -123,6 +124,13 @@ class Edition(models.Model):
     @property
     def introduction_html(self):
         return in_language(self.introduction_fr_html, self.introduction_en_html)
+
+    @property
+    def introduction(self):
+        """The introduction's HTML in the reader's language, or the other's, and which."""
+        text = localized(self, "introduction")
+        html = getattr(self, f"introduction_{text.language}_html")
+        return Localized(html, text.language, text.is_fallback)
 
     def state_at(self, moment):
         if moment < self.opens_at:

@@ -21,19 +21,22 @@ FIRST_YEAR = 2020
 CURRENT_YEAR = 2026
 
 OTHER = True  # "other, please specify" where the talk's "etc." calls for it
+# The talk asks for members' practice *or their expectations*: someone with no
+# practice yet answers the methods and objectives questions with this choice.
+NONE_YET = "none_yet"
 
 FIRST_EDITION = {
     "year": FIRST_YEAR,
     "title_fr": "Où en êtes-vous ? Votre pratique de l’IA en 2020",
     "title_en": "Where do you stand? Your AI practice in 2020",
     "introduction_fr": (
-        "Petit sondage pour connaître vos pratiques de l’IA ou vos attentes. "
-        "Il prend cinq minutes ; vos réponses sont anonymes.\n\n"
+        "Petit sondage pour connaître vos pratiques de l’IA ou vos attentes ; "
+        "vos réponses sont anonymes.\n\n"
         "N’hésitez pas à partager le lien !"
     ),
     "introduction_en": (
-        "A short survey on your AI practice and your expectations. It takes five "
-        "minutes; your answers are anonymous.\n\nFeel free to share the link!"
+        "A short survey on your AI practice or your expectations; your answers are "
+        "anonymous.\n\nFeel free to share the link!"
     ),
     "opens_at": datetime.datetime(2020, 6, 2, 9, 0, tzinfo=PARIS),
     "closes_at": datetime.datetime(2020, 7, 1, 0, 0, tzinfo=PARIS),
@@ -82,6 +85,7 @@ SECTIONS = [
                 ("gan", "Réseaux antagonistes génératifs (GAN)", "Generative adversarial networks (GAN)"),
                 ("transformer", "Transformers", "Transformers"),
                 ("reinforcement", "Apprentissage par renforcement", "Reinforcement learning"),
+                (NONE_YET, "Aucune pour l’instant, j’explore", "None yet, I am exploring"),
             ],
         },
         {
@@ -99,6 +103,7 @@ SECTIONS = [
                 ("dimension_reduction", "Réduction de dimension", "Dimension reduction"),
                 ("downscaling", "Descente d’échelle", "Downscaling"),
                 ("emulation", "Émulation de modèles physiques", "Emulating physical models"),
+                (NONE_YET, "Aucun pour l’instant, j’explore", "None yet, I am exploring"),
             ],
         },
     ]),
@@ -291,7 +296,8 @@ def demo_answers(questions, year, rng):
     answers = {}
     for question in questions:
         if question.kind in Question.CHOICE_KINDS:
-            keys = [choice.key for choice in question.choice_list]
+            # Demo respondents all have a practice: "none yet" stays for real answers.
+            keys = [choice.key for choice in question.choice_list if choice.key != NONE_YET]
             if question.kind == Question.Kind.SINGLE:
                 answers[question.key] = {"choices": [rng.choice(keys)], "other": ""}
                 continue

@@ -39,7 +39,7 @@ class CoordinatorFactory(UserFactory):
             user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
 
 
-def doc_page(path, *, title=None, body="", summary="", position=100, author=None):
+def doc_page(path, *, title=None, body="", summary="", position=100, author=None, language="fr"):
     """A documentation page created the way an editor creates one (with its revision)."""
     from kb.models import DocPage
     from kb.services.docs import create_page
@@ -48,6 +48,7 @@ def doc_page(path, *, title=None, body="", summary="", position=100, author=None
     return create_page(
         parent=DocPage.objects.get(path=parent_path) if parent_path else None,
         slug=slug,
+        language=language,
         title=title or slug.replace("-", " ").capitalize(),
         summary=summary,
         body=body,
@@ -62,6 +63,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
         skip_postgeneration_save = True
+        rename = {"summary": "summary_en", "description": "description_en"}
 
     title = factory.Sequence(lambda n: f"Project {n}")
     slug = factory.Sequence(lambda n: f"project-{n}")
@@ -201,6 +203,13 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Event
+        rename = {
+            "title": "title_fr",
+            "summary": "summary_fr",
+            "description": "description_fr",
+            "description_html": "description_html_fr",
+            "place": "place_fr",
+        }
 
     title = factory.Sequence(lambda n: f"Seminar {n}")
     slug = factory.Sequence(lambda n: f"seminar-{n}")

@@ -41,6 +41,10 @@ def proposal(**overrides):
         "links-1-url": "",
     }
     data.update(overrides)
+    # Written in English; the French texts stay empty.
+    for name in ("summary", "description"):
+        if name in data:
+            data[f"{name}_en"] = data.pop(name)
     return data
 
 
@@ -233,3 +237,14 @@ def test_review_queue_query_count(coordinator_client, django_assert_num_queries)
     # Session, user, coordinator check, pending projects with their proposers.
     with django_assert_num_queries(4):
         assert coordinator_client.get("/en/projects/review/").status_code == 200
+
+
+def test_preview_shows_each_description_and_stores_nothing(client, member):
+    client.force_login(member)
+    response = client.post(
+        "/en/projects/propose/", proposal(preview="", description_fr="Un **U-Net** français.")
+    )
+    page = response.content.decode()
+    assert '<div class="prose" lang="fr"><p>Un <strong>U-Net</strong> français.</p></div>' in page
+    assert '<div class="prose" lang="en"><p>We use a <strong>U-Net</strong>.</p></div>' in page
+    assert not Project.objects.exists()

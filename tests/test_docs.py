@@ -40,10 +40,11 @@ def edit_data(page, **changes):
     data = {
         "title": page.title,
         "summary": page.summary,
-        "body": page.body,
+        "body": page.body_fr,
         "position": page.position,
         "message": "",
-        "base_version": page.version,
+        "base_version": page.version_fr,
+        "language": "fr",
         "save": "",
     }
     return {**data, **changes}
@@ -119,8 +120,9 @@ def test_reader_cache_never_serves_a_stale_page(
     assert "Introduction." in reader.get("/docs/cluster/acces/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         save_page(
+            language="fr",
             page=access,
-            base_version=access.version,
+            base_version=access.version_fr,
             title=access.title,
             summary="",
             body="Texte neuf.",
@@ -137,7 +139,7 @@ EDITING_URLS = [
     ("get", "/docs/cluster/acces/edit/"),
     ("get", "/docs/cluster/acces/history/"),
     ("get", "/docs/cluster/acces/compare/?from=1&to=1"),
-    ("post", "/docs/cluster/acces/restore/1/"),
+    ("post", "/docs/cluster/acces/restore/fr/1/"),
     ("post", "/docs/cluster/acces/review/"),
 ]
 
@@ -166,7 +168,7 @@ def test_coordinator_previews_without_saving(coordinator_client, cluster_docs):
     assert response.status_code == 200
     assert '<div class="admonition danger">' in response.content.decode()
     access.refresh_from_db()
-    assert "Pas de sauvegarde" not in access.body
+    assert "Pas de sauvegarde" not in access.body_fr
 
 
 def test_coordinator_saves_a_revision(coordinator_client, coordinator, cluster_docs):
@@ -175,8 +177,8 @@ def test_coordinator_saves_a_revision(coordinator_client, coordinator, cluster_d
     response = coordinator_client.post("/docs/cluster/acces/edit/", data)
     assert response.status_code == 302
     access.refresh_from_db()
-    assert access.body == "Nouveau texte."
-    assert access.body_html == "<p>Nouveau texte.</p>"
+    assert access.body_fr == "Nouveau texte."
+    assert access.body_html_fr == "<p>Nouveau texte.</p>"
     revision = access.revisions.first()
     assert (revision.number, revision.author, revision.message) == (2, coordinator, "Mise à jour")
 
@@ -186,14 +188,15 @@ def test_text_from_a_browser_is_stored_with_plain_line_ends(coordinator_client, 
     data = edit_data(access, body="Ligne un.\r\n\r\n```bash\r\nnvidia-smi\r\n```\r\n")
     coordinator_client.post("/docs/cluster/acces/edit/", data)
     access.refresh_from_db()
-    assert access.body == "Ligne un.\n\n```bash\nnvidia-smi\n```\n"
+    assert access.body_fr == "Ligne un.\n\n```bash\nnvidia-smi\n```\n"
 
 
 def test_conflicting_save_is_refused_and_keeps_the_text(coordinator_client, cluster_docs):
     _, access, _ = cluster_docs
-    opened_version = access.version
+    opened_version = access.version_fr
     other = CoordinatorFactory(first_name="Bea", last_name="Autre")
     save_page(
+        language="fr",
         page=access,
         base_version=opened_version,
         title=access.title,
@@ -213,25 +216,26 @@ def test_conflicting_save_is_refused_and_keeps_the_text(coordinator_client, clus
     assert "Mon ajout." in page  # still in the form
     assert 'class="diff-added"' in page and 'class="diff-removed"' in page
     access.refresh_from_db()
-    assert "Ajout de Bea." in access.body and "Mon ajout." not in access.body
+    assert "Ajout de Bea." in access.body_fr and "Mon ajout." not in access.body_fr
 
     # The form now carries the new version: saving again on purpose succeeds.
     new_base = re.search(r'name="base_version" value="(\d+)"', page).group(1)
-    assert int(new_base) == access.version
+    assert int(new_base) == access.version_fr
     response = coordinator_client.post(
         "/docs/cluster/acces/edit/", edit_data(access, body=mine, base_version=new_base)
     )
     assert response.status_code == 302
     access.refresh_from_db()
-    assert "Mon ajout." in access.body
+    assert "Mon ajout." in access.body_fr
 
 
 def test_save_page_service_raises_on_stale_version(cluster_docs, coordinator):
     _, access, _ = cluster_docs
     with pytest.raises(EditConflict):
         save_page(
+            language="fr",
             page=access,
-            base_version=access.version - 1,
+            base_version=access.version_fr - 1,
             title="x",
             summary="",
             body="x",
@@ -244,8 +248,9 @@ def test_save_page_service_raises_on_stale_version(cluster_docs, coordinator):
 def test_history_compare_and_restore(coordinator_client, coordinator, cluster_docs):
     _, access, _ = cluster_docs
     save_page(
+        language="fr",
         page=access,
-        base_version=access.version,
+        base_version=access.version_fr,
         title=access.title,
         summary="",
         body="Ligne gardée\nLigne nouvelle\n",
@@ -259,10 +264,10 @@ def test_history_compare_and_restore(coordinator_client, coordinator, cluster_do
     assert re.search(r'class="diff-added">.*?\+ Ligne nouvelle', diff, re.S)
     assert re.search(r'class="diff-removed">.*?− Introduction\.', diff, re.S)
 
-    response = coordinator_client.post("/docs/cluster/acces/restore/1/")
+    response = coordinator_client.post("/docs/cluster/acces/restore/fr/1/")
     assert response.status_code == 302
     access.refresh_from_db()
-    assert access.body == BODY
+    assert access.body_fr == BODY
     newest = access.revisions.first()
     assert (newest.number, newest.restored_from) == (3, 1)
     assert (
@@ -325,18 +330,17 @@ def test_new_page_refuses_bad_addresses(coordinator_client, cluster_docs, slug, 
 
 def test_link_to_a_missing_page_heals_when_it_is_created(cluster_docs):
     linking = doc_page("cluster/faq", body="Voir [les données](doc:cluster/donnees).")
-    assert 'class="broken-link"' in linking.body_html
+    assert 'class="broken-link"' in linking.body_html_fr
     doc_page("cluster/donnees", title="Données")
     linking.refresh_from_db()
-    assert 'href="/docs/cluster/donnees/"' in linking.body_html
+    assert 'href="/docs/cluster/donnees/"' in linking.body_html_fr
 
 
 def test_tree_order_and_neighbours_on_plain_rows():
     class Row:
         def __init__(self, id, parent_id, path):
-            self.id, self.parent_id, self.path, self.title, self.summary = (
-                id, parent_id, path, path, "",
-            )  # fmt: skip
+            self.id, self.parent_id, self.path = id, parent_id, path
+            self.title_fr, self.title_en, self.summary_fr, self.summary_en = path, "", "", ""
 
     tree = build_tree([Row(1, None, "a"), Row(3, None, "b"), Row(2, 1, "a/x")])
     assert [n.path for n in tree.reading_order] == ["a", "a/x", "b"]

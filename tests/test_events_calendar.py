@@ -129,7 +129,7 @@ def test_uid_is_stable_across_edits_and_sequence_grows(client, coordinator):
 
     event = EventFactory()
     first = icalendar.Calendar.from_ical(client.get(f"/events/{event.slug}/event.ics").content)
-    update_event(event=event, title="New title")
+    update_event(event=event, title_fr="New title")
     second = icalendar.Calendar.from_ical(client.get(f"/events/{event.slug}/event.ics").content)
     (before,), (after,) = first.walk("VEVENT"), second.walk("VEVENT")
     assert before["UID"] == after["UID"]
@@ -196,7 +196,7 @@ def test_feed_answers_not_modified_until_an_event_changes(client):
     etag = client.get("/events/calendar.ics")["ETag"]
     assert client.get("/events/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get("/en/events/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 200
-    update_event(event=event, title="Moved")
+    update_event(event=event, title_fr="Moved")
     response = client.get("/events/calendar.ics", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and b"Moved" in response.content
     EventFactory()

@@ -60,7 +60,9 @@ def test_event_page_shows_paris_time_place_link_and_calendar(client):
     assert "LATMOS, Guyancourt" in page
     assert 'href="https://visio.example.org/room"' in page
     assert f'href="/en/events/{event.slug}/event.ics"' in page
-    assert '<div class="prose"><p>Bring <strong>your laptop</strong>.</p></div>' in page
+    # The description exists in French only: shown with a notice, marked as French.
+    assert '<div class="prose" lang="fr"><p>Bring <strong>your laptop</strong>.</p></div>' in page
+    assert "Not translated into English yet; here is the French version." in page
 
 
 def test_all_day_multi_day_event_shows_dates_only(client):
@@ -188,9 +190,10 @@ def test_menu_has_events(client):
 
 def test_search_text_holds_title_summary_body_and_place():
     event = EventFactory(description_html="<h2>Programme</h2><p>Slurm &amp; modules</p>")
-    text = event.search_text()
-    for part in (event.title, event.summary, "Programme", "Slurm & modules", event.place):
+    text = event.search_text("fr")
+    for part in ("Programme", "Slurm & modules", event.place):
         assert part in text
+    assert event.search_text("en") == event.organiser
 
 
 # Coordinators' pages
@@ -214,6 +217,9 @@ def form_data(**changes):
         "capacity": "12",
     }
     data.update(changes)
+    # The texts are written in English here; the French ones stay empty.
+    for name in ("title", "summary", "description", "place"):
+        data[f"{name}_en"] = data.pop(name)
     return data
 
 
@@ -278,7 +284,7 @@ def test_all_day_event_from_the_form(coordinator_client):
         ({"online_url": "ftp://files.example.org/"}, "Enter a valid URL."),
         ({"registration_mode": "external"}, "Give the link where people register"),
         ({"start_time": ""}, "Give a start time, or tick"),
-        ({"title": ""}, "This field is required."),
+        ({"title": ""}, "Write it in French, in English, or in both."),
     ],
 )
 def test_form_errors_keep_what_was_typed(coordinator_client, changes, message):
@@ -372,3 +378,16 @@ def test_coordinator_deletes_a_draft_but_not_a_published_event(coordinator_clien
     assert response["Location"] == "/en/events/"
     assert coordinator_client.post(f"/en/events/{published.slug}/delete/").status_code == 404
     assert list(Event.objects.all()) == [published]
+
+
+def test_preview_renders_each_language_and_stores_nothing(coordinator_client):
+    data = form_data(preview="")
+    data["description_fr"] = "**Programme** en français"
+    response = coordinator_client.post("/en/events/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<div class="prose" lang="fr"><p><strong>Programme</strong> en français</p></div>' in page
+    )
+    assert '<div class="prose" lang="en"><h2 id="programme">Programme</h2>' in page
+    assert not Event.objects.exists()

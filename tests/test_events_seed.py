@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
-    return list(Event.objects.order_by("pk").values_list("uid", "title", "starts_at", "state"))
+    return list(Event.objects.order_by("pk").values_list("uid", "title_fr", "starts_at", "state"))
 
 
 def test_seed_demo_creates_marked_examples_once(settings, capsys):
@@ -25,12 +25,13 @@ def test_seed_demo_creates_marked_examples_once(settings, capsys):
     events = Event.objects.all()
     assert len(events) == 5
     assert all(event.is_example and event.state == EventState.PUBLISHED for event in events)
-    titles = " ".join(event.title for event in events)
+    titles = " ".join(event.title_fr for event in events)
+    assert all(event.title_en and event.summary_en for event in events)
     assert "lancement du groupe ESPRI-IA" in titles
     assert "Sondage" in titles
     assert Event.objects.past().count() == 1
     assert Material.objects.count() == 1
-    survey = Event.objects.get(title__startswith="Sondage")
+    survey = Event.objects.get(title_fr__startswith="Sondage")
     assert survey.all_day and survey.first_day.month == 6 and survey.first_day.day == 2
 
 
@@ -57,3 +58,13 @@ def test_examples_are_badged_on_the_listing(settings, client, capsys):
 )
 def test_survey_example_falls_on_the_next_early_june(today, expected):
     assert _next_june_2(today) == expected
+
+
+def test_seed_demo_adds_english_to_examples_seeded_in_french_only(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed", "--demo")
+    Event.objects.update(title_en="", summary_en="", description_en="", place_en="")
+    call_command("seed", "--demo")
+    assert Event.objects.count() == 5
+    assert not Event.objects.filter(title_en="").exists()
+    assert not Event.objects.filter(description_html_en="").exists()

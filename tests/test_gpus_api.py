@@ -55,7 +55,7 @@ def stored():
 
 @pytest.fixture
 def hal3():
-    return register_node(name="hal3", description="2 x RTX 2080 Ti")
+    return register_node(name="hal3", description_en="2 x RTX 2080 Ti")
 
 
 def test_report_stores_gpus_processes_and_history(client, hal3):

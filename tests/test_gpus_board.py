@@ -84,7 +84,7 @@ def report(node, body, minutes_ago=0):
 
 
 def test_board_shows_cards_states_and_summary(client):
-    hal3, _ = register_node(name="hal3", description="The talk's node")
+    hal3, _ = register_node(name="hal3", description_en="The talk's node")
     report(hal3, HAL3_CSV)
     page = client.get("/en/gpus/?view=cards").content.decode()
     assert "2 of 4 GPUs free" in page  # 8803 and 1918 MiB busy, 247 MiB free (1024 threshold)
@@ -215,7 +215,8 @@ def test_member_cannot_change_nodes(member_client, action):
 
 def test_coordinator_adds_a_node_and_sees_its_token_once(coordinator_client):
     response = coordinator_client.post(
-        "/en/gpus/nodes/add/", {"name": "HAL2", "description": "second node"}
+        "/en/gpus/nodes/add/",
+        {"name": "HAL2", "description_fr": "", "description_en": "second node"},
     )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"

@@ -42,7 +42,7 @@ def test_a_new_project_shows_at_once(coordinator, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         project = catalogue_services.propose_project(
             proposer=None,
-            fields={"title": "Grêle", "summary": "S", "description": "", "year": 2020},
+            fields={"title": "Grêle", "summary_fr": "S", "year": 2020},
         )
         catalogue_services.approve_project(project=project, reviewer=coordinator)
     assert "Grêle" in reader.get("/projects/").content.decode()
@@ -89,7 +89,7 @@ def test_search_results_follow_new_content(coordinator, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         project = catalogue_services.propose_project(
             proposer=None,
-            fields={"title": "Grêle", "summary": "S", "description": "", "year": 2020},
+            fields={"title": "Grêle", "summary_fr": "S", "year": 2020},
         )
         catalogue_services.approve_project(project=project, reviewer=coordinator)
     assert "Grêle" in reader.get("/search/", {"q": "grele"}).content.decode()

@@ -31,8 +31,10 @@ class ProjectForm(TextLimitsMixin, forms.ModelForm):
         model = Project
         fields = [
             "title",
-            "summary",
-            "description",
+            "summary_fr",
+            "summary_en",
+            "description_fr",
+            "description_en",
             "year",
             "tasks",
             "architectures",
@@ -40,8 +42,10 @@ class ProjectForm(TextLimitsMixin, forms.ModelForm):
             "laboratories",
         ]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 2}),
-            "description": forms.Textarea(attrs={"rows": 10}),
+            "summary_fr": forms.Textarea(attrs={"rows": 2, "lang": "fr"}),
+            "summary_en": forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+            "description_fr": forms.Textarea(attrs={"rows": 10, "lang": "fr"}),
+            "description_en": forms.Textarea(attrs={"rows": 10, "lang": "en"}),
             "tasks": forms.CheckboxSelectMultiple,
             "architectures": forms.CheckboxSelectMultiple,
             "data_types": forms.CheckboxSelectMultiple,
@@ -52,13 +56,30 @@ class ProjectForm(TextLimitsMixin, forms.ModelForm):
             "architectures": {"required": _("Choose at least one architecture.")},
         }
 
+    def clean(self):
+        data = super().clean()
+        # Either language will do; readers of the other see it with a notice.
+        if not (data.get("summary_fr") or data.get("summary_en")):
+            self.add_error("summary_fr", _("Write it in French, in English, or in both."))
+        return data
+
 
 class ReferenceForm(TextLimitsMixin, forms.ModelForm):
     url = WebURLField(label=_("web address"), required=False)
 
     class Meta:
         model = Reference
-        fields = ["kind", "authors", "title", "venue", "year", "doi", "url", "note"]
+        fields = [
+            "kind",
+            "authors",
+            "title",
+            "translated_title",
+            "venue",
+            "year",
+            "doi",
+            "url",
+            "note",
+        ]
 
     def clean_doi(self):
         # People paste DOIs as links or with a “doi:” prefix; store the bare DOI.

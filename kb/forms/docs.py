@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,13 @@ RESERVED_SLUGS = {"new", "edit", "history", "compare", "restore", "review", "sta
 
 
 class DocPageForm(TextLimitsMixin, forms.Form):
+    """One language of a page: saving it never needs the other language."""
+
     long_text_max_length = 200_000  # a whole guide on one page
+    # The view reads the language from the address (``?lang=``) when the form has none.
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES, widget=forms.HiddenInput, required=False
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"),
@@ -42,6 +49,13 @@ class DocPageForm(TextLimitsMixin, forms.Form):
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, language, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = language
+        # The browser spell-checks and reads the text in the language it is written in.
+        for name in ("title", "summary", "body"):
+            self.fields[name].widget.attrs["lang"] = language
+
     def clean_body(self):
         # Browsers send a textarea with CRLF line ends; stored text keeps LF, as the seed
         # does, so that a revision's diff shows only the lines that really changed.
@@ -62,7 +76,7 @@ class NewDocPageForm(DocPageForm):
             "Lowercase words and hyphens, e.g. “interactive-jobs”. It cannot change later."
         ),
     )
-    field_order = ["parent", "slug", "title", "summary", "body", "position", "message"]
+    field_order = ["language", "parent", "slug", "title", "summary", "body", "position", "message"]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()

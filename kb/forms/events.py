@@ -66,12 +66,16 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Event
         fields = [
-            "title",
+            "title_fr",
+            "title_en",
             "kind",
-            "summary",
-            "description",
+            "summary_fr",
+            "summary_en",
+            "description_fr",
+            "description_en",
             "all_day",
-            "place",
+            "place_fr",
+            "place_en",
             "online_url",
             "organiser",
             "registration_mode",
@@ -79,25 +83,37 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
             "capacity",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 10}),
+            "title_fr": forms.TextInput(attrs={"lang": "fr"}),
+            "title_en": forms.TextInput(attrs={"lang": "en"}),
+            "summary_fr": forms.TextInput(attrs={"lang": "fr"}),
+            "summary_en": forms.TextInput(attrs={"lang": "en"}),
+            "description_fr": forms.Textarea(attrs={"rows": 10, "lang": "fr"}),
+            "description_en": forms.Textarea(attrs={"rows": 10, "lang": "en"}),
+            "place_fr": forms.TextInput(attrs={"lang": "fr"}),
+            "place_en": forms.TextInput(attrs={"lang": "en"}),
             "registration_mode": forms.RadioSelect,
         }
         help_texts = {
             "all_day": _("Dates only, no times: for a day-long training or a deadline."),
-            "place": _("Room and building, or the laboratory."),
+            "place_fr": _("Room and building, or the laboratory."),
+            "place_en": _("Leave empty when it reads the same in English."),
         }
 
     field_order = [
-        "title",
+        "title_fr",
+        "title_en",
         "kind",
-        "summary",
-        "description",
+        "summary_fr",
+        "summary_en",
+        "description_fr",
+        "description_en",
         "all_day",
         "start_date",
         "start_time",
         "end_date",
         "end_time",
-        "place",
+        "place_fr",
+        "place_en",
         "online_url",
         "organiser",
         "registration_mode",
@@ -106,9 +122,20 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
     ]
 
     sections = [
-        (_("What"), ["title", "kind", "summary", "description"]),
+        (
+            _("What"),
+            [
+                "title_fr",
+                "title_en",
+                "kind",
+                "summary_fr",
+                "summary_en",
+                "description_fr",
+                "description_en",
+            ],
+        ),
         (_("When"), ["all_day", "start_date", "start_time", "end_date", "end_time"]),
-        (_("Where"), ["place", "online_url", "organiser"]),
+        (_("Where"), ["place_fr", "place_en", "online_url", "organiser"]),
         (_("Registration"), ["registration_mode", "registration_url", "capacity"]),
     ]
 
@@ -127,6 +154,10 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # Either language will do; readers of the other see it with a notice.
+        for name in ("title", "summary"):
+            if not (data.get(f"{name}_fr") or data.get(f"{name}_en")):
+                self.add_error(f"{name}_fr", _("Write it in French, in English, or in both."))
         start_date, end_date = data.get("start_date"), data.get("end_date")
         start_time, end_time = data.get("start_time"), data.get("end_time")
         if start_date is None:

@@ -10,7 +10,7 @@ from kb.models import ClusterLogin, GpuBoardSettings, GpuNode
 class GpuNodeForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = GpuNode
-        fields = ["name", "description"]
+        fields = ["name", "description_fr", "description_en"]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip().lower()

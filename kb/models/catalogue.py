@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kb.bibtex import Citation
+from kb.bilingual import Translated
 from kb.markdown import render_markdown
 from kb.roles import is_coordinator
 
@@ -213,13 +214,31 @@ class Project(models.Model):
 
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    summary = models.CharField(
-        _("short summary"), max_length=300, help_text=_("One or two sentences, shown in the list.")
+    # The title stays as published; the texts about it exist in French and English.
+    summary_fr = models.CharField(
+        _("short summary (French)"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences, shown in the list."),
     )
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown: objectives, method, data, results.")
+    summary_en = models.CharField(
+        _("short summary (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences, shown in the list."),
     )
-    description_html = models.TextField(editable=False, default="")
+    description_fr = models.TextField(
+        _("description (French)"),
+        blank=True,
+        help_text=_("Markdown: objectives, method, data, results."),
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        help_text=_("Markdown: objectives, method, data, results."),
+    )
+    description_html_fr = models.TextField(editable=False, default="")
+    description_html_en = models.TextField(editable=False, default="")
     year = models.PositiveSmallIntegerField(
         _("year"),
         null=True,
@@ -265,6 +284,10 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
 
+    summary = Translated()
+    description = Translated()
+    description_html = Translated(present_if="description")
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -276,11 +299,17 @@ class Project(models.Model):
 
     def save(self, *args, **kwargs):
         # Rendered and normalised once, when written, never on each request.
-        self.description_html = render_markdown(self.description).html
-        self.search_key = search_key(f"{self.title}\n{self.summary}")
+        self.description_html_fr = render_markdown(self.description_fr).html
+        self.description_html_en = render_markdown(self.description_en).html
+        self.search_key = search_key(f"{self.title}\n{self.summary_fr}\n{self.summary_en}")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "description_html", "search_key"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "description_html_fr",
+                "description_html_en",
+                "search_key",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -294,11 +323,11 @@ class Project(models.Model):
     def is_pending(self):
         return self.status == self.Status.PENDING
 
-    def search_text(self):
-        """Plain text for the site search: title, summary, description, lists and references."""
-        parts = [self.title, self.summary, render_markdown(self.description).text]
+    def search_text(self, language):
+        """Plain text for the site search in ``language``: description, lists and references."""
+        parts = [render_markdown(getattr(self, f"description_{language}")).text]
         for taxonomy in (self.tasks, self.architectures, self.data_types, self.laboratories):
-            parts.extend(f"{item.label_en} {item.label_fr}" for item in taxonomy.all())
+            parts.extend(getattr(item, f"label_{language}") for item in taxonomy.all())
         parts.extend(f"{ref.authors} {ref.title} {ref.venue}" for ref in self.references.all())
         return "\n".join(part for part in parts if part)
 
@@ -320,6 +349,14 @@ class Reference(models.Model):
         ),
     )
     title = models.CharField(_("title"), max_length=300)
+    translated_title = models.CharField(
+        _("translated title"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Optional: the title in the other language. The title above stays as published."
+        ),
+    )
     venue = models.CharField(
         _("venue"), max_length=250, blank=True, help_text=_("Journal, conference or publisher.")
     )

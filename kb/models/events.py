@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kb.bilingual import Translated
 from kb.roles import is_coordinator
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -100,7 +101,9 @@ class EventQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.with_seat_counts().defer("description", "description_html")
+        return self.with_seat_counts().defer(
+            "description_fr", "description_en", "description_html_fr", "description_html_en"
+        )
 
     def for_calendar(self, now=None, weeks_back=None):
         """Public events not older than a few weeks, for the calendar feeds."""
@@ -112,19 +115,39 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("address"), max_length=120, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    # Texts in French and English (kb.bilingual): either may be missing, not both.
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind, default=EventKind.TRAINING)
-    summary = models.CharField(
-        _("summary"), max_length=300, help_text=_("One or two sentences shown in listings.")
+    summary_fr = models.CharField(
+        _("summary (French)"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences shown in listings."),
     )
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown: programme, audience, prerequisites…")
+    summary_en = models.CharField(
+        _("summary (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences shown in listings."),
     )
-    description_html = models.TextField(blank=True, editable=False)
+    description_fr = models.TextField(
+        _("description (French)"),
+        blank=True,
+        help_text=_("Markdown: programme, audience, prerequisites…"),
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        help_text=_("Markdown: programme, audience, prerequisites…"),
+    )
+    description_html_fr = models.TextField(blank=True, editable=False)
+    description_html_en = models.TextField(blank=True, editable=False)
     all_day = models.BooleanField(_("all day"), default=False)
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"), db_index=True)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place_fr = models.CharField(_("place (French)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), max_length=500, blank=True)
     organiser = models.CharField(_("organiser"), max_length=200, blank=True)
     state = models.CharField(
@@ -153,6 +176,12 @@ class Event(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
+
+    title = Translated()
+    summary = Translated()
+    description = Translated()
+    description_html = Translated(present_if="description")
+    place = Translated()
 
     class Meta:
         verbose_name = _("event")
@@ -226,12 +255,16 @@ class Event(models.Model):
             return None
         return max(self.capacity - self.confirmed_count, 0)
 
-    def search_text(self):
-        """Plain text for the site search: title, summary, description, place, organiser."""
+    def search_text(self, language):
+        """Plain text for the site search in ``language``: description, place, organiser."""
         # Tags become spaces so that a heading and the next paragraph stay two words.
-        body = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", self.description_html)).split())
-        parts = [self.title, self.summary, body, self.place, self.organiser]
+        description_html = getattr(self, f"description_html_{language}")
+        body = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", description_html)).split())
+        parts = [body, getattr(self, f"place_{language}"), self.organiser]
         return "\n".join(part for part in parts if part)
+
+    def has_language(self, language):
+        return bool(getattr(self, f"title_{language}") or getattr(self, f"summary_{language}"))
 
 
 class RegistrationStatus(models.TextChoices):

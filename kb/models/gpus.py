@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kb.bilingual import Translated
 from kb.gpus.state import Thresholds
 
 NODE_NAME_VALIDATOR = RegexValidator(
@@ -33,7 +34,9 @@ class GpuNode(models.Model):
         validators=[NODE_NAME_VALIDATOR],
         help_text=_("The node's host name, as users see it in their prompt."),
     )
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    # Shown on the board in the reader's language (kb.bilingual), the other as fallback.
+    description_fr = models.CharField(_("description (French)"), max_length=200, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=200, blank=True)
     # SHA-256 of the token, never the token; empty once revoked.
     token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -43,6 +46,8 @@ class GpuNode(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = GpuNodeQuerySet.as_manager()
+
+    description = Translated()
 
     class Meta:
         verbose_name = _("GPU node")

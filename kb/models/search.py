@@ -1,4 +1,4 @@
-"""The site search index: one row per searchable thing (doc page, project, event)."""
+"""The site search index: one row per searchable thing (doc page, project, event) and language."""
 
 from django.db import models
 from django.urls import reverse
@@ -13,12 +13,14 @@ class SearchEntry(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
+    # One entry per language a thing is written in, stemmed in that language.
+    language = models.CharField(max_length=2, default="fr")
     url_name = models.CharField(max_length=100)
     url_kwargs = models.JSONField(default=dict)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
     text = models.TextField(blank=True)
-    # Unaccented French stems, space-separated with a leading space, for databases
+    # Unaccented stems (in the entry's language), space-separated with a leading space, for databases
     # without full-text search (SQLite): " stem1 stem2 …".
     title_stems = models.TextField(blank=True)
     stems = models.TextField(blank=True)
@@ -27,7 +29,9 @@ class SearchEntry(models.Model):
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object"),
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language"], name="searchentry_unique_object"
+            ),
         ]
 
     def __str__(self):

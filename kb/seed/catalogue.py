@@ -12,11 +12,16 @@ from kb.services.catalogue import approve_project, propose_project, slug_base
 SEED_PROJECTS = [
     {
         "title": "ExtremeWeather",
-        "summary": (
+        "summary_fr": (
+            "Détection et localisation d’événements météorologiques extrêmes locaux, comme "
+            "les cyclones tropicaux et les rivières atmosphériques, avec un encodeur-décodeur"
+            " convolutif 3D."
+        ),
+        "summary_en": (
             "Detection and localisation of local extreme weather events, such as tropical "
             "cyclones and atmospheric rivers, with a 3D convolutional encoder-decoder."
         ),
-        "description": (
+        "description_en": (
             "**Objective:** detect and localise local events (tropical cyclone, atmospheric "
             "river…).\n\n"
             "**Architecture:** 3D convolutional encoder-decoder, where 3D is "
@@ -41,11 +46,15 @@ SEED_PROJECTS = [
             "Application of Deep Convolutional Neural Networks for Detecting Extreme Weather "
             "in Climate Datasets"
         ),
-        "summary": (
+        "summary_fr": (
+            "Classification d’événements météorologiques extrêmes (cyclones tropicaux) dans "
+            "des simulations climatiques avec un réseau de neurones convolutif."
+        ),
+        "summary_en": (
             "Classification of extreme weather events (tropical cyclones) in climate "
             "simulations with a convolutional neural network."
         ),
-        "description": (
+        "description_en": (
             "**Objective:** classify extreme weather events in climate simulations "
             "(tropical cyclone).\n\n**Architecture:** convolutional neural network."
         ),
@@ -66,11 +75,15 @@ SEED_PROJECTS = [
     },
     {
         "title": "Segmenting and Tracking Extreme Climate Events using Neural Networks",
-        "summary": (
+        "summary_fr": (
+            "Segmentation d’événements climatiques extrêmes, en identifiant différents types "
+            "de zones, avec des réseaux de neurones convolutifs et récurrents."
+        ),
+        "summary_en": (
             "Segmentation of extreme climate events, identifying different types of zones, "
             "with convolutional and recurrent neural networks."
         ),
-        "description": (
+        "description_en": (
             "**Objective:** identify different types of zones.\n\n"
             "**Architecture:** convolutional neural networks and recurrent neural networks."
         ),
@@ -90,11 +103,16 @@ SEED_PROJECTS = [
             "Estimation of NO2 and SO2 concentration changes in Europe from meteorological "
             "conditions using a Neural Network"
         ),
-        "summary": (
+        "summary_fr": (
+            "Prédiction de la concentration de NO2 du lendemain à partir des conditions "
+            "météorologiques, avec des réseaux de neurones récurrents sur des séries "
+            "temporelles."
+        ),
+        "summary_en": (
             "Prediction of the next day's NO2 concentration from meteorological conditions "
             "with recurrent neural networks on time series."
         ),
-        "description": (
+        "description_en": (
             "**Objective:** predict the NO2 concentration one day ahead.\n\n"
             "**Architecture:** recurrent neural networks on time series."
         ),
@@ -116,11 +134,15 @@ SEED_PROJECTS = [
     },
     {
         "title": "Using Deep Learning for Restoration of Precipitation Echoes in Radar Data",
-        "summary": (
+        "summary_fr": (
+            "Nettoyage des images de radar météorologique de leurs échos non pluvieux avec un"
+            " auto-encodeur convolutif de type U-Net."
+        ),
+        "summary_en": (
             "Cleaning weather radar images of non-rain echoes with a convolutional "
             "auto-encoder of the U-Net kind."
         ),
-        "description": (
+        "description_en": (
             "**Objective:** analyse weather radar images to remove echoes that are not "
             "rain.\n\n**Architecture:** convolutional auto-encoder (U-Net)."
         ),
@@ -142,12 +164,17 @@ SEED_PROJECTS = [
     },
     {
         "title": "Analysis of precipitation fields observed by spaceborne remote sensing",
-        "summary": (
+        "summary_fr": (
+            "Représentation des champs de précipitation dans un espace latent réduit avec un "
+            "auto-encodeur convolutif, pour les caractériser et comparer stations au sol et "
+            "observations satellite (IMERG)."
+        ),
+        "summary_en": (
             "Representing precipitation fields in a reduced latent space with a convolutional "
             "auto-encoder, to characterise them and compare ground stations with satellite "
             "observations (IMERG)."
         ),
-        "description": (
+        "description_en": (
             "**Objectives:**\n\n"
             "- represent the data in a space of reduced dimension (latent space);\n"
             "- characterise precipitation fields;\n"
@@ -168,12 +195,17 @@ SEED_PROJECTS = [
     },
     {
         "title": "LES subgrid modelling using neural networks",
-        "summary": (
+        "summary_fr": (
+            "Descente d’échelle : modéliser l’humidité au-dessus de champs irrigués dans le "
+            "désert (turbulence atmosphérique) avec un perceptron multicouche, pour étudier "
+            "le remplacement de modèles à haute résolution."
+        ),
+        "summary_en": (
             "Downscaling: modelling humidity above irrigated fields in the desert "
             "(atmospheric turbulence) with a multilayer perceptron, to study replacing "
             "high-resolution models."
         ),
-        "description": (
+        "description_en": (
             "**Objectives:**\n\n"
             "- model humidity above irrigated fields in the desert (atmospheric turbulence);\n"
             "- study the replacement of high-resolution models.\n\n"
@@ -203,17 +235,24 @@ LIST_MODELS = {
 
 
 def seed_catalogue():
-    """Publish the talk's projects that are not there yet; return how many were added."""
+    """Publish the talk's projects that are not there yet; return how many were added.
+
+    A seeded project already there gets its French summary if it has none.
+    """
     # Keyed by slug, which never changes: a coordinator may retitle a seeded project.
     existing = set(Project.objects.values_list("slug", flat=True))
     added = 0
     for entry in SEED_PROJECTS:
         if slug_base(entry["title"]) in existing:
+            Project.objects.filter(slug=slug_base(entry["title"]), summary_fr="").update(
+                summary_fr=entry["summary_fr"]
+            )
             continue
         fields = {
             "title": entry["title"],
-            "summary": entry["summary"],
-            "description": entry["description"],
+            "summary_fr": entry["summary_fr"],
+            "summary_en": entry["summary_en"],
+            "description_en": entry["description_en"],
             "year": entry["year"],
         }
         for name, model in LIST_MODELS.items():

@@ -1,17 +1,20 @@
 """The documentation's first pages, written from the founding talk (kb/seed/docs/*.md).
 
-Each file starts with a header block (path, title, summary, position) between
-``---`` lines. Loading creates the pages that do not exist yet and never
-touches a page that exists: coordinators' edits win.
+Each page has a French file (``01-cluster.md``) and its English translation
+(``01-cluster.en.md``, the same facts). Each file starts with a header block
+(path, title, summary, position) between ``---`` lines. Loading creates the
+pages that do not exist yet, and adds the English version to a page that has
+none; it never changes a version that exists: coordinators' edits win.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.models import DocPage
-from kb.services.docs import create_page
+from kb.services.docs import create_page, save_page
 
 SEED_FOLDER = Path(__file__).parent / "docs"
+ENGLISH_SUFFIX = ".en.md"
 
 
 @dataclass
@@ -37,11 +40,19 @@ def read_seed_page(file):
     )
 
 
+def seed_files(language):
+    files = sorted(SEED_FOLDER.glob("*.md"))
+    if language == "en":
+        return [f for f in files if f.name.endswith(ENGLISH_SUFFIX)]
+    return [f for f in files if not f.name.endswith(ENGLISH_SUFFIX)]
+
+
 def load_cluster_docs():
-    """Create the missing seed pages, parents first. Returns how many were created."""
-    pages = sorted(
-        (read_seed_page(f) for f in SEED_FOLDER.glob("*.md")), key=lambda p: p.path.count("/")
-    )
+    """Create the missing seed pages (parents first) and their missing English versions.
+
+    Returns how many pages were created.
+    """
+    pages = sorted((read_seed_page(f) for f in seed_files("fr")), key=lambda p: p.path.count("/"))
     existing = set(DocPage.objects.values_list("path", flat=True))
     created = 0
     for seed in pages:
@@ -52,12 +63,30 @@ def load_cluster_docs():
         create_page(
             parent=parent,
             slug=slug,
+            language="fr",
             title=seed.title,
             summary=seed.summary,
             body=seed.body,
             position=seed.position,
             author=None,
+            is_initial_content=True,
         )
         existing.add(seed.path)
         created += 1
+    untranslated = {page.path: page for page in DocPage.objects.filter(version_en=0)}
+    for seed in map(read_seed_page, seed_files("en")):
+        page = untranslated.get(seed.path)
+        if page is None:
+            continue
+        save_page(
+            page=page,
+            language="en",
+            base_version=0,
+            title=seed.title,
+            summary=seed.summary,
+            body=seed.body,
+            position=page.position,
+            author=None,
+            is_initial_content=True,
+        )
     return created

@@ -2,7 +2,8 @@
 
 Only with ``seed --demo``: they are marked as examples (``is_example``) and carry
 a badge wherever they are listed. Created through the same services as a
-coordinator's clicks; an example already there is left as it is.
+coordinator's clicks; an example already there is left as it is, except that one
+seeded before the examples were bilingual gets its English texts.
 """
 
 import datetime
@@ -43,7 +44,7 @@ plateformes de calcul CPU et GPU (Ciclad, HAL, Jean Zay, AWS…) ; remarques et
 
 CLUSTER = """\
 Une séance pratique sur HAL, le cluster GPU du mésocentre IPSL : 4 nœuds, chacun
-avec 2 cartes NVIDIA RTX 2080 Ti de 11 Go.
+avec 2 cartes NVIDIA RTX 2080 Ti de 11 Go (selon la diapositive du matériel).
 
 1. Se connecter : `ssh -X hal.obs.uvsq.fr`
 2. Demander un GPU en interactif : `srun --gres=gpu:1 --x11 --pty bash`
@@ -61,9 +62,58 @@ pour la science du climat et de l’environnement.
 """
 
 TALK = """\
-Présentation fondatrice : introduction au machine learning et au deep learning,
+L’exposé fondateur : introduction au machine learning et au deep learning,
 exemples de projets scientifiques, GPU et CPU, le cluster GPU OVSQ/LATMOS/IPSL,
 le projet de groupe ESPRI-IA et le sondage sur vos pratiques.
+"""
+
+
+LAUNCH_EN = """\
+ESPRI-IA shares AI engineering experience between the staff of the laboratories
+of the IPSL federation. The group is **open to everyone** and still taking
+shape: come and say what you expect from it.
+
+## Programme
+
+- technical advice on AI methods (machine learning, neural networks…);
+- technologies: libraries, running on the GPU cluster;
+- data preparation: distributing computations, parallelisation;
+- good software engineering practice: continuous integration, git, tests;
+- technology watch and relaying training events.
+"""
+
+SURVEY_EN = """\
+The link to the short survey on your AI practice goes out by email in early June.
+Feel free to share it!
+
+It covers: your research theme; the AI methods you use and what for; languages and
+libraries; tools (Jupyter, Spyder, Vim, cloud tools…); CPU and GPU computing
+platforms (Ciclad, HAL, Jean Zay, AWS…); remarks and expectations.
+"""
+
+CLUSTER_EN = """\
+A hands-on session on HAL, the GPU cluster of the IPSL mesocentre: 4 nodes, each
+with 2 NVIDIA RTX 2080 Ti cards of 11 GB (as the talk's hardware slide states).
+
+1. Log in: `ssh -X hal.obs.uvsq.fr`
+2. Ask for a GPU interactively: `srun --gres=gpu:1 --x11 --pty bash`
+3. Load the environment: `module avail`, then `module load cuda/10.0`
+4. Watch your card: `nvidia-smi`
+
+One GPU per person by default; free the memory and close your sessions when you leave.
+Bring your laptop and a mesocentre account.
+"""
+
+RELAY_EN = """\
+ESPRI-IA relays the seminars of SAMA IA & Climat (IPSL – Sorbonne Center for
+Artificial Intelligence): multidisciplinary research on AI methods for climate
+and environmental science.
+"""
+
+TALK_EN = """\
+The founding talk: an introduction to machine learning and deep learning, examples
+of scientific projects, GPUs and CPUs, the OVSQ/LATMOS/IPSL GPU cluster, the
+ESPRI-IA group project and the survey on your practice.
 """
 
 
@@ -85,60 +135,77 @@ def example_events(today):
 
     return [
         {
-            "title": "Réunion de lancement du groupe ESPRI-IA",
+            "title_fr": "Réunion de lancement du groupe ESPRI-IA",
+            "title_en": "ESPRI-IA group kick-off meeting",
             "kind": EventKind.MEETUP,
-            "summary": "Le groupe se met en place : venez dire ce que vous en attendez.",
-            "description": LAUNCH,
+            "summary_fr": "Le groupe se met en place : venez dire ce que vous en attendez.",
+            "summary_en": "The group is taking shape: come and say what you expect from it.",
+            "description_fr": LAUNCH,
+            "description_en": LAUNCH_EN,
             "starts_at": _at(in_days(14), 14),
             "ends_at": _at(in_days(14), 16),
-            "place": "LATMOS, Guyancourt",
+            "place_fr": "LATMOS, Guyancourt",
             "online_url": "https://visio.example.org/espri-ia",
             "organiser": "ESPRI-IA",
             "registration_mode": RegistrationMode.BUILT_IN,
             "capacity": 30,
         },
         {
-            "title": "Sondage sur vos pratiques de l’IA : envoi du lien",
+            "title_fr": "Sondage sur vos pratiques de l’IA : envoi du lien",
+            "title_en": "Survey on your AI practice: the link goes out",
             "kind": EventKind.ANNOUNCEMENT,
-            "summary": "Le lien du sondage arrive par email début juin ; partagez-le !",
-            "description": SURVEY,
+            "summary_fr": "Le lien du sondage arrive par email début juin ; partagez-le !",
+            "summary_en": "The survey link arrives by email in early June; share it!",
+            "description_fr": SURVEY,
+            "description_en": SURVEY_EN,
             "all_day": True,
             "starts_at": survey_start,
             "ends_at": survey_end,
             "organiser": "ESPRI-IA",
         },
         {
-            "title": "Prise en main du cluster GPU HAL",
+            "title_fr": "Prise en main du cluster GPU HAL",
+            "title_en": "Getting started on the HAL GPU cluster",
             "kind": EventKind.TRAINING,
-            "summary": "Se connecter, demander un GPU avec Slurm, charger CUDA, suivre sa carte.",
-            "description": CLUSTER,
+            "summary_fr": "Se connecter, demander un GPU avec Slurm, charger CUDA, suivre sa carte.",
+            "summary_en": "Log in, ask Slurm for a GPU, load CUDA, watch your card.",
+            "description_fr": CLUSTER,
+            "description_en": CLUSTER_EN,
             "starts_at": _at(in_days(21), 9, 30),
             "ends_at": _at(in_days(21), 12, 30),
-            "place": "LATMOS, Guyancourt, salle informatique",
+            "place_fr": "LATMOS, Guyancourt, salle informatique",
+            "place_en": "LATMOS, Guyancourt, computer room",
             "organiser": "ESPRI-IA",
             "registration_mode": RegistrationMode.BUILT_IN,
             "capacity": 8,
         },
         {
-            "title": "Séminaire SAMA IA & Climat (relais)",
+            "title_fr": "Séminaire SAMA IA & Climat (relais)",
+            "title_en": "SAMA IA & Climat seminar (relayed)",
             "kind": EventKind.SEMINAR,
-            "summary": "Séminaire de recherche sur l’IA pour le climat, relayé par ESPRI-IA.",
-            "description": RELAY,
+            "summary_fr": "Séminaire de recherche sur l’IA pour le climat, relayé par ESPRI-IA.",
+            "summary_en": "A research seminar on AI for climate, relayed by ESPRI-IA.",
+            "description_fr": RELAY,
+            "description_en": RELAY_EN,
             "starts_at": _at(in_days(35), 14),
             "ends_at": _at(in_days(35), 15, 30),
-            "place": "Sorbonne Université, campus Pierre et Marie Curie",
+            "place_fr": "Sorbonne Université, campus Pierre et Marie Curie",
+            "place_en": "Sorbonne University, Pierre and Marie Curie campus",
             "organiser": "SAMA IA & Climat",
             "registration_mode": RegistrationMode.EXTERNAL,
             "registration_url": "https://ai4climate.lip6.fr/",
         },
         {
-            "title": "Le cluster de calcul GPU et le projet ESPRI-IA",
+            "title_fr": "Le cluster de calcul GPU et le projet ESPRI-IA",
+            "title_en": "The GPU computing cluster and the ESPRI-IA project",
             "kind": EventKind.SEMINAR,
-            "summary": "La présentation qui a lancé le groupe : deep learning, GPU, cluster HAL.",
-            "description": TALK,
+            "summary_fr": "L’exposé fondateur du groupe : deep learning, GPU, cluster HAL.",
+            "summary_en": "The group's founding talk: deep learning, GPUs, the HAL cluster.",
+            "description_fr": TALK,
+            "description_en": TALK_EN,
             "starts_at": _at(in_days(-45), 10),
             "ends_at": _at(in_days(-45), 11, 30),
-            "place": "OVSQ, Guyancourt",
+            "place_fr": "OVSQ, Guyancourt",
             "organiser": "ESPRI-IA",
         },
     ]
@@ -148,7 +215,11 @@ def seed_example_events(*, created_by=None):
     """Create the example events that are not there yet; return how many were created."""
     created = 0
     for fields in example_events(timezone.localdate()):
-        if Event.objects.filter(is_example=True, title=fields["title"]).exists():
+        existing = Event.objects.filter(is_example=True, title_fr=fields["title_fr"]).first()
+        if existing is not None:
+            if not existing.title_en:  # seeded before the examples had English texts
+                english = {name: value for name, value in fields.items() if name.endswith("_en")}
+                services.update_event(event=existing, **english)
             continue
         event = services.create_event(created_by=created_by, is_example=True, **fields)
         services.publish_event(event=event)

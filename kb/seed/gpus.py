@@ -23,15 +23,34 @@ from kb.services.gpus import HISTORY_BUCKET, ingest_report, register_node
 
 TOTAL_MIB = 10989
 DEMO_HISTORY = timedelta(hours=6)
-# (node, description, minutes since its last report, [(memory MiB, utilisation %) per GPU]).
+# (node, French and English descriptions, minutes since its last report,
+#  [(memory MiB, utilisation %) per GPU]).
 # hal3 holds the talk's forgotten session: 8.8 GB held by an idle python process.
 DEMO_NODES = [
-    ("hal1", "Demo node · 2 × RTX 2080 Ti 11 GB", 0, [(9870, 96), (0, 0)]),
-    ("hal2", "Demo node · 2 × RTX 2080 Ti 11 GB", 0, [(6120, 58), (247, 0)]),
-    ("hal3", "Demo node · 2 × RTX 2080 Ti 11 GB", 0, [(8803, 0), (247, 0)]),
+    (
+        "hal1",
+        ("Nœud de démonstration · 2 × RTX 2080 Ti 11 Go", "Demo node · 2 × RTX 2080 Ti 11 GB"),
+        0,
+        [(9870, 96), (0, 0)],
+    ),
+    (
+        "hal2",
+        ("Nœud de démonstration · 2 × RTX 2080 Ti 11 Go", "Demo node · 2 × RTX 2080 Ti 11 GB"),
+        0,
+        [(6120, 58), (247, 0)],
+    ),
+    (
+        "hal3",
+        ("Nœud de démonstration · 2 × RTX 2080 Ti 11 Go", "Demo node · 2 × RTX 2080 Ti 11 GB"),
+        0,
+        [(8803, 0), (247, 0)],
+    ),
     (
         "hal4",
-        "Demo node · 2 × RTX 2080 Ti 11 GB · stopped reporting",
+        (
+            "Nœud de démonstration · 2 × RTX 2080 Ti 11 Go · ne répond plus",
+            "Demo node · 2 × RTX 2080 Ti 11 GB · stopped reporting",
+        ),
         20,
         [(10400, 99), (10400, 99)],
     ),
@@ -94,7 +113,12 @@ def create_demo_gpu_nodes(now=None):
     for name, description, silent_minutes, gpus in DEMO_NODES:
         node = GpuNode.objects.filter(name=name).first()
         if node is None:
-            node, _token = register_node(name=name, description=description, is_demo=True)
+            node, _token = register_node(
+                name=name,
+                description_fr=description[0],
+                description_en=description[1],
+                is_demo=True,
+            )
         if not node.is_demo:
             continue  # a real node of that name: leave it alone
         last = now - timedelta(minutes=silent_minutes)

@@ -16,12 +16,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kb.bilingual import LANGUAGES
 from kb.mail import queue_email
 from kb.models import Contact, Link, Project, Reference, SearchEntry
 from kb.roles import COORDINATORS_GROUP
 from kb.search import index_entry, remove_entry
 
-SCALAR_FIELDS = ["title", "summary", "description", "year"]
+SCALAR_FIELDS = [
+    "title",
+    "summary_fr",
+    "summary_en",
+    "description_fr",
+    "description_en",
+    "year",
+]
 LIST_FIELDS = ["tasks", "architectures", "data_types", "laboratories"]
 # Paths of the catalogue that a project's address must not take.
 RESERVED_SLUGS = {"propose", "mine", "review", "lists", "feed"}
@@ -71,19 +79,26 @@ def _store(project, *, fields, references, contacts, links):
 
 
 def sync_search_entry(project):
-    """Published projects are in the site search; no other project ever is."""
+    """Published projects are in the site search (in each language they are written in);
+    no other project ever is."""
     if project.status != Project.Status.PUBLISHED:
         remove_entry(kind=SearchEntry.Kind.PROJECT, object_id=project.pk)
         return
-    index_entry(
-        kind=SearchEntry.Kind.PROJECT,
-        object_id=project.pk,
-        url_name="catalogue:detail",
-        url_kwargs={"slug": project.slug},
-        title=project.title,
-        summary=project.summary,
-        text=project.search_text(),
-    )
+    for language in LANGUAGES:
+        summary = getattr(project, f"summary_{language}")
+        if not (summary or getattr(project, f"description_{language}")):
+            remove_entry(kind=SearchEntry.Kind.PROJECT, object_id=project.pk, language=language)
+            continue
+        index_entry(
+            kind=SearchEntry.Kind.PROJECT,
+            object_id=project.pk,
+            language=language,
+            url_name="catalogue:detail",
+            url_kwargs={"slug": project.slug},
+            title=project.title,
+            summary=summary,
+            text=project.search_text(language),
+        )
 
 
 def proposal_limit_reached(user):

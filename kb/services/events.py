@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kb.bilingual import LANGUAGES
 from kb.mail import queue_email
 from kb.markdown import render_markdown
 from kb.models import SearchEntry
@@ -29,14 +30,18 @@ from kb.models.events import (
 from kb.search import index_entry, remove_entry
 
 EDITABLE_FIELDS = [
-    "title",
+    "title_fr",
+    "title_en",
     "kind",
-    "summary",
-    "description",
+    "summary_fr",
+    "summary_en",
+    "description_fr",
+    "description_en",
     "all_day",
     "starts_at",
     "ends_at",
-    "place",
+    "place_fr",
+    "place_en",
     "online_url",
     "organiser",
     "registration_mode",
@@ -76,7 +81,9 @@ def _apply(event, fields):
         event.registration_url = ""
     if event.registration_mode != RegistrationMode.BUILT_IN:
         event.capacity = None
-    event.description_html = render_markdown(event.description).html
+    for language in LANGUAGES:
+        description = getattr(event, f"description_{language}")
+        setattr(event, f"description_html_{language}", render_markdown(description).html)
 
 
 @transaction.atomic
@@ -149,19 +156,22 @@ def cancel_event(*, event):
 
 
 def sync_search_entry(event):
-    """Events that readers see (published or cancelled) are in the site search."""
-    if event.is_draft:
-        remove_entry(kind=SearchEntry.Kind.EVENT, object_id=event.pk)
-        return
-    index_entry(
-        kind=SearchEntry.Kind.EVENT,
-        object_id=event.pk,
-        url_name="events:detail",
-        url_kwargs={"slug": event.slug},
-        title=event.title,
-        summary=event.summary,
-        text=event.search_text(),
-    )
+    """Events that readers see (published or cancelled) are in the site search,
+    in each language they are written in."""
+    for language in LANGUAGES:
+        if event.is_draft or not event.has_language(language):
+            remove_entry(kind=SearchEntry.Kind.EVENT, object_id=event.pk, language=language)
+            continue
+        index_entry(
+            kind=SearchEntry.Kind.EVENT,
+            object_id=event.pk,
+            language=language,
+            url_name="events:detail",
+            url_kwargs={"slug": event.slug},
+            title=getattr(event, f"title_{language}") or event.title,
+            summary=getattr(event, f"summary_{language}"),
+            text=event.search_text(language),
+        )
 
 
 @transaction.atomic

@@ -42,12 +42,13 @@ def _new_token():
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def register_node(*, name, description="", is_demo=False):
+def register_node(*, name, description_fr="", description_en="", is_demo=False):
     """Create a node and return (node, token); the token is shown once and never stored."""
     token = _new_token()
     node = GpuNode.objects.create(
         name=name,
-        description=description,
+        description_fr=description_fr,
+        description_en=description_en,
         is_demo=is_demo,
         token_hash=hash_token(token),
         token_created_at=timezone.now(),

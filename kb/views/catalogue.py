@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kb.bibtex import to_bibtex
+from kb.bilingual import description_previews
 from kb.catalogue_facets import FACETS, SORTS, build_facets, parse_selection
 from kb.forms.catalogue import (
     TAXONOMY_MODELS,
@@ -97,6 +98,23 @@ def project_bibtex(request, slug):
     return _bibtex_response(project.references.all(), f"{project.slug}.bib")
 
 
+def _saving(request, editor):
+    """A valid form sent to be stored; "Preview" re-shows it with the descriptions rendered."""
+    return request.method == "POST" and "preview" not in request.POST and editor.is_valid()
+
+
+def _form_page(request, editor, *, project, status=200):
+    previews = []
+    if "preview" in request.POST and editor.is_valid():
+        previews = description_previews(editor.fields())
+    return render(
+        request,
+        "kb/catalogue/form.html",
+        {"section": SECTION, "editor": editor, "project": project, "previews": previews},
+        status=status,
+    )
+
+
 @login_required
 def propose(request):
     editor = ProjectEditor(request.POST if request.method == "POST" else None)
@@ -112,7 +130,7 @@ def propose(request):
             % {"count": catalogue_services.PROPOSALS_PER_DAY},
         )
         status = 429
-    elif request.method == "POST" and editor.is_valid():
+    elif _saving(request, editor):
         project = catalogue_services.propose_project(
             proposer=request.user,
             fields=editor.fields(),
@@ -125,12 +143,7 @@ def propose(request):
             _("Thank you: “%(title)s” waits for a coordinator’s review.") % {"title": project},
         )
         return redirect("catalogue:mine")
-    return render(
-        request,
-        "kb/catalogue/form.html",
-        {"section": SECTION, "editor": editor, "project": None},
-        status=status,
-    )
+    return _form_page(request, editor, project=None, status=status)
 
 
 @login_required
@@ -184,7 +197,7 @@ def review(request, slug):
 def edit(request, slug):
     project = get_object_or_404(Project.objects.for_detail(), slug=slug)
     editor = ProjectEditor(request.POST if request.method == "POST" else None, project=project)
-    if request.method == "POST" and editor.is_valid():
+    if _saving(request, editor):
         catalogue_services.update_project(
             project=project,
             fields=editor.fields(),
@@ -194,11 +207,7 @@ def edit(request, slug):
         )
         messages.success(request, _("Your changes are saved."))
         return redirect(project)
-    return render(
-        request,
-        "kb/catalogue/form.html",
-        {"section": SECTION, "editor": editor, "project": project},
-    )
+    return _form_page(request, editor, project=project)
 
 
 @coordinator_required

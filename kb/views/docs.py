@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kb.bilingual import LANGUAGES, current_language, other_language
 from kb.diffs import line_diff
 from kb.docs_tree import build_tree
 from kb.forms.docs import DocPageForm, NewDocPageForm
@@ -46,6 +48,7 @@ def docs_page(request, path):
         {
             "section": "docs",
             "page": page,
+            "reading": page.reading(),
             "tree": tree,
             "breadcrumbs": tree.breadcrumbs(page.path),
             "previous": previous,
@@ -59,19 +62,31 @@ def _editor(request, template, context):
     return render(request, template, {"section": "docs", **context})
 
 
+def _language(request):
+    """The language being edited or browsed (``lang``), the interface's by default."""
+    asked = request.POST.get("language") or request.GET.get("lang")
+    return asked if asked in LANGUAGES else current_language()
+
+
+def _language_tabs(language):
+    return [{"code": code, "current": code == language} for code in LANGUAGES]
+
+
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def docs_new(request):
+    language = _language(request)
     parent = DocPage.objects.filter(path=request.GET.get("parent", "")).first()
-    form = NewDocPageForm(request.POST or None, initial={"parent": parent})
+    form = NewDocPageForm(request.POST or None, initial={"parent": parent}, language=language)
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
-            preview = render_body(data["body"]).html
+            preview = render_body(data["body"], language).html
         else:
             page = create_page(
                 parent=data["parent"],
+                language=language,
                 slug=data["slug"],
                 title=data["title"],
                 summary=data["summary"],
@@ -82,30 +97,37 @@ def docs_new(request):
             )
             messages.success(request, _("The page is published."))
             return redirect(page)
-    return _editor(request, "kb/docs/edit.html", {"form": form, "preview": preview})
+    return _editor(
+        request,
+        "kb/docs/edit.html",
+        {"form": form, "preview": preview, "language": language, "tabs": _language_tabs(language)},
+    )
 
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def docs_edit(request, path):
     page = get_object_or_404(DocPage, path=path)
+    language = _language(request)
     initial = {
-        "title": page.title,
-        "summary": page.summary,
-        "body": page.body,
+        "title": getattr(page, f"title_{language}"),
+        "summary": getattr(page, f"summary_{language}"),
+        "body": getattr(page, f"body_{language}"),
         "position": page.position,
-        "base_version": page.version,
+        "base_version": getattr(page, f"version_{language}"),
     }
-    form = DocPageForm(request.POST or None, initial=initial)
+    form = DocPageForm(request.POST or None, initial=initial, language=language)
     preview = conflict_diff = None
+    conflict_author = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
-            preview = render_body(data["body"]).html
+            preview = render_body(data["body"], language).html
         else:
             try:
                 save_page(
                     page=page,
+                    language=language,
                     base_version=data["base_version"],
                     title=data["title"],
                     summary=data["summary"],
@@ -117,37 +139,65 @@ def docs_edit(request, path):
             except EditConflict as conflict:
                 # Keep the editor's text; from now on their save builds on the new version.
                 bound = request.POST.copy()
-                bound["base_version"] = conflict.page.version
-                form = DocPageForm(bound)
+                bound["base_version"] = getattr(conflict.page, f"version_{language}")
+                form = DocPageForm(bound, language=language)
                 form.is_valid()
-                conflict_diff = line_diff(conflict.page.body, data["body"])
                 page = conflict.page
+                conflict_diff = line_diff(getattr(page, f"body_{language}"), data["body"])
+                latest = page.revisions.filter(language=language).select_related("author").first()
+                author = latest.author if latest else None
+                conflict_author = (author.get_full_name() or author.email) if author else ""
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(page)
+    other = other_language(language)
     return _editor(
         request,
         "kb/docs/edit.html",
-        {"form": form, "page": page, "preview": preview, "conflict_diff": conflict_diff},
+        {
+            "form": form,
+            "page": page,
+            "preview": preview,
+            "conflict_diff": conflict_diff,
+            "conflict_author": conflict_author,
+            "language": language,
+            "tabs": _language_tabs(language),
+            # The other version, beside the form, to translate from.
+            "other_language": other,
+            "other_html": getattr(page, f"body_html_{other}"),
+            "other_title": getattr(page, f"title_{other}"),
+            "behind": page.translation_behind(language),
+        },
     )
 
 
 @coordinator_required
 def docs_history(request, path):
     page = get_object_or_404(DocPage, path=path)
-    revisions = page.revisions.select_related("author")
-    return _editor(request, "kb/docs/history.html", {"page": page, "revisions": revisions})
+    language = _language(request)
+    revisions = page.revisions.filter(language=language).select_related("author")
+    return _editor(
+        request,
+        "kb/docs/history.html",
+        {
+            "page": page,
+            "revisions": revisions,
+            "language": language,
+            "tabs": _language_tabs(language),
+        },
+    )
 
 
 @coordinator_required
 def docs_compare(request, path):
     page = get_object_or_404(DocPage, path=path)
+    language = _language(request)
     try:
         numbers = sorted({int(request.GET["from"]), int(request.GET["to"])})
     except (KeyError, ValueError):
         messages.error(request, _("Choose two revisions to compare."))
-        return redirect("docs:history", path=page.path)
-    revisions = {r.number: r for r in page.revisions.filter(number__in=numbers)}
+        return redirect(f"{reverse('docs:history', args=[page.path])}?lang={language}")
+    revisions = {r.number: r for r in page.revisions.filter(language=language, number__in=numbers)}
     if len(revisions) != len(numbers) or len(numbers) != 2:
         raise Http404(_("No such revision."))
     old, new = revisions[numbers[0]], revisions[numbers[1]]
@@ -156,6 +206,7 @@ def docs_compare(request, path):
         "kb/docs/compare.html",
         {
             "page": page,
+            "language": language,
             "old": old,
             "new": new,
             "title_changed": old.title != new.title,
@@ -167,11 +218,11 @@ def docs_compare(request, path):
 
 @coordinator_required
 @require_POST
-def docs_restore(request, path, number):
+def docs_restore(request, path, language, number):
     page = get_object_or_404(DocPage, path=path)
-    if not page.revisions.filter(number=number).exists():
+    if not page.revisions.filter(language=language, number=number).exists():
         raise Http404(_("No such revision."))
-    restore_revision(page=page, number=number, author=request.user)
+    restore_revision(page=page, language=language, number=number, author=request.user)
     messages.success(
         request, _("Revision %(number)s is restored as a new revision.") % {"number": number}
     )

@@ -23,6 +23,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from kb.bilingual import description_previews
 from kb.calendar_feeds import CalendarEntry, build_calendar
 from kb.event_materials import type_for_stored_name
 from kb.forms.events import EventForm, MaterialFileForm, MaterialLinkForm
@@ -149,11 +150,25 @@ def unregister(request, slug):
 # Coordinators: events
 
 
+def _saving(request, form):
+    """A valid form sent with "Save"; "Preview" re-shows it with the descriptions rendered."""
+    return request.method == "POST" and "preview" not in request.POST and form.is_valid()
+
+
 def _event_form_page(request, form, *, event=None, source=None):
+    previews = []
+    if "preview" in request.POST and form.is_valid():
+        previews = description_previews(form.cleaned_data)
     return render(
         request,
         "kb/events/form.html",
-        {"section": SECTION, "form": form, "event": event, "source": source},
+        {
+            "section": SECTION,
+            "form": form,
+            "event": event,
+            "source": source,
+            "previews": previews,
+        },
     )
 
 
@@ -161,7 +176,7 @@ def _event_form_page(request, form, *, event=None, source=None):
 @require_http_methods(["GET", "POST"])
 def event_create(request):
     form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if _saving(request, form):
         event = services.create_event(created_by=request.user, **form.event_fields())
         messages.success(request, _("Draft saved. Publish it when it is ready."))
         return redirect(event)
@@ -173,7 +188,7 @@ def event_create(request):
 def event_edit(request, slug):
     event = get_object_or_404(Event, slug=slug)
     form = EventForm(request.POST or None, instance=event)
-    if request.method == "POST" and form.is_valid():
+    if _saving(request, form):
         event = services.update_event(event=event, **form.event_fields())
         messages.success(request, _("Changes saved."))
         return redirect(event)
@@ -186,7 +201,7 @@ def event_duplicate(request, slug):
     """The form filled in from an event; nothing is stored until it is sent."""
     source = get_object_or_404(Event, slug=slug)
     form = EventForm(request.POST or None, initial=services.copy_initial(source))
-    if request.method == "POST" and form.is_valid():
+    if _saving(request, form):
         event = services.duplicate_event(
             source=source, created_by=request.user, **form.event_fields()
         )

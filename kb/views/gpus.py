@@ -223,7 +223,9 @@ def node_add(request):
     form = GpuNodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         node, token = register_node(
-            name=form.cleaned_data["name"], description=form.cleaned_data["description"]
+            name=form.cleaned_data["name"],
+            description_fr=form.cleaned_data["description_fr"],
+            description_en=form.cleaned_data["description_en"],
         )
         return _token_page(request, node, token)
     return render(request, "kb/gpus/node_form.html", {"section": "gpus", "form": form})

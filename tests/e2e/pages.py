@@ -37,6 +37,7 @@ from tests.factories import (
     UserFactory,
     build_edition,
     complete_answers,
+    doc_page,
 )
 
 NVIDIA_SMI = Path(__file__).resolve().parents[1] / "fixtures" / "nvidia_smi"
@@ -57,6 +58,8 @@ PAGE_TYPES = [
     PageType("docs index", lambda d: reverse("docs:index")),
     PageType("docs page", lambda d: reverse("docs:page", args=["cluster/sessions"])),
     PageType("docs page with tables", lambda d: reverse("docs:page", args=["cluster/donnees"])),
+    # Written in French only: the English page shows it with a notice, marked lang="fr".
+    PageType("docs page in one language", lambda d: reverse("docs:page", args=["cluster/aide"])),
     PageType("search", lambda d: reverse("search") + "?q=memoire+gpu"),
     PageType("search without results", lambda d: reverse("search") + "?q=zzzzqqq"),
     PageType("project list", lambda d: reverse("catalogue:list")),
@@ -130,7 +133,7 @@ PAGE_TYPES = [
     PageType("docs history", lambda d: reverse("docs:history", args=["cluster"]), "coordinator"),
     PageType(
         "docs revisions compared",
-        lambda d: reverse("docs:compare", args=["cluster"]) + "?from=1&to=2",
+        lambda d: reverse("docs:compare", args=["cluster"]) + "?lang=fr&from=1&to=2",
         "coordinator",
     ),
     PageType("stale docs", lambda d: reverse("docs:stale"), "coordinator"),
@@ -213,7 +216,9 @@ def build_site_data():
         registration_mode=RegistrationMode.BUILT_IN,
         capacity=20,
     )
-    node, _token = register_node(name="hal3", description="2 × RTX 2080 Ti")
+    node, _token = register_node(
+        name="hal3", description_fr="2 × RTX 2080 Ti", description_en="2 × RTX 2080 Ti"
+    )
     body = "\n".join(
         [
             (NVIDIA_SMI / "hal3_rtx2080ti-x4_418.56.csv").read_text(),
@@ -226,7 +231,7 @@ def build_site_data():
     # Two reports two hours apart: the cards held with no work show as idle holds.
     ingest_report(node=node, report=parse_report(body), now=timezone.now() - timedelta(hours=2))
     ingest_report(node=node, report=parse_report(body))
-    mig, _token = register_node(name="gpu-h100", description="1 × H100 in MIG mode")
+    mig, _token = register_node(name="gpu-h100", description_en="1 × H100 in MIG mode")
     mig_body = "\n".join(
         [
             (NVIDIA_SMI / "h100-mig_590.48_idle.csv").read_text(),
@@ -261,13 +266,15 @@ def build_site_data():
     import_preview = preview_import(
         edition=closed_edition, text=import_csv, mapping=import_mapping, file_name="lime2.csv"
     )
+    doc_page("cluster/aide", title="Demander de l’aide", body="Écrivez au groupe ESPRI-IA.")
     docs_page = DocPage.objects.get(path="cluster")
     save_page(
+        language="fr",
         page=docs_page,
-        base_version=docs_page.version,
-        title=docs_page.title,
-        summary=docs_page.summary,
-        body=docs_page.body + "\nUne ligne ajoutée.\n",
+        base_version=docs_page.version_fr,
+        title=docs_page.title_fr,
+        summary=docs_page.summary_fr,
+        body=docs_page.body_fr + "\nUne ligne ajoutée.\n",
         position=docs_page.position,
         author=coordinator,
         message="Une ligne",

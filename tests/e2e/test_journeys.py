@@ -18,7 +18,7 @@ from survey.services import (
     store_anonymous_responses,
     stored_answers,
 )
-from tests.e2e.browser import submit
+from tests.e2e.browser import axe_violations, submit, vnu_errors
 from tests.factories import (
     PASSWORD,
     CoordinatorFactory,
@@ -169,19 +169,19 @@ def test_coordinator_publishes_an_event_members_register_and_wait(web, mailoutbo
     day = in_days(10).date().isoformat()
     page = web.new_page(user=coordinator)
     page.goto(web.url("/en/events/new/"))
-    page.get_by_label("Title").fill("Atelier PyTorch")
+    page.get_by_label("Title (French)").fill("Atelier PyTorch")
     page.get_by_label("Kind").select_option(label="Training")
-    page.get_by_label("Summary").fill("Entraîner un U-Net sur HAL.")
+    page.get_by_label("Summary (French)").fill("Entraîner un U-Net sur HAL.")
     page.get_by_label("Start date").fill(day)
     page.get_by_label("Start time").fill("14:00")
     page.get_by_label("End time").fill("17:00")
-    page.get_by_label("Place").fill("LSCE, Saclay")
+    page.get_by_label("Place (French)").fill("LSCE, Saclay")
     page.get_by_label("Registration on this site").check()
     page.get_by_label("Capacity").fill("1")
     submit(page, page.get_by_role("button", name="Save").click)
     expect(page.get_by_role("heading", level=1)).to_have_text("Atelier PyTorch")
     submit(page, page.get_by_role("button", name="Publish").click)
-    event = Event.objects.get(title="Atelier PyTorch")
+    event = Event.objects.get(title_fr="Atelier PyTorch")
     assert event.is_published
     with translation.override("en"):
         event_url = event.get_absolute_url()
@@ -224,7 +224,9 @@ def test_member_proposes_a_project_a_coordinator_approves_it_facets_count_it(web
     page.goto(web.url("/en/projects/propose/"))
     project_fields = page.get_by_role("group", name="The project")
     project_fields.get_by_label("Title").fill("Descente d’échelle des précipitations")
-    project_fields.get_by_label("Summary").fill("Un U-Net affine les précipitations simulées.")
+    project_fields.get_by_label("Short summary (French)").fill(
+        "Un U-Net affine les précipitations simulées."
+    )
     project_fields.get_by_label("Year").fill("2024")
     page.get_by_label("Downscaling").check()
     page.get_by_label("U-Net").check()
@@ -326,3 +328,22 @@ def test_reader_opens_results_changes_breakdown_and_filter_charts_redraw(web):
     assert "f=theme%3Aocean" in page.url or "f=theme:ocean" in page.url
     expect(page.get_by_text("7 respondents")).to_be_visible()
     expect(chart.locator("svg.main-svg").first).to_be_attached()
+
+
+def test_english_browser_is_offered_english_and_the_choice_sticks(web, tmp_path):
+    page = web.new_page(locale="en-GB")
+    response = page.goto(web.url("/"))
+    offer = page.locator(".language-offer")
+    expect(offer).to_contain_text("This site is also in English.")
+    (tmp_path / "offer.html").write_text(response.text(), encoding="utf-8")
+    assert web.take_problems() == []
+    assert vnu_errors([tmp_path / "offer.html"]) == {}
+    checked = web.new_page(locale="en-GB", for_axe=True)
+    checked.goto(web.url("/"))
+    assert axe_violations(checked) == []
+
+    submit(page, offer.get_by_role("link", name="Read it in English").click)
+    assert page.url == web.url("/en/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(web.url("/"))  # back on the French site: the choice is remembered
+    expect(page.locator(".language-offer")).to_have_count(0)

@@ -92,5 +92,7 @@ def test_docs_editor_previewed_and_saved_with_the_keyboard_alone(web):
     submit(page, lambda: page.keyboard.press("Space"))
     expect(page.get_by_role("main").locator(".prose")).to_contain_text("Check the free GPUs first")
     page_row = DocPage.objects.get(path="cluster")
-    assert page_row.body.rstrip().endswith("```bash\nnvidia-smi\n```")
-    assert page_row.revisions.latest("number").message == "Keyboard only"
+    # /en/ edits the English version; the French one is untouched.
+    assert page_row.body_en.rstrip().endswith("```bash\nnvidia-smi\n```")
+    assert "Check the free GPUs first" not in page_row.body_fr
+    assert page_row.revisions.filter(language="en").latest("number").message == "Keyboard only"

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         add = actions.add_parser("add", help="register a node and print its token")
         add.add_argument("name", help="the node's host name, e.g. hal3")
-        add.add_argument("--description", default="", help="a short description")
+        add.add_argument("--description", default="", help="a short description, in French")
+        add.add_argument("--description-en", default="", help="the same in English")
         for action, text in (
             ("rotate", "give the node a new token (printed) and stop the old one"),
             ("revoke", "stop the node's token; the node stays on the board"),
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             actions.add_parser(action, help=text).add_argument("name")
         actions.add_parser("list", help="list the nodes, their token state and last report")
 
-    def handle(self, *args, action, name=None, description="", **options):
+    def handle(self, *args, action, name=None, description="", description_en="", **options):
         if action == "list":
             self._list()
             return
@@ -39,7 +40,9 @@ class Command(BaseCommand):
                 ) from None
             if GpuNode.objects.filter(name=name).exists():
                 raise CommandError(f"A node named {name} exists already; rotate its token instead.")
-            _node, token = register_node(name=name, description=description)
+            _node, token = register_node(
+                name=name, description_fr=description, description_en=description_en
+            )
             self._print_token(name, token)
             return
         try:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kb", "0010_search_events"),
+        ("kb", "0011_content_in_french_and_english"),
     ]
 
     operations = [

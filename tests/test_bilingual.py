@@ -108,7 +108,10 @@ def test_history_and_restore_are_per_language(coordinator_client, french_page, c
 
 def test_editor_edits_one_language_and_shows_the_other(coordinator_client, french_page):
     page = coordinator_client.get("/docs/donnees/edit/?lang=en").content.decode()
-    assert 'name="body" cols="40" rows="24" spellcheck="true" class="editor" lang="en"' in page
+    assert (
+        'name="body" cols="40" rows="24" spellcheck="true" class="editor" maxlength="200000" lang="en"'
+        in page
+    )
     assert "sauvegardés" in page  # the French version, beside the form, to translate from
     response = coordinator_client.post(
         "/docs/donnees/edit/?lang=en",

@@ -181,8 +181,10 @@ def staff_client(client):
 def admin_project_data(project, **changes):
     data = {
         "title": project.title,
-        "summary": project.summary,
-        "description": project.description,
+        "summary_fr": project.summary_fr,
+        "summary_en": project.summary_en,
+        "description_fr": project.description_fr,
+        "description_en": project.description_en,
         "year": project.year,
         "tasks": [task.pk for task in project.tasks.all()],
         "architectures": [architecture.pk for architecture in project.architectures.all()],
@@ -205,8 +207,8 @@ def test_an_admin_edit_then_a_search_finds_the_new_title(
             proposer=None,
             fields={
                 "title": "Grêle",
-                "summary": "S",
-                "description": "",
+                "summary_fr": "S",
+                "description_fr": "",
                 "year": 2020,
                 "tasks": list(Task.objects.filter(slug="detection")),
                 "architectures": list(Architecture.objects.filter(slug="cnn")),
@@ -236,8 +238,8 @@ def test_a_relabelled_list_value_is_found_in_its_projects(
             proposer=None,
             fields={
                 "title": "Cyclones",
-                "summary": "S",
-                "description": "",
+                "summary_fr": "S",
+                "description_fr": "",
                 "year": 2020,
                 "tasks": list(Task.objects.filter(slug="detection")),
             },
@@ -246,7 +248,7 @@ def test_a_relabelled_list_value_is_found_in_its_projects(
     assert found("cryodetection") == []
     with django_capture_on_commit_callbacks(execute=True):
         task = Task.objects.get(slug="detection")
-        task.label_en = "Cryodetection"
+        task.label_fr, task.label_en = "Cryodétection", "Cryodetection"
         task.save()
     assert found("cryodetection") == ["Cyclones"]
 

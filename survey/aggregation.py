@@ -238,7 +238,9 @@ def option_pairs(answers, questions):
             else:
                 edges, whole = number_bins(values, question.min_value, question.max_value)
                 labels = listed = bin_labels(edges, whole)
-                inverse = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(labels) - 1)
+                inverse = np.clip(
+                    np.searchsorted(edges, values, side="right") - 1, 0, len(labels) - 1
+                )
         else:
             rows = rows[has_text[rows]]
             labels, listed = [ANSWERED], []
@@ -441,7 +443,9 @@ def _selected_rows(responses, key, respondents):
 def _texts(responses, key, respondents, rules):
     rows = _selected_rows(responses, key, respondents)
     texts = sorted(
-        text for text in responses.answers["text"].to_numpy()[rows] if isinstance(text, str) and text
+        text
+        for text in responses.answers["text"].to_numpy()[rows]
+        if isinstance(text, str) and text
     )
     # Sorted then shuffled with the edition's seed: the order tells nothing of when or
     # by whom, and stays the same from one load to the next.

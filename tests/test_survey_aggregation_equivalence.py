@@ -33,23 +33,24 @@ def assert_same(new, old, rules, conditions, breakdowns, text_keys):
     for by in breakdowns:
         if any(key == by for key, _option in conditions):
             continue
-        assert aggregation.breakdown(
-            new, rules, by=by, conditions=conditions
-        ) == before.breakdown(old, rules, by=by, conditions=conditions)
+        assert aggregation.breakdown(new, rules, by=by, conditions=conditions) == before.breakdown(
+            old, rules, by=by, conditions=conditions
+        )
     for key in text_keys:
         assert aggregation.free_texts(
             new, rules, key=key, conditions=conditions
         ) == before.free_texts(old, rules, key=key, conditions=conditions)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_same_tables_on_made_up_answers(seed):
     new, old = both(random_responses(seed))
-    for threshold in (1, 3, 5):
+    for threshold in (1, 5):
         for reveal in (False, True):
             rules = aggregation.Rules(threshold=threshold, reveal=reveal, show_text=True)
-            for size in range(4):
-                conditions = random.Random(seed * 10 + size).sample(ALL_CONDITIONS, size)
+            for size in (0, 2, 3):
+                rng = random.Random(seed * 10 + size)  # noqa: S311 - test data
+                conditions = rng.sample(ALL_CONDITIONS, size)
                 assert_same(new, old, rules, conditions, ("theme", "tools"), ())
 
 
@@ -62,12 +63,11 @@ def test_same_tables_on_the_hand_counted_sample():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("year", [2020, 2026])
-def test_same_tables_on_the_seeded_editions_with_filters_and_breakdowns(year):
+def test_same_tables_on_a_seeded_edition_with_filters_and_breakdowns():
     from survey.seed import seed_survey
 
     seed_survey(demo=True)
-    edition = Edition.objects.get(year=year)
+    edition = Edition.objects.get(year=2026)
     questions = questions_of([edition])[edition.pk]
     new, old = both(load_responses(edition, questions))
     assert new.respondent_count > 100  # enough answers for every rule to come into play
@@ -79,15 +79,14 @@ def test_same_tables_on_the_seeded_editions_with_filters_and_breakdowns(year):
     ]
     breakdowns = [q.key for q in questions if q.kind in aggregation.CHOICE_KINDS]
     text_keys = [q.key for q in questions if q.kind == "text"]
-    rng = random.Random(year)
+    rng = random.Random(3)  # noqa: S311 - test data
     statuses = set()
-    for threshold in (edition.min_group_size, 20):
-        for reveal in (False, True):
-            rules = aggregation.Rules(
-                threshold=threshold, reveal=reveal, show_text=True, seed=edition.pk
-            )
-            for size in (0, 1, 1, 2, 3):
-                conditions = rng.sample(choice_options, size)
-                statuses.add(aggregation.summarise(new, rules, conditions=conditions)["status"])
-                assert_same(new, old, rules, conditions, rng.sample(breakdowns, 2), text_keys)
+    for threshold, reveal in ((edition.min_group_size, False), (20, True)):
+        rules = aggregation.Rules(
+            threshold=threshold, reveal=reveal, show_text=True, seed=edition.pk
+        )
+        for size in (0, 1, 2, 3):
+            conditions = rng.sample(choice_options, size)
+            statuses.add(aggregation.summarise(new, rules, conditions=conditions)["status"])
+            assert_same(new, old, rules, conditions, rng.sample(breakdowns, 2), text_keys)
     assert {"ok", "too_few"} <= statuses  # shown and refused selections were both compared

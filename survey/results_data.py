@@ -125,6 +125,7 @@ def load_many(editions, questions_by_edition):
     sql, params = answer_rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        # Object columns as fetched: no type guessing over every row.
         frame = pd.DataFrame(cursor.fetchall(), columns=ANSWER_ROW, dtype=object)
     parts = dict(iter(frame.groupby("edition", sort=False))) if len(ids) > 1 else {ids[0]: frame}
     return {

@@ -50,6 +50,8 @@ def seeded():
 
 def check_page(web, page, viewport):
     """The page as a reader sees it: charts drawn, labels inside, no sideways scroll, axe."""
+    # Charts are drawn as they come into view: bring the first one there.
+    page.locator(".results-chart").filter(visible=True).first.scroll_into_view_if_needed()
     expect(page.locator(".results-chart.is-drawn svg.main-svg").first).to_be_attached()
     assert page.evaluate(LABELS_OUTSIDE) == []
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -92,6 +94,7 @@ def test_reader_filters_breaks_down_and_follows_trends(web, seeded, viewport):
     heat_map = page.locator(".results-heatmap").first
     by_group = page.locator(".results-by-group").first
     if viewport is DESK:
+        heat_map.scroll_into_view_if_needed()  # charts are drawn as they come into view
         expect(heat_map.locator("svg.main-svg").first).to_be_attached()
         expect(by_group).to_be_hidden()
         hidden = heat_map.evaluate("node => node.data[0].text.flat().filter(Boolean)")
@@ -109,6 +112,8 @@ def test_reader_filters_breaks_down_and_follows_trends(web, seeded, viewport):
     check_page(web, page, viewport)
     chart = page.locator('[data-chart="trend-chart-languages"]')
     picker = page.locator('[data-picker="trend-chart-languages"]')
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("svg.main-svg").first).to_be_attached()
     expect(picker).to_be_visible()
     colours = chart.evaluate("node => node.data.map((trace) => trace.line.color)")
     assert len(set(colours)) > 2  # not a tangle: a few colours and grey
@@ -126,6 +131,7 @@ def test_scales_and_histograms_turn_sideways_on_a_phone(web, seeded, viewport, o
     page.goto(web.url("/en/survey/2026/results/"))
     for key in ("gpu_access_satisfaction", "ml_experience_years"):
         chart = page.locator(f'[data-chart="chart-{key}"]')
+        chart.scroll_into_view_if_needed()
         expect(chart.locator("svg.main-svg").first).to_be_attached()
         assert chart.evaluate("node => node.data[0].orientation") == orientation
     check_page(web, page, viewport)

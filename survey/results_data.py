@@ -174,15 +174,18 @@ def _request_key(edition, questions, rules, conditions, by, text_key):
     return f"survey:results:{edition.pk}:{digest}"
 
 
-def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=None, text_key=None):
+def cached_results(
+    editions_questions, rules_by_edition, *, conditions=(), by=None, text_key=None, versions=None
+):
     """The results of several editions, from the cache where it is fresh, else computed.
 
     ``editions_questions`` is ``[(edition, questions)]``. Returns ``{edition id:
     {"summary", "breakdown", "filter_options", "allowed_without_each"}}``, or only
     ``{"texts"}`` (every free text of question ``text_key``) when that is asked.
     Two cache reads, and for the editions not cached, the loading queries and one
-    cache write.
+    cache write. ``versions``, a dict if given, receives each edition's data version.
     """
+    versions = {} if versions is None else versions
     keys = {}
     for edition, questions in editions_questions:
         keys[edition.pk] = (
@@ -192,16 +195,16 @@ def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=No
             ),
         )
     found = cache.get_many([key for pair in keys.values() for key in pair])
-    results, stale, versions = {}, [], {}
+    results, stale = {}, []
     for edition, _questions in editions_questions:
         version_key, data_key = keys[edition.pk]
         version = found.get(version_key)
         entry = found.get(data_key)
+        versions[edition.pk] = version
         if version is not None and entry is not None and entry["version"] == version:
             results[edition.pk] = entry["results"]
         else:
             stale.append((edition, _questions))
-            versions[edition.pk] = version
     if not stale:
         return results
     for edition, _questions in stale:
@@ -272,6 +275,7 @@ class EditionResults:
     filter_options: dict = field(default_factory=dict)
     allowed_without_each: list | None = None
     texts: list | None = None
+    version: str | None = None  # of the data, for caches built on these results
 
     @property
     def reveal(self):
@@ -298,15 +302,22 @@ def edition_results(edition, user, query, *, text_key=None):
     questions = questions_of([edition])[edition.pk]
     form = ResultsQueryForm(query, questions=questions)
     rules = rules_for(edition, reveal=access == "full")
+    versions = {}
     data = cached_results(
         [(edition, questions)],
         {edition.pk: rules},
         conditions=form.conditions,
         by=form.breakdown,
         text_key=text_key,
+        versions=versions,
     )[edition.pk]
     results = EditionResults(
-        edition=edition, access=access, questions=questions, form=form, rules=rules
+        edition=edition,
+        access=access,
+        questions=questions,
+        form=form,
+        rules=rules,
+        version=versions[edition.pk],
     )
     if text_key:
         results.texts = data["texts"]

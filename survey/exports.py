@@ -5,14 +5,9 @@ response ids (so the numbers say nothing of who answered first); no key, no
 date, no flag. Built from the same DataFrame as the results.
 """
 
-import csv
-import io
-
-import numpy as np
 import pandas as pd
-import xlsxwriter
 
-from kb.spreadsheets import FORMULA_STARTS
+from kb.spreadsheets import csv_text, xlsx_bytes
 from survey.aggregation import OTHER
 
 OTHER_COLUMN = "other"
@@ -118,57 +113,12 @@ def codebook_rows(questions):
     return rows
 
 
-def _inert_text(column):
-    """A text column with a leading quote on cells a spreadsheet would run as formulas."""
-    present = column.notna().to_numpy()
-    text = column[present].astype(str)
-    risky = np.zeros(len(column), dtype=bool)
-    risky[present] = text.str[:1].isin(FORMULA_STARTS).to_numpy()
-    if not risky.any():
-        return column
-    column = column.astype(object)
-    column[risky] = "'" + column[risky].astype(str)
-    return column
-
-
 def to_csv(frame):
-    """CSV with formula-looking text made inert, column by column (numbers are never looked at)."""
-    safe = frame.copy(deep=False)
-    for name in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[name].dtype):
-            safe[name] = _inert_text(frame[name])
-    return safe.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-
-
-def _rows(frame):
-    """The frame's rows as lists of plain Python values, None for missing ones."""
-    values = frame.astype(object)
-    return values.where(values.notna(), None).to_numpy().tolist()
+    return csv_text(frame)
 
 
 def to_xlsx(frame, codebook):
-    """The answers and the codebook as one XLSX file, written row by row in constant memory.
-
-    Every text stays text, whatever it looks like: formulas ("=…"), numbers and
-    URLs are never read into cells from strings.
-    """
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "in_memory": True,
-        },
+    header, *rows = codebook
+    return xlsx_bytes(
+        {"answers": frame, "codebook": pd.DataFrame(rows, columns=header, dtype=object)}
     )
-    answers = workbook.add_worksheet("answers")
-    answers.write_row(0, 0, [str(name) for name in frame.columns])
-    for number, row in enumerate(_rows(frame), start=1):
-        answers.write_row(number, 0, row)
-    sheet = workbook.add_worksheet("codebook")
-    for number, row in enumerate(codebook):
-        sheet.write_row(number, 0, row)
-    workbook.close()
-    return buffer.getvalue()

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from kb.spreadsheets import safe_csv_cell
 from survey.exports import to_csv, to_xlsx
 
-TEXTS = ["=1+1", "-3", "+x", "@a", "\tx", "12", "http://example.org", "plain", None, ""]
+TEXTS = ["=1+1", "-3", "+x", "@a", "\tx", "12", "http://example.org", 'a & "b" <c>', None, ""]
 
 
 def mixed_frame():
@@ -49,3 +49,12 @@ def test_xlsx_keeps_text_as_text_and_numbers_as_numbers():
         ["column"],
         ["remarks"],
     ]
+
+
+def test_xlsx_drops_characters_xml_cannot_hold_and_writes_empty_tables():
+    frame = pd.DataFrame({"remarks": ["bell\x07 tab\x0b end"], "n": [1]})
+    book = load_workbook(io.BytesIO(to_xlsx(frame, [["column"]])))
+    assert book["answers"]["A2"].value == "bell tab end"
+    empty = load_workbook(io.BytesIO(to_xlsx(frame.iloc[:0], [["column"]])))
+    assert [[c.value for c in row] for row in empty["answers"].iter_rows()] == [["remarks", "n"]]
+    assert to_csv(frame.iloc[:0]) == "remarks,n\r\n"

@@ -1,7 +1,8 @@
 """The survey aggregation as it stood before issue 17, kept only to check the new one.
 
-A verbatim copy of survey/aggregation.py at commit c593836 (its docstring trimmed):
-tests/test_survey_aggregation_speed.py compares both to the cell.
+A verbatim copy of survey/aggregation.py at commit c593836 (its docstring trimmed),
+and of survey/exports.py's wide_frame: tests/test_survey_aggregation_equivalence.py
+compares old and new to the cell.
 """
 
 import itertools
@@ -636,3 +637,48 @@ def question_trends(summaries_by_year, questions_by_year):
         for key, by_year in asked.items()
         if len(by_year) >= 2
     ]
+
+
+# The coordinators' wide export frame as it stood before issue 17 (survey/exports.py).
+
+OTHER_COLUMN = "other"
+
+
+def wide_frame(responses, questions):
+    """One row per response, one column per question (per option for multiple choice)."""
+    answers = responses.answers
+    total = responses.respondent_count
+    index = pd.RangeIndex(1, total + 1, name="respondent")
+    data = {}
+    for question in questions:
+        rows = answers[answers["question"] == question.key]
+        chosen = rows[rows["choice"].notna()]
+        others = rows[rows["choice"].isna() & (rows["text"].fillna("") != "")]
+        if question.kind == "multiple":
+            answered = pd.Index(rows["respondent"].unique())
+            for choice in question.choice_list:
+                ticked = chosen.loc[chosen["choice"] == choice.key, "respondent"]
+                column = pd.Series(pd.NA, index=index, dtype="Int64")
+                column[index.isin(answered)] = 0
+                column[index.isin(ticked)] = 1
+                data[f"{question.key}[{choice.key}]"] = column
+        elif question.kind == "single":
+            column = pd.Series(chosen["choice"].to_numpy(), index=chosen["respondent"])
+            column = pd.concat(
+                [column, pd.Series(OTHER_COLUMN, index=others["respondent"].to_numpy())]
+            )
+            data[question.key] = column.reindex(index)
+        elif question.kind == "text":
+            data[question.key] = pd.Series(
+                rows["text"].to_numpy(), index=rows["respondent"]
+            ).reindex(index)
+        else:
+            data[question.key] = pd.Series(
+                rows["number"].to_numpy(), index=rows["respondent"]
+            ).reindex(index)
+        if question.has_choices and question.allow_other:
+            data[f"{question.key}[{OTHER_COLUMN}]"] = pd.Series(
+                others["text"].to_numpy(), index=others["respondent"]
+            ).reindex(index)
+    frame = pd.DataFrame(data, index=index)
+    return frame.reset_index()

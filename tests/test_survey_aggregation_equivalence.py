@@ -1,10 +1,12 @@
 """The integer-coded aggregation gives the same tables as the one it replaced, to the cell."""
 
+import csv
 import random
 
 import pytest
 
-from survey import aggregation
+from kb.spreadsheets import safe_csv_cell
+from survey import aggregation, exports
 from survey.models import Edition
 from survey.results_data import load_responses, questions_of
 from tests import aggregation_before as before
@@ -90,3 +92,19 @@ def test_same_tables_on_a_seeded_edition_with_filters_and_breakdowns():
             statuses.add(aggregation.summarise(new, rules, conditions=conditions)["status"])
             assert_same(new, old, rules, conditions, rng.sample(breakdowns, 2), text_keys)
     assert {"ok", "too_few"} <= statuses  # shown and refused selections were both compared
+
+
+@pytest.mark.django_db
+def test_same_wide_export_on_a_seeded_edition():
+    from survey.seed import seed_survey
+
+    seed_survey(demo=True)
+    edition = Edition.objects.get(year=2026)
+    questions = questions_of([edition])[edition.pk]
+    new, old = both(load_responses(edition, questions))
+    new_frame = exports.wide_frame(new, questions)
+    old_frame = before.wide_frame(old, questions)
+    assert list(new_frame.columns) == list(old_frame.columns)
+    assert exports.to_csv(new_frame) == old_frame.map(safe_csv_cell).to_csv(
+        index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+    )

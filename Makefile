@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python bench/catalogue_list.py
 	$(BIN)/python bench/survey_submit.py
 	$(BIN)/python bench/results.py
+	$(BIN)/python bench/results_parts.py
 
 clean:
 	rm -rf $(VENV) vendor staticfiles .pytest_cache .ruff_cache

@@ -189,7 +189,7 @@ class _Cells:
         return np.asarray(found, dtype=np.int64)
 
 
-def _rows_by_question(answers):
+def rows_by_question(answers):
     """{question key: positions of its answer rows}, from one factorisation of the column."""
     codes, keys = pd.factorize(answers["question"])
     order = np.argsort(codes, kind="stable")
@@ -203,7 +203,7 @@ def option_pairs(answers, questions):
     Choice questions: the choice key, or ``OTHER`` for an "other" text. Scales:
     the value. Numbers: the histogram bin. Free text: ``ANSWERED``.
     """
-    rows_of = _rows_by_question(answers)
+    rows_of = rows_by_question(answers)
     respondent = answers["respondent"].to_numpy(dtype=np.int64)
     choice_codes, choice_keys = pd.factorize(answers["choice"])
     choice_keys = list(choice_keys)

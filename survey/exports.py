@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kb.spreadsheets import csv_text, xlsx_bytes
-from survey.aggregation import OTHER
+from survey.aggregation import OTHER, rows_by_question
 
 OTHER_COLUMN = "other"
 
@@ -39,7 +39,7 @@ def wide_frame(responses, questions):
     answers = responses.answers
     total = responses.respondent_count
     index = pd.RangeIndex(1, total + 1, name="respondent")
-    rows_of = responses.option_pairs().rows_of
+    rows_of = rows_by_question(answers)
     respondent = answers["respondent"].to_numpy(dtype=np.int64) - 1
     choice = answers["choice"].to_numpy(dtype=object)
     text = answers["text"].to_numpy(dtype=object)

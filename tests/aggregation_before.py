@@ -1,16 +1,22 @@
 """The survey aggregation as it stood before issue 17, kept only to check the new one.
 
 A verbatim copy of survey/aggregation.py at commit c593836 (its docstring trimmed),
-and of survey/exports.py's wide_frame: tests/test_survey_aggregation_equivalence.py
-compares old and new to the cell.
+and of survey/exports.py's wide_frame and writers: tests/test_survey_aggregation_equivalence.py
+compares old and new to the cell, bench/results_parts.py times them side by side.
 """
 
+import csv
+import io
 import itertools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from kb.spreadsheets import looks_like_formula, safe_csv_cell
 
 OTHER = "_other"  # option of the grouped "other, please specify" answers (keys cannot start with _)
 ANSWERED = "_answered"  # pseudo-option: the respondent answered the question
@@ -682,3 +688,38 @@ def wide_frame(responses, questions):
             ).reindex(index)
     frame = pd.DataFrame(data, index=index)
     return frame.reset_index()
+
+
+# And its CSV and XLSX writers (per cell: safe_csv_cell, openpyxl).
+
+
+def to_csv(frame):
+    return frame.map(safe_csv_cell).to_csv(
+        index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+    )
+
+
+def _cell(sheet, value):
+    if isinstance(value, str):
+        if not looks_like_formula(value):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # never a formula, whatever a respondent typed ("=…")
+        return cell
+    if value is None or pd.isna(value):
+        return None
+    return value
+
+
+def to_xlsx(frame, codebook):
+    workbook = Workbook(write_only=True)
+    answers = workbook.create_sheet("answers")
+    answers.append(list(frame.columns))
+    for row in frame.itertuples(index=False, name=None):
+        answers.append([_cell(answers, value) for value in row])
+    sheet = workbook.create_sheet("codebook")
+    for row in codebook:
+        sheet.append([_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

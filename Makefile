@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Front-end files fetched from their registry, pinned by SHA-256 (espri_ia/vendor.py).
+VENDORED := vendor/plotly/.sha256
 
 # Development server: debug on, SQLite file, emails printed on the console.
 RUN_ENV := DJANGO_DEBUG=1
@@ -11,7 +13,7 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=tests
 
 .PHONY: install run test e2e lint fmt messages bench clean
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(VENDORED)
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -21,17 +23,20 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-run: $(INSTALLED)
+$(VENDORED): espri_ia/vendor.py | $(INSTALLED)
+	$(BIN)/python -m espri_ia.vendor
+
+run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --verbosity 0
 	$(RUN_ENV) $(BIN)/python manage.py seed --demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops it)."
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED)
+test: install
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): needs /usr/bin/chromium, Java and `npm ci` (axe-core, vnu-jar).
-e2e: $(INSTALLED) node_modules/.package-lock.json
+e2e: install node_modules/.package-lock.json
 	$(TEST_ENV) $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 node_modules/.package-lock.json: package-lock.json
@@ -51,7 +56,7 @@ messages: $(INSTALLED)
 	$(BIN)/python locale/fill_english.py
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
-bench: $(INSTALLED)
+bench: install
 	$(BIN)/python bench/sqlite_concurrent_writes.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/gpu_reports.py
@@ -59,6 +64,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/catalogue_list.py
 	$(BIN)/python bench/survey_submit.py
 	$(BIN)/python bench/results.py
+	$(BIN)/python bench/results_parts.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) vendor staticfiles .pytest_cache .ruff_cache

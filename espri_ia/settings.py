@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after security, so static files skip sessions, locale and CSRF work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses every page (static files come precompressed from WhiteNoise above);
+    # Django's own, for its BREACH mitigation (random padding). Issue 17.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (it reads the language cookie) and before common (URL prefixes).
     "django.middleware.locale.LocaleMiddleware",

@@ -1,14 +1,17 @@
-"""Serve single front-end files that Python packages ship, without copying them."""
+"""Serve single front-end files fetched at install time (``espri_ia.vendor``), without copying them."""
 
 from pathlib import Path
 
-import plotly
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
-# Static path -> file inside an installed package.
+from espri_ia.vendor import PACKAGES, VENDOR_DIR
+
+# Static path -> file under vendor/: each package's files, its licence beside them.
 PACKAGE_FILES = {
-    "vendor/plotly.min.js": Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+    f"vendor/{package.folder}/{name}": VENDOR_DIR / package.folder / name
+    for package in PACKAGES
+    for name in package.files.values()
 }
 
 

@@ -88,7 +88,7 @@ class Responses:
     answers: pd.DataFrame
     respondent_count: int
     questions: list = field(default_factory=list)
-    _pairs: tuple | None = field(default=None, repr=False, compare=False)
+    _pairs: "Pairs | None" = field(default=None, repr=False, compare=False)
 
     def option_pairs(self):
         """``option_pairs`` of these answers, worked out once for every table made from them."""
@@ -146,89 +146,157 @@ def bin_labels(edges, whole):
     ]
 
 
-def _number_options(numbers, edges, whole):
-    labels = bin_labels(edges, whole)
-    codes = np.clip(np.searchsorted(edges, numbers, side="right") - 1, 0, len(labels) - 1)
-    return [labels[code] for code in codes], labels
+@dataclass
+class Pairs:
+    """Every (respondent, question, option) once, in integer codes.
+
+    A *cell* is one (question key, option); every table below is a count of
+    pairs per cell and per atom, which ``np.bincount`` does in one pass over
+    the codes, where grouping on text columns took seconds at 50,000 responses.
+    """
+
+    who: np.ndarray  # per pair: position of its respondent in ``respondents``
+    cell: np.ndarray  # per pair: position of its (question, option) in ``cells``
+    respondents: np.ndarray  # respondent numbers with at least one pair, sorted
+    cells: list  # (question key, option) of each cell
+    cell_question: np.ndarray  # per cell: position of its question in ``question_keys``
+    question_keys: list
+    answered_who: np.ndarray  # per (respondent, question) answered, once
+    answered_question: np.ndarray
+    options: dict  # question key: the options its table lists, in order
+    rows_of: dict  # question key: positions of its rows in the answers, in order
+    cell_index: dict = field(default_factory=dict)
+
+    def cell_of(self, condition):
+        return self.cell_index.get(tuple(condition))
+
+
+class _Cells:
+    """Hands out cell numbers, the same one for the same (question key, option)."""
+
+    def __init__(self):
+        self.index, self.cells, self.questions = {}, [], []
+
+    def ids(self, key, position, labels):
+        found = []
+        for label in labels:
+            cell = self.index.get((key, label))
+            if cell is None:
+                cell = self.index[(key, label)] = len(self.cells)
+                self.cells.append((key, label))
+                self.questions.append(position)
+            found.append(cell)
+        return np.asarray(found, dtype=np.int64)
+
+
+def rows_by_question(answers):
+    """{question key: positions of its answer rows}, from one factorisation of the column."""
+    codes, keys = pd.factorize(answers["question"])
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    return {key: order[bounds[i] : bounds[i + 1]] for i, key in enumerate(keys)}
 
 
 def option_pairs(answers, questions):
-    """Tidy (respondent, question, option) rows, one per respondent per option.
+    """``Pairs``: tidy (respondent, question, option) rows, one per respondent per option.
 
     Choice questions: the choice key, or ``OTHER`` for an "other" text. Scales:
     the value. Numbers: the histogram bin. Free text: ``ANSWERED``.
     """
-    frames = []
-    options = {}
-    for question in questions:
-        rows = answers[answers["question"] == question.key]
+    rows_of = rows_by_question(answers)
+    respondent = answers["respondent"].to_numpy(dtype=np.int64)
+    choice_codes, choice_keys = pd.factorize(answers["choice"])
+    choice_keys = list(choice_keys)
+    text = answers["text"].to_numpy(dtype=object)
+    has_text = pd.Series(text, dtype=object).fillna("").to_numpy() != ""
+    numbers = answers["number"].to_numpy(dtype=np.float64)
+    cells = _Cells()
+    options, who_parts, cell_parts = {}, [], []
+    empty = np.zeros(0, dtype=np.int64)
+    for position, question in enumerate(questions):
+        rows = rows_of.get(question.key, empty)
         if question.kind in CHOICE_KINDS:
-            chosen = rows["choice"].where(rows["choice"].notna(), OTHER)
-            keep = rows["choice"].notna() | (rows["text"].fillna("") != "")
-            option = chosen[keep]
-            respondent = rows["respondent"][keep]
-            options[question.key] = list(question.choices) + (
-                [OTHER] if question.allow_other or (option == OTHER).any() else []
+            codes = choice_codes[rows]
+            keep = (codes >= 0) | has_text[rows]
+            rows, codes = rows[keep], codes[keep]
+            found, inverse = np.unique(codes, return_inverse=True)
+            labels = [OTHER if code < 0 else choice_keys[code] for code in found]
+            listed = list(question.choices) + (
+                [OTHER] if question.allow_other or OTHER in labels else []
             )
-        elif question.kind == "scale":
-            numbers = rows["number"].dropna()
-            respondent = rows["respondent"][numbers.index]
-            option = numbers.map(lambda value: f"{value:g}")
-            low, high = question.min_value, question.max_value
-            values = range(int(low), int(high) + 1) if low is not None and high is not None else ()
-            options[question.key] = [f"{value:g}" for value in values] or sorted(
-                option.unique(), key=float
-            )
-        elif question.kind == "number":
-            numbers = rows["number"].dropna()
-            respondent = rows["respondent"][numbers.index]
-            edges, whole = number_bins(numbers.to_numpy(), question.min_value, question.max_value)
-            labels, options[question.key] = _number_options(numbers.to_numpy(), edges, whole)
-            option = pd.Series(labels, index=numbers.index, dtype="object")
+        elif question.kind in ("scale", "number"):
+            values = numbers[rows]
+            keep = ~np.isnan(values)
+            rows, values = rows[keep], values[keep]
+            if question.kind == "scale":
+                found, inverse = np.unique(values, return_inverse=True)
+                labels = [f"{value:g}" for value in found]
+                low, high = question.min_value, question.max_value
+                bounded = low is not None and high is not None
+                values_listed = range(int(low), int(high) + 1) if bounded else ()
+                listed = [f"{value:g}" for value in values_listed] or sorted(set(labels), key=float)
+            else:
+                edges, whole = number_bins(values, question.min_value, question.max_value)
+                labels = listed = bin_labels(edges, whole)
+                inverse = np.clip(
+                    np.searchsorted(edges, values, side="right") - 1, 0, len(labels) - 1
+                )
         else:
-            texts = rows["text"].fillna("")
-            respondent = rows["respondent"][texts != ""]
-            option = pd.Series(ANSWERED, index=respondent.index, dtype="object")
-            options[question.key] = []
-        frames.append(
-            pd.DataFrame(
-                {
-                    "respondent": respondent.to_numpy(),
-                    "question": question.key,
-                    "option": option.to_numpy(dtype=object),
-                }
-            )
-        )
-    if frames:
-        pairs = pd.concat(frames, ignore_index=True).drop_duplicates()
-    else:
-        pairs = pd.DataFrame({"respondent": [], "question": [], "option": []})
-    return pairs, options
+            rows = rows[has_text[rows]]
+            labels, listed = [ANSWERED], []
+            inverse = np.zeros(len(rows), dtype=np.int64)
+        options[question.key] = listed
+        cells.ids(question.key, position, listed)
+        cell_parts.append(cells.ids(question.key, position, labels)[inverse.reshape(-1)])
+        who_parts.append(respondent[rows])
+    all_respondents = np.concatenate(who_parts) if who_parts else empty
+    all_cells = np.concatenate(cell_parts) if cell_parts else empty
+    # pandas' hash tables: numpy's unique took a second here at 10,000 responses.
+    who, respondents = pd.factorize(all_respondents, sort=True)
+    width = max(len(cells.cells), 1)
+    unique_pairs = pd.unique(who.astype(np.int64) * width + all_cells)
+    who, cell = unique_pairs // width, unique_pairs % width
+    cell_question = np.asarray(cells.questions, dtype=np.int64)
+    answered = pd.unique(who * max(len(questions), 1) + cell_question[cell])
+    return Pairs(
+        who=who,
+        cell=cell,
+        respondents=respondents,
+        cells=cells.cells,
+        cell_question=cell_question,
+        question_keys=[question.key for question in questions],
+        answered_who=answered // max(len(questions), 1),
+        answered_question=answered % max(len(questions), 1),
+        options=options,
+        rows_of=rows_of,
+        cell_index=cells.index,
+    )
 
 
 # Filters and atoms.
 
 
 def members(pairs, condition):
-    question, option = condition
-    rows = pairs[(pairs["question"] == question) & (pairs["option"] == option)]
-    return pd.Index(rows["respondent"].unique())
+    """Positions (in ``pairs.respondents``) of the respondents meeting ``condition``."""
+    cell = pairs.cell_of(condition)
+    if cell is None:
+        return np.zeros(0, dtype=np.int64)
+    return pairs.who[pairs.cell == cell]
 
 
 def atom_masks(pairs, conditions):
     """For every respondent with an answer, a bit mask of the conditions it meets."""
-    respondents = pd.Index(pairs["respondent"].unique())
-    masks = pd.Series(0, index=respondents, dtype="int64")
+    masks = np.zeros(len(pairs.respondents), dtype=np.int64)
     for bit, condition in enumerate(conditions):
-        masks[respondents.isin(members(pairs, condition))] += 1 << bit
+        masks[members(pairs, condition)] |= 1 << bit
     return masks
 
 
 def atom_sizes(masks, respondent_count, conditions):
-    sizes = masks.value_counts()
+    sizes = {int(mask): int(size) for mask, size in enumerate(np.bincount(masks)) if size}
     without_answers = respondent_count - len(masks)
     sizes[0] = sizes.get(0, 0) + without_answers
-    return {int(mask): int(size) for mask, size in sizes.items()}
+    return sizes
 
 
 def is_small(count, threshold):
@@ -239,30 +307,32 @@ def atoms_are_safe(sizes, threshold):
     return not any(is_small(size, threshold) for size in sizes.values())
 
 
+def _per_atom(codes, width, atoms, atom_count):
+    """A (code, atom) matrix of how many pairs fall in each."""
+    counts = np.bincount(codes * atom_count + atoms, minlength=width * atom_count)
+    return counts.reshape(width, atom_count)
+
+
 # Cell counts under rules A and C.
 
 
-def _cell_counts(pairs, masks, full_mask, threshold):
+def _cell_counts(pairs, masks, full, threshold):
     """Counts in the selected set (mask == full) and the (question, option) cells rule A hides."""
-    atoms = pairs["respondent"].map(masks)
-    per_atom = pairs.groupby([pairs["question"], pairs["option"], atoms]).size()
-    unsafe = per_atom[(per_atom > 0) & (per_atom < threshold)]
-    unsafe_cells = set(
-        zip(unsafe.index.get_level_values(0), unsafe.index.get_level_values(1), strict=True)
+    atom_count = full + 1
+    per_atom = _per_atom(pairs.cell, len(pairs.cells), masks[pairs.who], atom_count)
+    small = (per_atom > 0) & (per_atom < threshold)
+    unsafe_cells = {pairs.cells[i] for i in np.flatnonzero(small.any(axis=1))}
+    selected = {pairs.cells[i]: int(per_atom[i, full]) for i in np.flatnonzero(per_atom[:, full])}
+    keys = pairs.question_keys
+    answered_per_atom = _per_atom(
+        pairs.answered_question, len(keys), masks[pairs.answered_who], atom_count
     )
-    selected = per_atom[per_atom.index.get_level_values(2) == full_mask].droplevel(2)
-    answered_pairs = pairs.drop_duplicates(["respondent", "question"])
-    answered_atoms = answered_pairs["respondent"].map(masks)
-    answered_per_atom = answered_pairs.groupby([answered_pairs["question"], answered_atoms]).size()
-    small = answered_per_atom[(answered_per_atom > 0) & (answered_per_atom < threshold)]
-    unsafe_answered = set(small.index.get_level_values(0))
-    answered = answered_per_atom[answered_per_atom.index.get_level_values(1) == full_mask]
-    return (
-        selected.to_dict(),
-        unsafe_cells,
-        answered.droplevel(1).to_dict(),
-        unsafe_answered,
-    )
+    small = (answered_per_atom > 0) & (answered_per_atom < threshold)
+    unsafe_answered = {keys[i] for i in np.flatnonzero(small.any(axis=1))}
+    answered = {
+        keys[i]: int(answered_per_atom[i, full]) for i in np.flatnonzero(answered_per_atom[:, full])
+    }
+    return selected, unsafe_cells, answered, unsafe_answered
 
 
 def complementary_suppression(counts, hidden, total, threshold):
@@ -362,18 +432,32 @@ def _number_stats(numbers, kind):
     return {"q1": q1, "median": median, "q3": q3}
 
 
-def _texts(answers, key, respondents, rules):
-    rows = answers[(answers["question"] == key) & answers["respondent"].isin(respondents)]
-    texts = sorted(text for text in rows["text"].fillna("") if text)
+def _selected_rows(responses, key, respondents):
+    """Positions of question ``key``'s answer rows from ``respondents``, in stored order."""
+    rows = responses.option_pairs().rows_of.get(key)
+    if rows is None:
+        return np.zeros(0, dtype=np.int64)
+    respondent = responses.answers["respondent"].to_numpy()[rows]
+    return rows[np.isin(respondent, respondents)]
+
+
+def _texts(responses, key, respondents, rules):
+    rows = _selected_rows(responses, key, respondents)
+    texts = sorted(
+        text
+        for text in responses.answers["text"].to_numpy()[rows]
+        if isinstance(text, str) and text
+    )
     # Sorted then shuffled with the edition's seed: the order tells nothing of when or
     # by whom, and stays the same from one load to the next.
     order = np.random.default_rng(rules.seed).permutation(len(texts))
     return [texts[i] for i in order]
 
 
-def _selected_numbers(answers, key, respondents):
-    rows = answers[(answers["question"] == key) & answers["respondent"].isin(respondents)]
-    return rows["number"].dropna().to_numpy()
+def _selected_numbers(responses, key, respondents):
+    numbers = responses.answers["number"].to_numpy(dtype=np.float64)
+    numbers = numbers[_selected_rows(responses, key, respondents)]
+    return numbers[~np.isnan(numbers)]
 
 
 # Entry points.
@@ -381,7 +465,8 @@ def _selected_numbers(answers, key, respondents):
 
 def _selection(responses, rules, conditions):
     """The pairs, options, atom masks and status of the respondents meeting ``conditions``."""
-    pairs, options = responses.option_pairs()
+    pairs = responses.option_pairs()
+    options = pairs.options
     conditions = list(conditions)[:MAX_FILTERS]
     masks = atom_masks(pairs, conditions)
     full = (1 << len(conditions)) - 1
@@ -403,7 +488,7 @@ def summarise(responses, rules, *, conditions=()):
     filters make is small: no table at all, unless ``reveal``). Free-text tables
     hold at most ``TEXTS_SHOWN`` texts and their ``text_count``.
     """
-    answers, questions = responses.answers, responses.questions
+    questions = responses.questions
     pairs, options, conditions, masks, full, selected, status, rule = _selection(
         responses, rules, conditions
     )
@@ -416,11 +501,11 @@ def summarise(responses, rules, *, conditions=()):
     if status == "empty" or (status == "too_few" and not rules.reveal):
         return result
     counts, unsafe, answered, answered_unsafe = _cell_counts(pairs, masks, full, rules.threshold)
-    respondents = masks.index[masks == full]
+    respondents = pairs.respondents[masks == full]
     for question in questions:
         numbers = None
         if question.kind in ("scale", "number"):
-            numbers = _selected_numbers(answers, question.key, respondents)
+            numbers = _selected_numbers(responses, question.key, respondents)
         table = _question_table(
             question,
             options[question.key],
@@ -434,7 +519,7 @@ def summarise(responses, rules, *, conditions=()):
         if question.kind == "text":
             texts = []
             if rules.show_text and (not table["too_few"] or rules.reveal):
-                texts = _texts(answers, question.key, respondents, rules)
+                texts = _texts(responses, question.key, respondents, rules)
             table["texts"] = texts[:TEXTS_SHOWN]
             table["text_count"] = len(texts)
         result["questions"].append(table)
@@ -457,11 +542,11 @@ def free_texts(responses, rules, *, key, conditions=()):
         return []
     if status == "too_few" and not rules.reveal:
         return None
-    answered = pairs[pairs["question"] == key]
-    atoms = answered["respondent"].map(masks).value_counts()
+    answered = pairs.answered_who[pairs.answered_question == pairs.question_keys.index(key)]
+    atoms = np.bincount(masks[answered])
     if any(is_small(int(n), rules.threshold) for n in atoms) and not rules.reveal:
         return None
-    return _texts(responses.answers, key, masks.index[masks == full], rules)
+    return _texts(responses, key, pairs.respondents[masks == full], rules)
 
 
 def filter_options(responses, rules, *, conditions=()):
@@ -472,7 +557,8 @@ def filter_options(responses, rules, *, conditions=()):
     rule B as ``summarise``, in one pass: each option's respondents counted per
     atom of the current partition, the rest of each atom by subtraction.
     """
-    pairs, options = responses.option_pairs()
+    pairs = responses.option_pairs()
+    options = pairs.options
     conditions = list(conditions)[:MAX_FILTERS]
     candidates = [
         (question.key, option)
@@ -486,30 +572,22 @@ def filter_options(responses, rules, *, conditions=()):
     masks = atom_masks(pairs, conditions)
     sizes = atom_sizes(masks, responses.respondent_count, conditions)
     full = (1 << len(conditions)) - 1
-    chosen = pairs[pairs["question"].isin({key for key, _option in candidates})]
-    inside = chosen.groupby(
-        [chosen["question"], chosen["option"], chosen["respondent"].map(masks)]
-    ).size()
-    inside_by_option = {}
-    for (key, option, mask), count in inside.items():
-        inside_by_option.setdefault((key, option), {})[int(mask)] = int(count)
+    per_atom = _per_atom(pairs.cell, len(pairs.cells), masks[pairs.who], full + 1)
+    per_candidate = per_atom[[pairs.cell_of(candidate) for candidate in candidates]]
+    atoms = list(sizes)
+    inside = per_candidate[:, atoms]
+    outside = np.asarray([sizes[atom] for atom in atoms]) - inside
+    small = ((inside > 0) & (inside < rules.threshold)).any(axis=1)
+    small |= ((outside > 0) & (outside < rules.threshold)).any(axis=1)
     found = {}
-    for candidate in candidates:
-        counts = inside_by_option.get(candidate, {})
-        parts = [counts.get(mask, 0) for mask in sizes]
-        parts += [size - counts.get(mask, 0) for mask, size in sizes.items()]
-        if not counts.get(full, 0):
-            found[candidate] = "empty"
-        elif any(is_small(part, rules.threshold) for part in parts):
-            found[candidate] = "too_few"
-        else:
-            found[candidate] = "ok"
+    for candidate, count, too_small in zip(candidates, per_candidate[:, full], small, strict=True):
+        found[candidate] = "empty" if not count else ("too_few" if too_small else "ok")
     return found
 
 
 def allowed_without_each(responses, rules, *, conditions):
     """For each condition in turn, whether the others alone make a selection readers may see."""
-    pairs, _options = responses.option_pairs()
+    pairs = responses.option_pairs()
     conditions = list(conditions)[:MAX_FILTERS]
     allowed = []
     for dropped in range(len(conditions)):
@@ -532,7 +610,8 @@ def breakdown(responses, rules, *, by, conditions=()):
     """
     questions = responses.questions
     by_question = next(q for q in questions if q.key == by)
-    pairs, options = responses.option_pairs()
+    pairs = responses.option_pairs()
+    options = pairs.options
     conditions = list(conditions)[:MAX_FILTERS]
     base_masks = atom_masks(pairs, conditions)
     base_sizes = atom_sizes(base_masks, responses.respondent_count, conditions)

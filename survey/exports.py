@@ -5,15 +5,11 @@ response ids (so the numbers say nothing of who answered first); no key, no
 date, no flag. Built from the same DataFrame as the results.
 """
 
-import csv
-import io
-
+import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from kb.spreadsheets import looks_like_formula, safe_csv_cell
-from survey.aggregation import OTHER
+from kb.spreadsheets import csv_text, xlsx_bytes
+from survey.aggregation import OTHER, rows_by_question
 
 OTHER_COLUMN = "other"
 
@@ -36,41 +32,48 @@ def columns(questions):
 
 
 def wide_frame(responses, questions):
-    """One row per response, one column per question (per option for multiple choice)."""
+    """One row per response, one column per question (per option for multiple choice).
+
+    Built with array indexing by respondent number (1 to n): no per-row Python.
+    """
     answers = responses.answers
     total = responses.respondent_count
     index = pd.RangeIndex(1, total + 1, name="respondent")
+    rows_of = rows_by_question(answers)
+    respondent = answers["respondent"].to_numpy(dtype=np.int64) - 1
+    choice = answers["choice"].to_numpy(dtype=object)
+    text = answers["text"].to_numpy(dtype=object)
+    number = answers["number"].to_numpy(dtype=np.float64)
+    has_choice = pd.notna(choice)
+    has_text = pd.Series(text, dtype=object).fillna("").to_numpy() != ""
     data = {}
+
+    def column_of(rows, values, dtype=object):
+        column = np.full(total, None if dtype is object else np.nan, dtype=dtype)
+        column[respondent[rows]] = values
+        return column
+
     for question in questions:
-        rows = answers[answers["question"] == question.key]
-        chosen = rows[rows["choice"].notna()]
-        others = rows[rows["choice"].isna() & (rows["text"].fillna("") != "")]
+        rows = rows_of.get(question.key, np.zeros(0, dtype=np.int64))
+        chosen = rows[has_choice[rows]]
+        others = rows[~has_choice[rows] & has_text[rows]]
         if question.kind == "multiple":
-            answered = pd.Index(rows["respondent"].unique())
-            for choice in question.choice_list:
-                ticked = chosen.loc[chosen["choice"] == choice.key, "respondent"]
-                column = pd.Series(pd.NA, index=index, dtype="Int64")
-                column[index.isin(answered)] = 0
-                column[index.isin(ticked)] = 1
-                data[f"{question.key}[{choice.key}]"] = column
+            answered = np.zeros(total, dtype=bool)
+            answered[respondent[rows]] = True
+            for option in question.choice_list:
+                ticked = np.zeros(total, dtype=np.int64)
+                ticked[respondent[chosen[choice[chosen] == option.key]]] = 1
+                data[f"{question.key}[{option.key}]"] = pd.arrays.IntegerArray(ticked, ~answered)
         elif question.kind == "single":
-            column = pd.Series(chosen["choice"].to_numpy(), index=chosen["respondent"])
-            column = pd.concat(
-                [column, pd.Series(OTHER_COLUMN, index=others["respondent"].to_numpy())]
-            )
-            data[question.key] = column.reindex(index)
+            column = column_of(chosen, choice[chosen])
+            column[respondent[others]] = OTHER_COLUMN
+            data[question.key] = column
         elif question.kind == "text":
-            data[question.key] = pd.Series(
-                rows["text"].to_numpy(), index=rows["respondent"]
-            ).reindex(index)
+            data[question.key] = column_of(rows, text[rows])
         else:
-            data[question.key] = pd.Series(
-                rows["number"].to_numpy(), index=rows["respondent"]
-            ).reindex(index)
+            data[question.key] = column_of(rows, number[rows], dtype=np.float64)
         if question.has_choices and question.allow_other:
-            data[_other_column(question.key)] = pd.Series(
-                others["text"].to_numpy(), index=others["respondent"]
-            ).reindex(index)
+            data[_other_column(question.key)] = column_of(others, text[others])
     frame = pd.DataFrame(data, index=index)
     return frame.reset_index()
 
@@ -119,32 +122,11 @@ def codebook_rows(questions):
 
 
 def to_csv(frame):
-    return frame.map(safe_csv_cell).to_csv(
-        index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
-    )
-
-
-def _cell(sheet, value):
-    if isinstance(value, str):
-        if not looks_like_formula(value):
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # never a formula, whatever a respondent typed ("=…")
-        return cell
-    if value is None or pd.isna(value):
-        return None
-    return value
+    return csv_text(frame)
 
 
 def to_xlsx(frame, codebook):
-    workbook = Workbook(write_only=True)
-    answers = workbook.create_sheet("answers")
-    answers.append(list(frame.columns))
-    for row in frame.itertuples(index=False, name=None):
-        answers.append([_cell(answers, value) for value in row])
-    sheet = workbook.create_sheet("codebook")
-    for row in codebook:
-        sheet.append([_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header, *rows = codebook
+    return xlsx_bytes(
+        {"answers": frame, "codebook": pd.DataFrame(rows, columns=header, dtype=object)}
+    )

@@ -10,6 +10,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -20,6 +21,7 @@ from survey import aggregation
 from survey.forms import ResultsQueryForm
 from survey.models import Answer, Edition, Question
 
+ANSWER_ROW = ["edition", "response", "question", "choice", "text", "number"]
 CACHE_TIMEOUT = 7 * 24 * 3600  # a new version makes old entries unreachable anyway
 
 
@@ -67,27 +69,31 @@ def question_specs(questions):
     ]
 
 
-def _answer_frame(rows, questions):
-    """A DataFrame of answer rows (response id, question id, choice id, text, number)."""
+def _keys_of(ids, names):
+    """The names of ``ids`` (None where unknown or missing), one dictionary look-up per distinct id."""
+    codes, uniques = pd.factorize(ids)
+    lookup = np.array([names.get(value) for value in uniques] + [None], dtype=object)
+    return lookup[codes]  # code -1 (a missing id) reads the trailing None
+
+
+def _answer_frame(frame, questions):
+    """The answers DataFrame from the raw rows (response id, question id, choice id, text, number)."""
+    if frame.empty:
+        return aggregation.empty_answers()
     question_keys = {question.pk: question.key for question in questions}
     choice_keys = {
         choice.pk: choice.key for question in questions for choice in question.choice_list
     }
-    if not rows:
-        return aggregation.empty_answers()
-    frame = pd.DataFrame.from_records(
-        rows, columns=["response", "question", "choice", "text", "number"]
-    )
     # Respondents are numbered in the order of their random response ids: the
     # numbers say nothing of who answered first.
     respondent, _uniques = pd.factorize(frame["response"], sort=True)
     return pd.DataFrame(
         {
             "respondent": respondent.astype("int64") + 1,
-            "question": frame["question"].map(question_keys).astype(object),
-            "choice": frame["choice"].map(choice_keys).astype(object),
-            "text": frame["text"].astype(object),
-            "number": frame["number"].astype("float64"),
+            "question": _keys_of(frame["question"], question_keys),
+            "choice": _keys_of(frame["choice"], choice_keys),
+            "text": frame["text"].to_numpy(dtype=object),
+            "number": frame["number"].astype("float64").to_numpy(),
         }
     )
 
@@ -105,7 +111,6 @@ def load_many(editions, questions_by_edition):
         .annotate(n=Count("responses", filter=Q(responses__submitted=True)))
         .values_list("pk", "n")
     )
-    rows = {pk: [] for pk in ids}
     answer_rows = (
         Answer.objects.filter(response__edition__in=ids, response__submitted=True)
         .order_by()
@@ -113,17 +118,19 @@ def load_many(editions, questions_by_edition):
             "response__edition_id", "response_id", "question_id", "choice_id", "text", "number"
         )
     )
-    # The raw rows, without the ORM's per-value converters: turning 100,000 response
-    # ids into UUID objects took most of an uncached page's second. The response id
-    # is only told apart from the others here, never shown.
+    # The raw rows straight into one DataFrame, without the ORM's per-value converters
+    # (turning 100,000 response ids into UUID objects took most of an uncached page's
+    # second) nor a Python loop per row. The response id is only told apart from the
+    # others here, never shown.
     sql, params = answer_rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for edition_id, *row in cursor.fetchall():
-            rows[edition_id].append(row)
+        # Object columns as fetched: no type guessing over every row.
+        frame = pd.DataFrame(cursor.fetchall(), columns=ANSWER_ROW, dtype=object)
+    parts = dict(iter(frame.groupby("edition", sort=False))) if len(ids) > 1 else {ids[0]: frame}
     return {
         pk: aggregation.Responses(
-            answers=_answer_frame(rows[pk], questions_by_edition[pk]),
+            answers=_answer_frame(parts.get(pk, frame.iloc[:0]), questions_by_edition[pk]),
             respondent_count=counts.get(pk, 0),
             questions=question_specs(questions_by_edition[pk]),
         )
@@ -167,15 +174,18 @@ def _request_key(edition, questions, rules, conditions, by, text_key):
     return f"survey:results:{edition.pk}:{digest}"
 
 
-def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=None, text_key=None):
+def cached_results(
+    editions_questions, rules_by_edition, *, conditions=(), by=None, text_key=None, versions=None
+):
     """The results of several editions, from the cache where it is fresh, else computed.
 
     ``editions_questions`` is ``[(edition, questions)]``. Returns ``{edition id:
     {"summary", "breakdown", "filter_options", "allowed_without_each"}}``, or only
     ``{"texts"}`` (every free text of question ``text_key``) when that is asked.
     Two cache reads, and for the editions not cached, the loading queries and one
-    cache write.
+    cache write. ``versions``, a dict if given, receives each edition's data version.
     """
+    versions = {} if versions is None else versions
     keys = {}
     for edition, questions in editions_questions:
         keys[edition.pk] = (
@@ -185,16 +195,16 @@ def cached_results(editions_questions, rules_by_edition, *, conditions=(), by=No
             ),
         )
     found = cache.get_many([key for pair in keys.values() for key in pair])
-    results, stale, versions = {}, [], {}
+    results, stale = {}, []
     for edition, _questions in editions_questions:
         version_key, data_key = keys[edition.pk]
         version = found.get(version_key)
         entry = found.get(data_key)
+        versions[edition.pk] = version
         if version is not None and entry is not None and entry["version"] == version:
             results[edition.pk] = entry["results"]
         else:
             stale.append((edition, _questions))
-            versions[edition.pk] = version
     if not stale:
         return results
     for edition, _questions in stale:
@@ -265,6 +275,7 @@ class EditionResults:
     filter_options: dict = field(default_factory=dict)
     allowed_without_each: list | None = None
     texts: list | None = None
+    version: str | None = None  # of the data, for caches built on these results
 
     @property
     def reveal(self):
@@ -291,15 +302,22 @@ def edition_results(edition, user, query, *, text_key=None):
     questions = questions_of([edition])[edition.pk]
     form = ResultsQueryForm(query, questions=questions)
     rules = rules_for(edition, reveal=access == "full")
+    versions = {}
     data = cached_results(
         [(edition, questions)],
         {edition.pk: rules},
         conditions=form.conditions,
         by=form.breakdown,
         text_key=text_key,
+        versions=versions,
     )[edition.pk]
     results = EditionResults(
-        edition=edition, access=access, questions=questions, form=form, rules=rules
+        edition=edition,
+        access=access,
+        questions=questions,
+        form=form,
+        rules=rules,
+        version=versions[edition.pk],
     )
     if text_key:
         results.texts = data["texts"]

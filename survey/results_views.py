@@ -4,12 +4,18 @@ Glue only: access from ``results_data``, numbers from ``aggregation`` (through
 the cache), what to show from ``charts``, files from ``exports``.
 """
 
+import hashlib
+
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kb.roles import coordinator_required
@@ -17,6 +23,7 @@ from survey import charts, exports
 from survey.forms import ResultsQueryForm
 from survey.models import Edition
 from survey.results_data import (
+    CACHE_TIMEOUT,
     edition_results,
     load_responses,
     visible_editions,
@@ -143,12 +150,40 @@ def _filter_fields(results):
     return fields
 
 
-@chart_page
-def results(request, year):
-    results = _edition_results(request, year)
-    if results.access is None:
-        return _not_shown(request, results.edition)
-    _warn_about_query(request, results.form)
+def _page_key(request, results):
+    """The cache key of the rendered results, or None while the data have no version yet.
+
+    Everything the fragment shows goes in: the data version (renewed by every submitted
+    answer), the language, who looks (readers or coordinators), the parsed query, and
+    the edition's and questions' texts and settings (edited without a new version).
+    """
+    version = results.version
+    if version is None:
+        return None
+    edition = results.edition
+    shown = repr(
+        (
+            request.path,
+            bool(request.GET),  # the "Reset" link
+            results.access,
+            sorted(results.conditions),
+            results.form.breakdown,
+            edition.title,
+            edition.state,
+            edition.min_group_size,
+            edition.show_free_text,
+            [
+                (q.key, q.text, q.help, sorted(charts.option_labels(q).items()))
+                for q in results.questions
+            ],
+        )
+    )
+    digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
+    return f"survey:results-page:{edition.pk}:{version}:{get_language()}:{digest}"
+
+
+def _results_body(request, results):
+    """The rendered results (everything under the page's title bar) and whether it has charts."""
     edition, summary, by_key = results.edition, results.summary, results.questions_by_key
     threshold = edition.min_group_size
     presented = [
@@ -162,11 +197,9 @@ def results(request, year):
     marks = set().union(*(item["marks"] for item in presented))
     if breakdown:
         marks |= breakdown["marks"]
-    return render(
-        request,
-        "survey/results.html",
+    body = render_to_string(
+        "survey/results/body.html",
         {
-            "section": "results",
             "edition": edition,
             "reveal": results.reveal,
             "provisional": edition.state != Edition.State.CLOSED,
@@ -181,7 +214,36 @@ def results(request, year):
             "selection_query": _query_string(results.conditions, results.form.breakdown),
             "threshold": threshold,
             "marks": marks,
-            "has_charts": any(q["chart"] for q in presented) or breakdown is not None,
+        },
+        request,
+    )
+    return {
+        "body": body,
+        "has_charts": any(q["chart"] for q in presented) or breakdown is not None,
+    }
+
+
+@chart_page
+def results(request, year):
+    results = _edition_results(request, year)
+    if results.access is None:
+        return _not_shown(request, results.edition)
+    _warn_about_query(request, results.form)
+    # The rendered results are cached too: rendering took most of a cached page's time.
+    key = _page_key(request, results)
+    page = cache.get(key) if key else None
+    if page is None:
+        page = _results_body(request, results)
+        if key:
+            cache.set(key, page, CACHE_TIMEOUT)
+    return render(
+        request,
+        "survey/results.html",
+        {
+            "section": "results",
+            "edition": results.edition,
+            "body": mark_safe(page["body"]),  # noqa: S308 - our own template's output
+            "has_charts": page["has_charts"],
         },
     )
 

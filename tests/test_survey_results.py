@@ -322,12 +322,35 @@ def test_results_page_makes_the_same_queries_for_one_or_many_responses(
     large = closed_edition(count=40, year=2020, results_visibility=PUBLIC)
     for edition in (small, large):
         # Cold: edition, questions, choices, cache read; version added (5 with the
-        # database cache's culling check); count and answers; tables stored (5).
-        with django_assert_num_queries(16):
+        # database cache's culling check); count and answers; tables stored (5);
+        # rendered page read (1) and stored (5).
+        with django_assert_num_queries(22):
             client.get(results_url(edition))
-        # Warm: edition, questions, choices, one cache read; no answer loaded.
-        with django_assert_num_queries(4):
+        # Warm: edition, questions, choices, one cache read; the rendered page read;
+        # no answer loaded, nothing rendered but the layout.
+        with django_assert_num_queries(5):
             client.get(results_url(edition))
+
+
+def test_rendered_results_are_kept_per_version_language_reader_and_query(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    edition = closed_edition(count=12, results_visibility=PUBLIC)
+    english, french = f"/en/survey/{edition.year}/results/", f"/survey/{edition.year}/results/"
+    first = client.get(english).content.decode()
+    assert "12 respondents" in first
+    assert client.get(english).content.decode() == first  # from the cache
+    assert "12 répondants" in client.get(french).content.decode()
+    assert "6 respondents" in client.get(english + "?f=theme:ocean").content.decode()
+    client.force_login(coordinator)
+    assert "As a coordinator you see every number" in client.get(english).content.decode()
+    client.logout()
+    assert "As a coordinator" not in client.get(english).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.store_anonymous_responses(
+            edition=edition, answer_sets=[answers_for(i) for i in range(3)]
+        )
+    assert "15 respondents" in client.get(english).content.decode()
 
 
 def test_cache_is_renewed_when_answers_change(member, django_capture_on_commit_callbacks):

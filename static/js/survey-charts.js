@@ -1,10 +1,14 @@
 /* Survey results: draw each chart from the JSON that the page carries (json_script).
    The data tables next to the charts hold the same numbers and work without JavaScript.
    Charts fit their box: long labels wrap, a phone gets the horizontal version of upright
-   bars (the spec's "narrow"), a heat map hidden by the stylesheet is drawn when it shows. */
+   bars (the spec's "narrow"), a heat map hidden by the stylesheet is drawn when it shows.
+   plotly.js (data-plotly on this script's tag) is fetched only when the first chart comes
+   near the screen, and each chart is drawn when it does: the text and tables come first. */
 (function () {
   "use strict";
-  if (!window.Plotly) { return; }
+  var script = document.currentScript;
+  var PLOTLY = script && script.getAttribute("data-plotly");
+  if (!PLOTLY || !window.IntersectionObserver) { return; }
   var NARROW = window.matchMedia("(max-width: 599px)");
   var CHAR = 7.5;  // px per character of the 14 px chart font, near enough to wrap labels
   var LINE = 17;
@@ -63,9 +67,24 @@
     return { data: data, layout: layout, config: spec.config };
   }
 
+  var plotly = null;  // the promise of plotly.js, once asked for
+  function loadPlotly() {
+    if (!plotly) {
+      plotly = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = PLOTLY;
+        tag.onload = resolve;
+        tag.onerror = reject;
+        document.head.appendChild(tag);
+      });
+    }
+    return plotly;
+  }
+
   function draw(chart) {
-    // A box that the stylesheet hides has no width: it is drawn when it shows.
-    if (!chart.box.getClientRects().length) { return; }
+    // Not near the screen yet, plotly still loading, or a box that the stylesheet hides
+    // (no width): drawn later, when it comes into view.
+    if (!chart.seen || !window.Plotly || !chart.box.getClientRects().length) { return; }
     var figure = fitted(chart);
     chart.box.classList.add("is-drawn");
     window.Plotly.react(chart.box, figure.data, figure.layout, figure.config);
@@ -87,12 +106,23 @@
     draw(chart);
   }
 
+  var nearScreen = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) { return; }
+      var chart = entry.target.chart;
+      chart.seen = true;
+      nearScreen.unobserve(entry.target);
+      loadPlotly().then(function () { draw(chart); });
+    });
+  }, { rootMargin: "300px 0px" });
+
   document.querySelectorAll("[data-chart]").forEach(function (box) {
     var source = document.getElementById(box.getAttribute("data-chart"));
     if (!source) { return; }
-    var chart = { box: box, spec: JSON.parse(source.textContent) };
+    var chart = { box: box, spec: JSON.parse(source.textContent), seen: false };
     charts.push(chart);
-    draw(chart);
+    box.chart = chart;
+    nearScreen.observe(box);
     var picker = document.querySelector('[data-picker="' + box.getAttribute("data-chart") + '"]');
     if (picker) {
       picker.hidden = false;
@@ -114,9 +144,11 @@
   NARROW.addEventListener("change", redrawAll);
   window.addEventListener("resize", redrawAll);
 
-  // Printing: charts as wide as the paper, then back to the screen.
+  // Printing: every chart (once plotly is in), as wide as the paper, then back to the screen.
   window.addEventListener("beforeprint", function () {
     charts.forEach(function (chart) {
+      chart.seen = true;
+      draw(chart);
       if (chart.box.classList.contains("is-drawn")) {
         window.Plotly.relayout(chart.box, { width: 680 });
       }

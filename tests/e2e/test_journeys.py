@@ -300,6 +300,7 @@ def test_reader_opens_results_changes_breakdown_and_filter_charts_redraw(web):
 
     # The plotly chart is drawn (SVG) and its numbers are the data table's.
     chart = page.locator('[data-chart="chart-tools"]')
+    chart.scroll_into_view_if_needed()  # charts are drawn as they come into view
     expect(chart.locator("svg.main-svg").first).to_be_attached()
     drawn = chart.evaluate("node => node.data[0].x.map(Number)")
     table = page.locator("#question-tools table.results-table tbody tr")
@@ -317,6 +318,7 @@ def test_reader_opens_results_changes_breakdown_and_filter_charts_redraw(web):
     page.get_by_label("Break the answers down by").select_option("theme")
     submit(page, page.get_by_role("button", name="Show").click)
     assert "by=theme" in page.url
+    page.locator('[data-chart^="breakdown-"]').first.scroll_into_view_if_needed()
     expect(page.locator('[data-chart^="breakdown-"] svg.main-svg').first).to_be_attached()
 
     # Filter on a choice: only those respondents are counted, the charts redraw.
@@ -327,6 +329,7 @@ def test_reader_opens_results_changes_breakdown_and_filter_charts_redraw(web):
     submit(page, page.get_by_role("button", name="Show").click)
     assert "f=theme%3Aocean" in page.url or "f=theme:ocean" in page.url
     expect(page.get_by_text("7 respondents")).to_be_visible()
+    chart.scroll_into_view_if_needed()
     expect(chart.locator("svg.main-svg").first).to_be_attached()
 
 

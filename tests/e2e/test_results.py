@@ -48,9 +48,15 @@ def seeded():
     return first
 
 
+def expect_first_chart_drawn(page):
+    # Charts are drawn as they come into view: bring the first one there.
+    page.locator(".results-chart").filter(visible=True).first.scroll_into_view_if_needed()
+    expect(page.locator(".results-chart.is-drawn svg.main-svg").first).to_be_attached()
+
+
 def check_page(web, page, viewport):
     """The page as a reader sees it: charts drawn, labels inside, no sideways scroll, axe."""
-    expect(page.locator(".results-chart.is-drawn svg.main-svg").first).to_be_attached()
+    expect_first_chart_drawn(page)
     assert page.evaluate(LABELS_OUTSIDE) == []
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"], f"{page.url}: {width} px wide"
@@ -83,7 +89,7 @@ def test_reader_filters_breaks_down_and_follows_trends(web, seeded, viewport):
     page.goto(page.url + "&f=languages%3Ar")
     expect(page.locator(".results-refused")).to_contain_text("fewer than 5 people")
     submit(page, page.locator(".results-refused a").first.click)
-    expect(page.locator(".results-chart.is-drawn").first).to_be_attached()
+    expect_first_chart_drawn(page)
 
     # Break down by language: a heat map at a desk, a list per group on a phone.
     page.goto(web.url(f"/en/survey/{seeded.year}/results/"))
@@ -92,6 +98,7 @@ def test_reader_filters_breaks_down_and_follows_trends(web, seeded, viewport):
     heat_map = page.locator(".results-heatmap").first
     by_group = page.locator(".results-by-group").first
     if viewport is DESK:
+        heat_map.scroll_into_view_if_needed()  # charts are drawn as they come into view
         expect(heat_map.locator("svg.main-svg").first).to_be_attached()
         expect(by_group).to_be_hidden()
         hidden = heat_map.evaluate("node => node.data[0].text.flat().filter(Boolean)")
@@ -105,10 +112,12 @@ def test_reader_filters_breaks_down_and_follows_trends(web, seeded, viewport):
     # answers in colour; the reader picks another one.
     page = web.new_page(user=CoordinatorFactory(), viewport=viewport)
     page.goto(web.url("/en/survey/results/trends/"))
-    expect(page.locator(".results-chart.is-drawn").first).to_be_attached()
+    expect_first_chart_drawn(page)
     check_page(web, page, viewport)
     chart = page.locator('[data-chart="trend-chart-languages"]')
     picker = page.locator('[data-picker="trend-chart-languages"]')
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("svg.main-svg").first).to_be_attached()
     expect(picker).to_be_visible()
     colours = chart.evaluate("node => node.data.map((trace) => trace.line.color)")
     assert len(set(colours)) > 2  # not a tangle: a few colours and grey
@@ -126,6 +135,7 @@ def test_scales_and_histograms_turn_sideways_on_a_phone(web, seeded, viewport, o
     page.goto(web.url("/en/survey/2026/results/"))
     for key in ("gpu_access_satisfaction", "ml_experience_years"):
         chart = page.locator(f'[data-chart="chart-{key}"]')
+        chart.scroll_into_view_if_needed()
         expect(chart.locator("svg.main-svg").first).to_be_attached()
         assert chart.evaluate("node => node.data[0].orientation") == orientation
     check_page(web, page, viewport)
@@ -134,7 +144,7 @@ def test_scales_and_histograms_turn_sideways_on_a_phone(web, seeded, viewport, o
 def test_printed_results_are_a_clean_report(web, seeded):
     page = web.new_page(viewport={"width": 794, "height": 1123})
     page.goto(web.url(f"/en/survey/{seeded.year}/results/"))
-    expect(page.locator(".results-chart.is-drawn svg.main-svg").first).to_be_attached()
+    expect_first_chart_drawn(page)
     page.emulate_media(media="print")
     for hidden in (".site-header", ".site-footer", ".results-query", "button"):
         assert not page.locator(hidden).first.is_visible(), hidden

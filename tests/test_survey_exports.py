@@ -1,0 +1,60 @@
+"""The export writers on their own: text made inert, numbers left alone, the same CSV as cell by cell."""
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
+
+from kb.spreadsheets import safe_csv_cell
+from survey.exports import to_csv, to_xlsx
+
+TEXTS = ["=1+1", "-3", "+x", "@a", "\tx", "12", "http://example.org", 'a & "b" <c>', None, ""]
+
+
+def mixed_frame():
+    return pd.DataFrame(
+        {
+            "respondent": range(1, len(TEXTS) + 1),
+            "remarks": pd.Series(TEXTS, dtype=object),
+            "typed": pd.Series(TEXTS, dtype="str"),
+            "years": [-5.0, 1.5, np.nan, 3, 4, 5, 6, 7, 8, 9],
+            "ticked": pd.array([1, 0, None, 1, 1, 0, 0, 1, 1, 0], dtype="Int64"),
+        }
+    )
+
+
+def test_csv_matches_the_cell_by_cell_rule():
+    frame = mixed_frame()
+    expected = frame.map(safe_csv_cell).to_csv(
+        index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+    )
+    assert to_csv(frame) == expected
+    assert "'=1+1" in to_csv(frame) and ",-5.0," in to_csv(frame)
+
+
+def test_xlsx_keeps_text_as_text_and_numbers_as_numbers():
+    book = load_workbook(io.BytesIO(to_xlsx(mixed_frame(), [["column"], ["remarks"]])))
+    rows = list(book["answers"].iter_rows(min_row=2))
+    for row, text in zip(rows, TEXTS, strict=True):
+        for cell in row[1:3]:
+            if text:
+                assert cell.value == text and cell.data_type == "s" and cell.hyperlink is None
+            else:
+                assert cell.value is None
+    assert [row[3].value for row in rows[:2]] == [-5, 1.5] and rows[2][3].value is None
+    assert [row[4].value for row in rows[:3]] == [1, 0, None]
+    assert [[c.value for c in row] for row in book["codebook"].iter_rows()] == [
+        ["column"],
+        ["remarks"],
+    ]
+
+
+def test_xlsx_drops_characters_xml_cannot_hold_and_writes_empty_tables():
+    frame = pd.DataFrame({"remarks": ["bell\x07 tab\x0b end"], "n": [1]})
+    book = load_workbook(io.BytesIO(to_xlsx(frame, [["column"]])))
+    assert book["answers"]["A2"].value == "bell tab end"
+    empty = load_workbook(io.BytesIO(to_xlsx(frame.iloc[:0], [["column"]])))
+    assert [[c.value for c in row] for row in empty["answers"].iter_rows()] == [["remarks", "n"]]
+    assert to_csv(frame.iloc[:0]) == "remarks,n\r\n"

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from survey.aggregation import OTHER as OTHER_OPTION
 from survey.models import Choice, Edition, Question, Section
-from survey.validation import answer_errors, is_empty
+from survey.validation import answer_errors, format_number, is_empty
 
 OTHER = "__other__"
+# The option that clears an optional single-choice or scale answer (radios cannot be unticked).
+NO_ANSWER = ("", _("No answer"))
 
 
 class SectionAnswersForm(forms.Form):
@@ -41,6 +43,8 @@ class SectionAnswersForm(forms.Form):
             if question.allow_other:
                 options.append((OTHER, _("Other (please specify)")))
             if question.kind == Question.Kind.SINGLE:
+                if not question.required:
+                    options.append(NO_ANSWER)
                 field = forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
             else:
                 field = forms.MultipleChoiceField(
@@ -59,15 +63,12 @@ class SectionAnswersForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4, **attrs}), max_length=5000, **common
             )
         elif question.kind == Question.Kind.SCALE:
-            values = question.scale_values()
-            options = []
-            for value in values:
-                label = str(value)
-                if value == values[0] and question.min_label:
-                    label = f"{value} — {question.min_label}"
-                elif value == values[-1] and question.max_label:
-                    label = f"{value} — {question.max_label}"
-                options.append((str(value), label))
+            options = [
+                (str(value), question.scale_point_label(value))
+                for value in question.scale_values()
+            ]
+            if not question.required:
+                options.append(NO_ANSWER)
             self.fields[name] = forms.TypedChoiceField(
                 choices=options,
                 coerce=int,
@@ -106,7 +107,8 @@ class SectionAnswersForm(forms.Form):
             elif question.kind == Question.Kind.SCALE:
                 initial[name] = str(int(value["number"]))
             else:
-                initial[name] = value["number"]
+                # 4, not 4.0: the member typed a whole number.
+                initial[name] = format_number(value["number"])
         return initial
 
     def _value(self, question):

@@ -313,6 +313,17 @@ class Question(models.Model):
             return []
         return list(range(int(self.min_value), int(self.max_value) + 1))
 
+    def scale_point_label(self, number):
+        """"5 — Often" at a labelled end of the scale, "3" between: as the member sees it."""
+        point = int(number)
+        values = self.scale_values()
+        label = ""
+        if values and point == values[0]:
+            label = self.min_label
+        elif values and point == values[-1]:
+            label = self.max_label
+        return f"{point} — {label}" if label else str(point)
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")

@@ -240,8 +240,14 @@ def review_rows(walk, answers):
                     shown.append(_("Other: %(text)s") % {"text": value["other"]})
             elif question.kind == question.Kind.TEXT:
                 shown = [value["text"]] if value.get("text") else []
+            elif value.get("number") is None:
+                shown = []
+            elif question.kind == question.Kind.SCALE:
+                shown = [question.scale_point_label(value["number"])]
             else:
-                shown = [f"{value['number']:g}"] if value.get("number") is not None else []
+                number = value["number"]
+                shown = [formats.localize(int(number) if number.is_integer() else number)]
             items.append((question, shown))
         rows.append((number, section, items))
     return rows
+

@@ -245,8 +245,8 @@ def review_rows(walk, answers):
             elif question.kind == question.Kind.SCALE:
                 shown = [question.scale_point_label(value["number"])]
             else:
-                number = value["number"]
-                shown = [formats.localize(int(number) if number.is_integer() else number)]
+                given = value["number"]
+                shown = [formats.localize(int(given) if given.is_integer() else given)]
             items.append((question, shown))
         rows.append((number, section, items))
     return rows

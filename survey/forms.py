@@ -64,8 +64,7 @@ class SectionAnswersForm(forms.Form):
             )
         elif question.kind == Question.Kind.SCALE:
             options = [
-                (str(value), question.scale_point_label(value))
-                for value in question.scale_values()
+                (str(value), question.scale_point_label(value)) for value in question.scale_values()
             ]
             if not question.required:
                 options.append(NO_ANSWER)

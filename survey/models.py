@@ -314,7 +314,7 @@ class Question(models.Model):
         return list(range(int(self.min_value), int(self.max_value) + 1))
 
     def scale_point_label(self, number):
-        """"5 — Often" at a labelled end of the scale, "3" between: as the member sees it."""
+        """The label of a scale point as the member sees it: "5 — Often" at a labelled end."""
         point = int(number)
         values = self.scale_values()
         label = ""

@@ -250,4 +250,3 @@ def review_rows(walk, answers):
             items.append((question, shown))
         rows.append((number, section, items))
     return rows
-

@@ -1,4 +1,4 @@
-"""The header and a survey step at phone (390×844) and desk (1366×900) sizes, in both
+"""The header and a survey step at phone (390x844) and desk (1366x900) sizes, in both
 languages: heights, one row, no horizontal scrolling, axe-core, no CSP report."""
 
 import pytest

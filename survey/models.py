@@ -35,8 +35,12 @@ def in_language(french, english):
 
 
 class EditionQuerySet(models.QuerySet):
+    def published(self):
+        """Editions members may see: a draft is the coordinators' until they publish it."""
+        return self.filter(is_published=True)
+
     def open_at(self, moment):
-        return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+        return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
 
     def currently_open(self):
         return self.open_at(timezone.now())
@@ -50,13 +54,18 @@ class EditionQuerySet(models.QuerySet):
 
     def with_public_results(self):
         """Closed editions whose results everyone may see, latest first."""
-        return self.filter(
-            closes_at__lte=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
-        ).order_by("-year")
+        return (
+            self.published()
+            .filter(
+                closes_at__lte=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
+            )
+            .order_by("-year")
+        )
 
 
 class Edition(models.Model):
     class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
         UPCOMING = "upcoming", _("upcoming")
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
@@ -89,6 +98,11 @@ class Edition(models.Model):
     )
     show_free_text = models.BooleanField(
         _("free-text answers may be shown in results"), default=False
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("A draft is seen by coordinators only, whatever its dates."),
     )
 
     objects = EditionQuerySet.as_manager()
@@ -125,6 +139,8 @@ class Edition(models.Model):
         return in_language(self.introduction_fr_html, self.introduction_en_html)
 
     def state_at(self, moment):
+        if not self.is_published:
+            return self.State.DRAFT
         if moment < self.opens_at:
             return self.State.UPCOMING
         if moment < self.closes_at:

@@ -214,3 +214,14 @@ def test_logout_returns_to_the_home_page_in_the_same_language(member_client):
     assert response.status_code == 302
     assert response["Location"] == "/en/"
     assert "_auth_user_id" not in member_client.session
+
+
+def test_account_pages_speak_one_vocabulary_in_each_language(client):
+    english = client.get("/en/accounts/login/").content.decode()
+    assert "Log in" in english and "Sign In" not in english and "Signup" not in english
+    signup = client.get("/en/accounts/signup/").content.decode()
+    assert "Sign up" in signup and "Sign Up" not in signup and "Signup" not in signup
+    french = client.get("/accounts/login/").content.decode()
+    assert "Se connecter" in french and "Connexion" not in french
+    french_signup = client.get("/accounts/signup/").content.decode()
+    assert "Créer un compte" in french_signup and "Inscription" not in french_signup

@@ -373,3 +373,13 @@ def test_coordinator_deletes_a_draft_but_not_a_published_event(coordinator_clien
     assert response["Location"] == "/en/events/"
     assert coordinator_client.post(f"/en/events/{published.slug}/delete/").status_code == 404
     assert list(Event.objects.all()) == [published]
+
+
+def test_draft_event_says_registration_is_not_open_yet(coordinator_client):
+    draft = EventFactory(
+        state=EventState.DRAFT, registration_mode=RegistrationMode.BUILT_IN, capacity=8
+    )
+    page = coordinator_client.get(f"/en/events/{draft.slug}/").content.decode()
+    assert "Registration is not open yet." in page and "Registration is closed." not in page
+    french = coordinator_client.get(f"/events/{draft.slug}/").content.decode()
+    assert "Inscriptions pas encore ouvertes." in french

@@ -184,6 +184,8 @@ def test_participant_list_and_csv_for_coordinators_only(client, member, coordina
     client.force_login(coordinator)
     page = client.get(f"/en/events/{event.slug}/participants/").content.decode()
     assert "1 registered, 1 on the waiting list." in page
+    french = client.get(f"/events/{event.slug}/participants/").content.decode()
+    assert "1 inscrit, 1 sur la liste d’attente." in french
     response = client.get(url)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]

@@ -207,17 +207,27 @@ def question_edit(request, year, pk=None):
         last = section.questions.order_by("-position").first() if section else None
         question = Question(section=section, position=last.position + 1 if last else 0)
     data = request.POST or None
-    form = QuestionForm(data, instance=question, edition=edition)
-    choices = ChoiceFormSet(data, instance=question, prefix="choices")
-    if request.method == "POST" and form.is_valid() and choices.is_valid():
+    kind = (data or request.GET).get("kind") or question.kind
+    if kind not in Question.Kind.values:
+        # A new question: its type comes first, so that the form shows only its fields.
+        return render(
+            request,
+            "survey/design/question_kind.html",
+            _context(edition=edition, question=question, kinds=Question.Kind.choices),
+        )
+    form = QuestionForm(data, instance=question, edition=edition, kind=kind)
+    has_choices = kind in Question.CHOICE_KINDS
+    choices = ChoiceFormSet(data if has_choices else None, instance=question, prefix="choices")
+    if request.method == "POST" and form.is_valid() and (not has_choices or choices.is_valid()):
         try:
             with transaction.atomic():
                 question = form.save()
-                choices.instance = question
-                for choice in choices.save(commit=False):
-                    choice.save()
-                for choice in choices.deleted_objects:
-                    services.delete_choice(choice=choice)
+                if has_choices:
+                    choices.instance = question
+                    for choice in choices.save(commit=False):
+                        choice.save()
+                    for choice in choices.deleted_objects:
+                        services.delete_choice(choice=choice)
         except services.DesignChangeRefused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -226,7 +236,9 @@ def question_edit(request, year, pk=None):
     return render(
         request,
         "survey/design/question.html",
-        _context(edition=edition, form=form, choices=choices, question=question),
+        _context(
+            edition=edition, form=form, choices=choices, question=question, has_choices=has_choices
+        ),
     )
 
 

@@ -236,6 +236,25 @@ class SectionForm(forms.ModelForm):
 
 
 class QuestionForm(forms.ModelForm):
+    """A question's fields, only those its type uses (``kind`` given, or the instance's)."""
+
+    # The fields each type uses beyond the common ones; the others are cleared on save.
+    TYPE_FIELDS = {
+        Question.Kind.SINGLE: ["allow_other"],
+        Question.Kind.MULTIPLE: ["allow_other", "max_choices"],
+        Question.Kind.TEXT: [],
+        Question.Kind.SCALE: [
+            "min_value",
+            "max_value",
+            "min_label_fr",
+            "min_label_en",
+            "max_label_fr",
+            "max_label_en",
+        ],
+        Question.Kind.NUMBER: ["min_value", "max_value"],
+    }
+    EMPTY = {"allow_other": False, "max_choices": None, "min_value": None, "max_value": None}
+
     class Meta:
         model = Question
         fields = [
@@ -258,10 +277,22 @@ class QuestionForm(forms.ModelForm):
             "max_label_en",
         ]
 
-    def __init__(self, *args, edition, **kwargs):
+    def __init__(self, *args, edition, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.edition = edition
         self.fields["section"].queryset = edition.sections.all()
+        self.kind = kind or self.instance.kind
+        if self.kind:
+            self.instance.kind = self.kind
+            self.initial.setdefault("kind", self.kind)
+            for name in self.unused_fields(self.kind):
+                del self.fields[name]
+
+    @classmethod
+    def unused_fields(cls, kind):
+        used = set(cls.TYPE_FIELDS[kind])
+        every = dict.fromkeys(name for names in cls.TYPE_FIELDS.values() for name in names)
+        return [name for name in every if name not in used]
 
     def clean_key(self):
         key = self.cleaned_data["key"]
@@ -269,6 +300,13 @@ class QuestionForm(forms.ModelForm):
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another question of this edition has this key."))
         return key
+
+    def clean(self):
+        cleaned = super().clean()
+        # A question that changed type keeps nothing of the old one's settings.
+        for name in self.unused_fields(cleaned.get("kind") or self.kind):
+            setattr(self.instance, name, self.EMPTY.get(name, ""))
+        return cleaned
 
 
 class ChoiceForm(forms.ModelForm):

@@ -386,3 +386,35 @@ def test_seeded_current_edition_is_published(db):
 
     _first, current = seed_survey()
     assert current.is_published
+
+
+def test_new_question_asks_its_type_first_then_shows_only_its_fields(coordinator_client, edition):
+    chooser = coordinator_client.get("/en/survey/design/2026/questions/new/").content.decode()
+    assert 'name="kind" value="scale"' in chooser and 'name="min_value"' not in chooser
+    scale = coordinator_client.get("/en/survey/design/2026/questions/new/?kind=scale")
+    text = scale.content.decode()
+    assert 'name="min_value"' in text and 'name="max_label_fr"' in text
+    assert 'name="max_choices"' not in text and "choices-TOTAL_FORMS" not in text
+    single = coordinator_client.get("/en/survey/design/2026/questions/new/?kind=single")
+    text = single.content.decode()
+    assert "choices-TOTAL_FORMS" in text and 'name="allow_other"' in text
+    assert 'name="min_value"' not in text and 'name="max_choices"' not in text
+
+
+def test_changing_a_question_type_clears_the_old_types_settings(coordinator_client, edition):
+    question = Question.objects.get(key="tools")  # multiple choice, max 2, "other"
+    Answer.objects.filter(question=question).delete()
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{question.pk}/",
+        {
+            "section": question.section_id,
+            "key": "tools",
+            "position": 1,
+            "kind": "text",
+            "text_fr": "Vos outils",
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.kind == "text"
+    assert question.max_choices is None and question.allow_other is False

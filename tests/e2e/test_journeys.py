@@ -64,16 +64,16 @@ def test_newcomer_signs_up_confirms_logs_in_and_switches_language(web, mailoutbo
     page.locator("#id_login").fill("newcomer@lsce.ipsl.example")
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("main").locator("button[type=submit]").click()
-    expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
+    expect(page.get_by_role("link", name="Mon espace")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
     page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("link", name="My account")).to_be_visible()
+    expect(page.get_by_role("link", name="My space")).to_be_visible()
     assert "/en/" in page.url
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
+    expect(page.get_by_role("link", name="Mon espace")).to_be_visible()
     assert "/en/" not in page.url
 
 

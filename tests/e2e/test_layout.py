@@ -4,8 +4,9 @@ languages: heights, one row, no horizontal scrolling, axe-core, no CSP report.""
 import pytest
 from playwright.sync_api import expect
 
+from survey.services import submit_response
 from tests.e2e.browser import axe_violations, submit
-from tests.factories import UserFactory, build_edition
+from tests.factories import RegistrationFactory, UserFactory, build_edition, complete_answers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -111,3 +112,16 @@ def test_enter_in_a_number_goes_to_the_next_step(web):
     submit(page, lambda: page.get_by_label("Question years (en)").press("Enter"))
     assert page.url.endswith("/en/survey/2026/review/")
     expect(page.get_by_role("main")).to_contain_text("Question years (en)")
+
+
+@SIZES
+def test_my_space_fits_both_sizes(web, viewport):
+    edition = build_edition()
+    member = UserFactory()
+    submit_response(edition=edition, user=member, answers=complete_answers())
+    RegistrationFactory(user=member, event__title="Prise en main du cluster GPU HAL")
+    page = web.new_page(user=member, viewport=viewport)
+    for prefix in LANGUAGES.values():
+        page.goto(web.url(prefix + "accounts/mine/"))
+        expect(page.get_by_role("main")).to_contain_text("Prise en main du cluster GPU HAL")
+        check_fit_and_axe(web, page, viewport, member)

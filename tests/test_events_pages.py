@@ -167,8 +167,8 @@ def test_past_listing_query_count(client, django_assert_num_queries, count):
 @pytest.mark.parametrize("count", [1, 20])
 def test_coordinator_listing_query_count(coordinator_client, django_assert_num_queries, count):
     EventFactory.create_batch(count, state=EventState.DRAFT)
-    # Session, user, coordinator group, events.
-    with django_assert_num_queries(4):
+    # Session, user, coordinator group, own registrations, events.
+    with django_assert_num_queries(5):
         response = coordinator_client.get("/events/")
     assert response.content.decode().count('class="event-item') == count
 
@@ -383,3 +383,17 @@ def test_draft_event_says_registration_is_not_open_yet(coordinator_client):
     assert "Registration is not open yet." in page and "Registration is closed." not in page
     french = coordinator_client.get(f"/events/{draft.slug}/").content.decode()
     assert "Inscriptions pas encore ouvertes." in french
+
+
+def test_events_list_marks_the_events_i_am_registered_for(member_client, member):
+    from kb.models.events import RegistrationStatus
+    from tests.factories import RegistrationFactory
+
+    RegistrationFactory(user=member, event__title="Seminar I attend")
+    RegistrationFactory(
+        user=member, event__title="Seminar I wait for", status=RegistrationStatus.WAITING
+    )
+    RegistrationFactory(event__title="Seminar of someone else")
+    page = member_client.get("/en/events/").content.decode()
+    assert page.count("You are registered</span>") == 1
+    assert page.count("You are on the waiting list</span>") == 1

@@ -153,9 +153,22 @@ def register(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def unregister(request, slug):
+    """GET asks for confirmation and says where the seat goes; POST cancels."""
     event = get_object_or_404(Event.objects.public(), slug=slug)
+    if request.method == "GET":
+        registration = get_object_or_404(Registration, event=event, user=request.user)
+        return render(
+            request,
+            "kb/events/unregister.html",
+            {
+                "section": SECTION,
+                "event": event,
+                "registration": registration,
+                "waiting_count": event.registrations.waiting().count(),
+            },
+        )
     services.cancel_registration(event=event, user=request.user)
     messages.success(request, _("Your registration is cancelled."))
     return redirect(event)

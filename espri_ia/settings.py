@@ -234,6 +234,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Paris"
+# English dates on a 24-hour clock (espri_ia/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["espri_ia.formats"]
 
 # Static files: whitenoise, compressed, with content-hashed names cached for a year.
 STATIC_URL = "static/"

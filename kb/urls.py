@@ -4,6 +4,7 @@ from kb.views import account, gpus, home, search
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("accounts/mine/", account.my_space, name="my_space"),
     path("accounts/delete/", account.account_delete, name="account_delete"),
     path("accounts/cluster-login/", gpus.cluster_login, name="cluster_login"),
     path("docs/", include("kb.urls_docs")),

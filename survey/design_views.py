@@ -1,13 +1,11 @@
 """Coordinators design editions: copy, edit sections, questions and choices, preview, open, close, import."""
 
-import datetime
 import json
 
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -45,13 +43,12 @@ def edition_copy(request):
     latest = Edition.objects.for_listing().first()
     initial = {}
     if latest:
-        year = max(latest.year + 1, timezone.localdate().year)
-        opens = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        opens, closes = services.next_edition_dates(latest=latest)
         initial = {
             "source": latest,
-            "year": year,
-            "opens_at": opens + datetime.timedelta(days=7),
-            "closes_at": opens + datetime.timedelta(days=37),
+            "year": max(latest.year + 1, opens.year),
+            "opens_at": opens,
+            "closes_at": closes,
         }
     form = CopyEditionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -66,6 +63,7 @@ def edition_copy(request):
             _("Edition %(year)s created from %(source)s, with the same question keys.")
             % {"year": edition.year, "source": form.cleaned_data["source"].year},
         )
+        _warn_of_overlaps(request, edition)
         return redirect("survey:design_detail", year=edition.year)
     return render(
         request, "survey/design/copy.html", _context(form=form, has_editions=bool(latest))
@@ -110,6 +108,31 @@ def edition_settings(request, year):
         "survey/design/form.html",
         _context(edition=edition, form=form, title=_("Settings of the edition")),
     )
+
+
+def _warn_of_overlaps(request, edition):
+    overlapping = services.overlapping_editions(
+        opens_at=edition.opens_at, closes_at=edition.closes_at, exclude=edition
+    )
+    if overlapping:
+        messages.warning(
+            request,
+            _(
+                "Its dates overlap those of %(years)s: members would see two editions open "
+                "at once. Change the dates in the settings before publishing it."
+            )
+            % {"years": ", ".join(str(other.year) for other in overlapping)},
+        )
+
+
+@coordinator_required
+@require_POST
+def edition_publish(request, year):
+    edition = get_object_or_404(Edition, year=year)
+    services.publish_edition(edition=edition)
+    messages.success(request, _("The edition is published: members see it."))
+    _warn_of_overlaps(request, edition)
+    return redirect("survey:design_detail", year=year)
 
 
 @coordinator_required
@@ -184,17 +207,27 @@ def question_edit(request, year, pk=None):
         last = section.questions.order_by("-position").first() if section else None
         question = Question(section=section, position=last.position + 1 if last else 0)
     data = request.POST or None
-    form = QuestionForm(data, instance=question, edition=edition)
-    choices = ChoiceFormSet(data, instance=question, prefix="choices")
-    if request.method == "POST" and form.is_valid() and choices.is_valid():
+    kind = (data or request.GET).get("kind") or question.kind
+    if kind not in Question.Kind.values:
+        # A new question: its type comes first, so that the form shows only its fields.
+        return render(
+            request,
+            "survey/design/question_kind.html",
+            _context(edition=edition, question=question, kinds=Question.Kind.choices),
+        )
+    form = QuestionForm(data, instance=question, edition=edition, kind=kind)
+    has_choices = kind in Question.CHOICE_KINDS
+    choices = ChoiceFormSet(data if has_choices else None, instance=question, prefix="choices")
+    if request.method == "POST" and form.is_valid() and (not has_choices or choices.is_valid()):
         try:
             with transaction.atomic():
                 question = form.save()
-                choices.instance = question
-                for choice in choices.save(commit=False):
-                    choice.save()
-                for choice in choices.deleted_objects:
-                    services.delete_choice(choice=choice)
+                if has_choices:
+                    choices.instance = question
+                    for choice in choices.save(commit=False):
+                        choice.save()
+                    for choice in choices.deleted_objects:
+                        services.delete_choice(choice=choice)
         except services.DesignChangeRefused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -203,7 +236,9 @@ def question_edit(request, year, pk=None):
     return render(
         request,
         "survey/design/question.html",
-        _context(edition=edition, form=form, choices=choices, question=question),
+        _context(
+            edition=edition, form=form, choices=choices, question=question, has_choices=has_choices
+        ),
     )
 
 

@@ -10,9 +10,11 @@ from kb.forms.text_limits import TextLimitsMixin
 from survey.aggregation import OTHER as OTHER_OPTION
 from survey.csv_import import not_a_response_export
 from survey.models import Choice, Edition, Question, Section
-from survey.validation import answer_errors, is_empty
+from survey.validation import answer_errors, format_number, is_empty
 
 OTHER = "__other__"
+# The option that clears an optional single-choice or scale answer (radios cannot be unticked).
+NO_ANSWER = ("", _("No answer"))
 
 
 class SectionAnswersForm(forms.Form):
@@ -44,6 +46,8 @@ class SectionAnswersForm(forms.Form):
             if question.allow_other:
                 options.append((OTHER, _("Other (please specify)")))
             if question.kind == Question.Kind.SINGLE:
+                if not question.required:
+                    options.append(NO_ANSWER)
                 field = forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
             else:
                 field = forms.MultipleChoiceField(
@@ -62,15 +66,11 @@ class SectionAnswersForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4, **attrs}), max_length=5000, **common
             )
         elif question.kind == Question.Kind.SCALE:
-            values = question.scale_values()
-            options = []
-            for value in values:
-                label = str(value)
-                if value == values[0] and question.min_label:
-                    label = f"{value} — {question.min_label}"
-                elif value == values[-1] and question.max_label:
-                    label = f"{value} — {question.max_label}"
-                options.append((str(value), label))
+            options = [
+                (str(value), question.scale_point_label(value)) for value in question.scale_values()
+            ]
+            if not question.required:
+                options.append(NO_ANSWER)
             self.fields[name] = forms.TypedChoiceField(
                 choices=options,
                 coerce=int,
@@ -109,7 +109,8 @@ class SectionAnswersForm(forms.Form):
             elif question.kind == Question.Kind.SCALE:
                 initial[name] = str(int(value["number"]))
             else:
-                initial[name] = value["number"]
+                # 4, not 4.0: the member typed a whole number.
+                initial[name] = format_number(value["number"])
         return initial
 
     def _value(self, question):
@@ -238,6 +239,25 @@ class SectionForm(TextLimitsMixin, forms.ModelForm):
 
 
 class QuestionForm(TextLimitsMixin, forms.ModelForm):
+    """A question's fields, only those its type uses (``kind`` given, or the instance's)."""
+
+    # The fields each type uses beyond the common ones; the others are cleared on save.
+    TYPE_FIELDS = {
+        Question.Kind.SINGLE: ["allow_other"],
+        Question.Kind.MULTIPLE: ["allow_other", "max_choices"],
+        Question.Kind.TEXT: [],
+        Question.Kind.SCALE: [
+            "min_value",
+            "max_value",
+            "min_label_fr",
+            "min_label_en",
+            "max_label_fr",
+            "max_label_en",
+        ],
+        Question.Kind.NUMBER: ["min_value", "max_value"],
+    }
+    EMPTY = {"allow_other": False, "max_choices": None, "min_value": None, "max_value": None}
+
     class Meta:
         model = Question
         fields = [
@@ -260,10 +280,22 @@ class QuestionForm(TextLimitsMixin, forms.ModelForm):
             "max_label_en",
         ]
 
-    def __init__(self, *args, edition, **kwargs):
+    def __init__(self, *args, edition, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.edition = edition
         self.fields["section"].queryset = edition.sections.all()
+        self.kind = kind or self.instance.kind
+        if self.kind:
+            self.instance.kind = self.kind
+            self.initial.setdefault("kind", self.kind)
+            for name in self.unused_fields(self.kind):
+                del self.fields[name]
+
+    @classmethod
+    def unused_fields(cls, kind):
+        used = set(cls.TYPE_FIELDS[kind])
+        every = dict.fromkeys(name for names in cls.TYPE_FIELDS.values() for name in names)
+        return [name for name in every if name not in used]
 
     def clean_key(self):
         key = self.cleaned_data["key"]
@@ -271,6 +303,13 @@ class QuestionForm(TextLimitsMixin, forms.ModelForm):
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another question of this edition has this key."))
         return key
+
+    def clean(self):
+        cleaned = super().clean()
+        # A question that changed type keeps nothing of the old one's settings.
+        for name in self.unused_fields(cleaned.get("kind") or self.kind):
+            setattr(self.instance, name, self.EMPTY.get(name, ""))
+        return cleaned
 
 
 class ChoiceForm(TextLimitsMixin, forms.ModelForm):

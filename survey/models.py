@@ -36,8 +36,12 @@ def in_language(french, english):
 
 
 class EditionQuerySet(models.QuerySet):
+    def published(self):
+        """Editions members may see: a draft is the coordinators' until they publish it."""
+        return self.filter(is_published=True)
+
     def open_at(self, moment):
-        return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+        return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
 
     def currently_open(self):
         return self.open_at(timezone.now())
@@ -51,13 +55,18 @@ class EditionQuerySet(models.QuerySet):
 
     def with_public_results(self):
         """Closed editions whose results everyone may see, latest first."""
-        return self.filter(
-            closes_at__lte=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
-        ).order_by("-year")
+        return (
+            self.published()
+            .filter(
+                closes_at__lte=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
+            )
+            .order_by("-year")
+        )
 
 
 class Edition(models.Model):
     class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
         UPCOMING = "upcoming", _("upcoming")
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
@@ -90,6 +99,11 @@ class Edition(models.Model):
     )
     show_free_text = models.BooleanField(
         _("free-text answers may be shown in results"), default=False
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("A draft is seen by coordinators only, whatever its dates."),
     )
 
     objects = EditionQuerySet.as_manager()
@@ -133,6 +147,8 @@ class Edition(models.Model):
         return Localized(html, text.language, text.is_fallback)
 
     def state_at(self, moment):
+        if not self.is_published:
+            return self.State.DRAFT
         if moment < self.opens_at:
             return self.State.UPCOMING
         if moment < self.closes_at:
@@ -320,6 +336,17 @@ class Question(models.Model):
         if self.kind != self.Kind.SCALE:
             return []
         return list(range(int(self.min_value), int(self.max_value) + 1))
+
+    def scale_point_label(self, number):
+        """The label of a scale point as the member sees it: "5 — Often" at a labelled end."""
+        point = int(number)
+        values = self.scale_values()
+        label = ""
+        if values and point == values[0]:
+            label = self.min_label
+        elif values and point == values[-1]:
+            label = self.max_label
+        return f"{point} — {label}" if label else str(point)
 
 
 class Choice(models.Model):

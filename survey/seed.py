@@ -247,7 +247,7 @@ def create_current_edition(first):
     edition.save(update_fields=["results_visibility"])
     for section_key, spec in NEW_IN_2026:
         services.add_question(section=edition.sections.get(key=section_key), **spec)
-    return edition
+    return services.publish_edition(edition=edition)
 
 
 def seed_survey(*, demo=False):

@@ -257,8 +257,36 @@ def _retitle(title, source_year, year):
     return re.sub(rf"\b{source_year}\b", str(year), title) if title else title
 
 
+def next_edition_dates(*, latest, now=None):
+    """Default dates of a new edition: a month from 9:00 a week ahead, and never before
+    the latest edition closes (the day after, at 9:00)."""
+    now = timezone.localtime(now or timezone.now())
+    opens = (now + datetime.timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
+    if latest is not None:
+        after_latest = timezone.localtime(latest.closes_at) + datetime.timedelta(days=1)
+        opens = max(opens, after_latest.replace(hour=9, minute=0, second=0, microsecond=0))
+    return opens, opens + datetime.timedelta(days=30)
+
+
+def overlapping_editions(*, opens_at, closes_at, exclude=None):
+    """Editions whose dates overlap these, drafts aside: two open at once confuse members."""
+    editions = Edition.objects.published().filter(opens_at__lt=closes_at, closes_at__gt=opens_at)
+    if exclude is not None:
+        editions = editions.exclude(pk=exclude.pk)
+    return list(editions.order_by("year"))
+
+
+def publish_edition(*, edition):
+    """Members see the edition from now on (answer it while its dates say it is open)."""
+    edition.is_published = True
+    edition.save(update_fields=["is_published"])
+    bump_results_version(edition.pk)
+    return edition
+
+
 def copy_edition(*, source, year, opens_at=None, closes_at=None):
-    """A new edition with the source's sections, questions and choices (keys kept), no answers."""
+    """A new draft edition with the source's sections, questions and choices (keys kept),
+    no answers; members see it once it is published."""
     if opens_at is None:
         opens_at = source.opens_at.replace(year=year)
     if closes_at is None:
@@ -275,6 +303,7 @@ def copy_edition(*, source, year, opens_at=None, closes_at=None):
             results_visibility=source.results_visibility,
             min_group_size=source.min_group_size,
             show_free_text=source.show_free_text,
+            is_published=False,
         )
         sections = {}
         for section in source.sections.all():
@@ -350,12 +379,13 @@ def delete_section(*, section):
 
 
 def open_edition(*, edition, now=None):
-    """Open the edition now; it keeps its closing date if that is still ahead."""
+    """Open the edition now, published; it keeps its closing date if that is still ahead."""
     now = now or timezone.now()
     edition.opens_at = now
+    edition.is_published = True
     if edition.closes_at <= now:
         edition.closes_at = now + datetime.timedelta(days=30)
-    edition.save(update_fields=["opens_at", "closes_at"])
+    edition.save(update_fields=["opens_at", "closes_at", "is_published"])
     return edition
 
 

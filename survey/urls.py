@@ -14,6 +14,7 @@ urlpatterns = [
     path("design/new/", design_views.edition_copy, name="design_copy"),
     path("design/<int:year>/", design_views.edition_detail, name="design_detail"),
     path("design/<int:year>/settings/", design_views.edition_settings, name="design_settings"),
+    path("design/<int:year>/publish/", design_views.edition_publish, name="design_publish"),
     path("design/<int:year>/open/", design_views.edition_open, name="design_open"),
     path("design/<int:year>/close/", design_views.edition_close, name="design_close"),
     path("design/<int:year>/sections/new/", design_views.section_edit, name="design_section_new"),

@@ -35,7 +35,9 @@ def is_empty(kind, value):
 
 
 def format_number(number):
-    return f"{number:g}"
+    """A number as the member typed it: 4 rather than 4.0, 1500000 rather than 1.5e+06."""
+    number = float(number)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def answer_errors(question, value, choice_keys):

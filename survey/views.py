@@ -50,7 +50,7 @@ class Walk:
 
 
 def index(request):
-    editions = list(Edition.objects.for_listing())
+    editions = list(Edition.objects.published().for_listing())
     mine = {}
     if request.user.is_authenticated and editions:
         keys = {services.response_key(edition=e, user=request.user): e.pk for e in editions}
@@ -87,7 +87,7 @@ def _open_edition_or_review(request, edition):
 
 @verified_member_required
 def start(request, year):
-    edition = get_object_or_404(Edition, year=year)
+    edition = get_object_or_404(Edition.objects.published(), year=year)
     elsewhere = _open_edition_or_review(request, edition)
     if elsewhere:
         return elsewhere
@@ -105,7 +105,7 @@ def start(request, year):
 @verified_member_required
 @require_http_methods(["GET", "POST"])
 def step(request, year, number):
-    edition = get_object_or_404(Edition, year=year)
+    edition = get_object_or_404(Edition.objects.published(), year=year)
     elsewhere = _open_edition_or_review(request, edition)
     if elsewhere:
         return elsewhere
@@ -186,7 +186,7 @@ def _format_date(moment):
 @verified_member_required
 @require_http_methods(["GET", "POST"])
 def review(request, year):
-    edition = get_object_or_404(Edition, year=year)
+    edition = get_object_or_404(Edition.objects.published(), year=year)
     if edition.state == Edition.State.UPCOMING:
         raise Http404
     response = services.find_response(edition=edition, user=request.user)
@@ -240,8 +240,13 @@ def review_rows(walk, answers):
                     shown.append(_("Other: %(text)s") % {"text": value["other"]})
             elif question.kind == question.Kind.TEXT:
                 shown = [value["text"]] if value.get("text") else []
+            elif value.get("number") is None:
+                shown = []
+            elif question.kind == question.Kind.SCALE:
+                shown = [question.scale_point_label(value["number"])]
             else:
-                shown = [f"{value['number']:g}"] if value.get("number") is not None else []
+                given = value["number"]
+                shown = [formats.localize(int(given) if given.is_integer() else given)]
             items.append((question, shown))
         rows.append((number, section, items))
     return rows

@@ -223,3 +223,63 @@ def test_logout_returns_to_the_home_page_in_the_same_language(member_client):
     assert response.status_code == 302
     assert response["Location"] == "/en/"
     assert "_auth_user_id" not in member_client.session
+
+
+def test_account_pages_speak_one_vocabulary_in_each_language(client):
+    english = client.get("/en/accounts/login/").content.decode()
+    assert "Log in" in english and "Sign In" not in english and "Signup" not in english
+    signup = client.get("/en/accounts/signup/").content.decode()
+    assert "Sign up" in signup and "Sign Up" not in signup and "Signup" not in signup
+    french = client.get("/accounts/login/").content.decode()
+    assert "Se connecter" in french and "Connexion" not in french
+    french_signup = client.get("/accounts/signup/").content.decode()
+    assert "Créer un compte" in french_signup and "Inscription" not in french_signup
+
+
+def _fill_my_space(member, events):
+    from kb.models.events import RegistrationStatus
+    from survey import services
+    from tests.factories import (
+        PendingProjectFactory,
+        RegistrationFactory,
+        build_edition,
+        complete_answers,
+    )
+
+    edition = build_edition()
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    for number in range(events):
+        status = RegistrationStatus.WAITING if number else RegistrationStatus.CONFIRMED
+        RegistrationFactory(user=member, event__title=f"Seminar {number}", status=status)
+        PendingProjectFactory(proposed_by=member, title=f"Proposal {number}")
+    RegistrationFactory(event__title="Someone else's seminar")
+    PendingProjectFactory(title="Someone else's proposal")
+
+
+def test_my_space_needs_a_login(client):
+    response = client.get("/en/accounts/mine/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_my_space_gathers_my_answers_registrations_and_proposals(client, member):
+    _fill_my_space(member, events=2)
+    client.force_login(member)
+    page = client.get("/en/accounts/mine/").content.decode()
+    assert member.email in page
+    assert "Survey 2026 · submitted" in page and "/en/survey/2026/" in page
+    assert "Change my answers" in page
+    assert "Seminar 0</a>" in page and "Seminar 1</a>" in page
+    assert "on the waiting list" in page
+    assert "Proposal 0</a> · Pending review" in page
+    assert "Someone else" not in page
+    assert 'href="/en/accounts/mine/" aria-current="page"' in page
+    home = client.get("/en/").content.decode()
+    assert 'href="/en/accounts/mine/">My space</a>' in home
+
+
+@pytest.mark.parametrize("events", [1, 4])
+def test_my_space_query_count_is_fixed(client, member, django_assert_num_queries, events):
+    _fill_my_space(member, events=events)
+    client.force_login(member)
+    with django_assert_num_queries(5):
+        assert client.get("/en/accounts/mine/").status_code == 200

@@ -169,8 +169,8 @@ def test_past_listing_query_count(client, django_assert_num_queries, count):
 @pytest.mark.parametrize("count", [1, 20])
 def test_coordinator_listing_query_count(coordinator_client, django_assert_num_queries, count):
     EventFactory.create_batch(count, state=EventState.DRAFT)
-    # Session, user, coordinator group, events.
-    with django_assert_num_queries(4):
+    # Session, user, coordinator group, own registrations, events.
+    with django_assert_num_queries(5):
         response = coordinator_client.get("/events/")
     assert response.content.decode().count('class="event-item') == count
 
@@ -342,7 +342,8 @@ def test_event_pages_in_french(coordinator_client):
     page = coordinator_client.get(f"/events/{event.slug}/").content.decode()
     assert "Outils de coordination" in page
     assert "Ajouter à mon agenda (.ics)" in page
-    assert "0 place prise sur 3" not in page and "places prises sur 3" in page
+    # French agrees with the seats taken (0 and 1 are singular), not with the capacity.
+    assert "0 place prise sur 3" in page
     page = coordinator_client.get("/events/new/").content.decode()
     assert "Date de début" in page and "Toute la journée" in page
 
@@ -391,3 +392,27 @@ def test_preview_renders_each_language_and_stores_nothing(coordinator_client):
     )
     assert '<div class="prose" lang="en"><h2 id="programme">Programme</h2>' in page
     assert not Event.objects.exists()
+
+
+def test_draft_event_says_registration_is_not_open_yet(coordinator_client):
+    draft = EventFactory(
+        state=EventState.DRAFT, registration_mode=RegistrationMode.BUILT_IN, capacity=8
+    )
+    page = coordinator_client.get(f"/en/events/{draft.slug}/").content.decode()
+    assert "Registration is not open yet." in page and "Registration is closed." not in page
+    french = coordinator_client.get(f"/events/{draft.slug}/").content.decode()
+    assert "Inscriptions pas encore ouvertes." in french
+
+
+def test_events_list_marks_the_events_i_am_registered_for(member_client, member):
+    from kb.models.events import RegistrationStatus
+    from tests.factories import RegistrationFactory
+
+    RegistrationFactory(user=member, event__title="Seminar I attend")
+    RegistrationFactory(
+        user=member, event__title="Seminar I wait for", status=RegistrationStatus.WAITING
+    )
+    RegistrationFactory(event__title="Seminar of someone else")
+    page = member_client.get("/en/events/").content.decode()
+    assert page.count("You are registered</span>") == 1
+    assert page.count("You are on the waiting list</span>") == 1

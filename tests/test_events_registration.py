@@ -184,6 +184,8 @@ def test_participant_list_and_csv_for_coordinators_only(client, member, coordina
     client.force_login(coordinator)
     page = client.get(f"/en/events/{event.slug}/participants/").content.decode()
     assert "1 registered, 1 on the waiting list." in page
+    french = client.get(f"/events/{event.slug}/participants/").content.decode()
+    assert "1 inscrit, 1 sur la liste d’attente." in french
     response = client.get(url)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
@@ -238,3 +240,20 @@ def test_email_gives_paris_time_in_the_reader_language(django_capture_on_commit_
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         services.register(event=event, user=UserFactory())
     assert "You are registered for" in mail.outbox[1].body
+
+
+def test_cancelling_asks_first_and_says_where_the_seat_goes(member_client, member):
+    event = builtin_event(capacity=1)
+    RegistrationFactory(event=event, user=member)
+    page = member_client.get(f"/en/events/{event.slug}/").content.decode()
+    assert f'href="/en/events/{event.slug}/unregister/"' in page
+    confirm = member_client.get(f"/en/events/{event.slug}/unregister/").content.decode()
+    assert "Your seat becomes free" in confirm
+    waiting = RegistrationFactory(event=event, status=RegistrationStatus.WAITING)
+    confirm = member_client.get(f"/en/events/{event.slug}/unregister/").content.decode()
+    assert "first person on the waiting list" in confirm and "(1 person waiting)" in confirm
+    assert Registration.objects.filter(event=event, user=member).exists()  # GET changed nothing
+    member_client.post(f"/en/events/{event.slug}/unregister/")
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert member_client.get(f"/en/events/{event.slug}/unregister/").status_code == 404

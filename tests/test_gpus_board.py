@@ -374,3 +374,8 @@ def test_board_and_docs_link_to_each_other(client, settings):
     assert 'href="/docs/cluster/gpu/"' in board
     docs = client.get("/docs/cluster/gpu/").content.decode()
     assert 'href="/gpus/"' in docs
+
+
+def test_nodes_page_title_starts_with_a_capital(coordinator_client):
+    page = coordinator_client.get("/gpus/nodes/").content.decode()
+    assert "<h1>Nœuds GPU</h1>" in page and "<title>Nœuds GPU" in page

@@ -31,7 +31,7 @@ def test_home_account_menu_by_role(client, member):
     assert "Se connecter" in page and "Créer un compte" in page
     client.force_login(member)
     page = client.get("/").content.decode()
-    assert "Mon compte" in page and "Se déconnecter" in page
+    assert "Mon espace" in page and "Se déconnecter" in page
     assert "Se connecter" not in page
 
 

@@ -1,11 +1,13 @@
 """The member's journey through the client: steps, save and resume, review, submit, edit, close."""
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from survey import services
-from survey.models import Answer, Edition, Response
+from survey.models import Answer, Edition, Question, Response
 from tests.factories import build_edition, complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +239,70 @@ def test_account_deletion_keeps_anonymous_answers_by_default(client, member, edi
     client.post("/en/accounts/delete/", {"password": PASSWORD})
     assert Response.objects.filter(submitted=True).count() == 1
     assert Answer.objects.count() == 6
+
+
+def _step_buttons(text):
+    """The visible action buttons of a step, in reading order."""
+    bar = text[text.index('class="survey-actions"') :]
+    return re.findall(r'name="action" value="(\w+)"', bar[: bar.index("</div>")])
+
+
+def test_step_action_bar_reads_previous_save_next_and_enter_goes_on(member_client, edition):
+    text = page(member_client.get("/en/survey/2026/step/2/"))
+    assert _step_buttons(text) == ["previous", "save", "next"]
+    # The first submit button of the form is the one Enter presses: it must go on.
+    first = re.search(r'<button type="submit" name="action" value="(\w+)"', text)
+    assert first.group(1) == "next"
+    assert _step_buttons(page(member_client.get("/en/survey/2026/step/1/"))) == ["save", "next"]
+
+
+def test_optional_scale_and_single_choice_offer_no_answer_and_required_ones_do_not(
+    member_client, edition
+):
+    Question.objects.filter(key="theme").update(required=False)
+    text = page(member_client.get("/en/survey/2026/step/1/"))
+    assert text.count('name="q_theme" value=""') == 1 and "No answer" in text
+    satisfaction = page(member_client.get("/en/survey/2026/step/2/"))
+    assert "No answer" not in satisfaction  # the scale question is required
+
+
+def test_no_answer_clears_a_stored_optional_scale_answer(member_client, member, edition):
+    Question.objects.filter(key="satisfaction").update(required=False)
+    services.save_draft(
+        edition=edition,
+        user=member,
+        answers={"satisfaction": {"number": 4.0}, "years": {"number": 3.0}},
+        questions=services.edition_questions(edition),
+    )
+    text = page(member_client.get("/en/survey/2026/step/2/"))
+    assert re.search(r'value="4"[^>]*checked', text)
+    response = member_client.post(
+        "/en/survey/2026/step/2/", {"action": "save", "q_satisfaction": "", "q_years": "3"}
+    )
+    assert response.status_code == 302
+    stored = services.stored_answers(services.find_response(edition=edition, user=member))
+    assert stored == {"years": {"number": 3.0}}
+
+
+def test_review_shows_scale_labels_and_whole_numbers_as_given(member_client, member, edition):
+    Question.objects.filter(key="satisfaction").update(
+        min_label_en="Never", max_label_en="Every day", min_label_fr="Jamais"
+    )
+    services.save_draft(
+        edition=edition,
+        user=member,
+        answers=complete_answers(satisfaction={"number": 5.0}, years={"number": 4.0}),
+        questions=services.edition_questions(edition),
+    )
+    text = page(member_client.get("/en/survey/2026/review/"))
+    assert "5 — Every day" in text
+    assert "<dd>4</dd>" in text and "4.0" not in text
+    assert 'value="4"' in page(member_client.get("/en/survey/2026/step/2/"))
+    services.save_draft(
+        edition=edition,
+        user=member,
+        answers={"satisfaction": {"number": 1.0}, "years": {"number": 2.5}},
+        questions=services.edition_questions(edition),
+    )
+    french = page(member_client.get("/survey/2026/review/"))
+    assert "1 — Jamais" in french and "<dd>2,5</dd>" in french

@@ -4,12 +4,13 @@ import secrets
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from survey import services
 from survey.models import Answer, Choice, Edition, Question, Response
-from tests.factories import build_edition, complete_answers
+from tests.factories import UserFactory, build_edition, complete_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_copy_previous_edition_keeps_keys(coordinator_client, edition):
     assert list(copy.questions.values_list("key", flat=True)) == list(
         edition.questions.values_list("key", flat=True)
     )
-    assert copy.state == Edition.State.UPCOMING
+    assert copy.state == Edition.State.DRAFT and not copy.is_published
     again = coordinator_client.post(
         "/en/survey/design/new/",
         {
@@ -316,3 +317,104 @@ def test_edition_page_reads_one_row_per_answered_question_not_per_answer(
                 rows += len(cursor.fetchall())
     # Every query of the page together reads a few dozen rows, not the 10,000 answers.
     assert rows < 200
+
+
+def test_a_copied_edition_is_a_draft_members_do_not_see_until_published(
+    coordinator_client, member, edition
+):
+    member_client = Client()
+    member_client.force_login(member)
+    now = timezone.now()
+    copy = services.copy_edition(
+        source=edition,
+        year=2027,
+        opens_at=now - timezone.timedelta(hours=1),
+        closes_at=now + timezone.timedelta(days=3),
+    )
+    assert "Survey 2027" not in Client().get("/en/survey/").content.decode()
+    assert member_client.get("/en/survey/2027/step/1/").status_code == 404
+    assert member_client.get("/en/survey/2027/").status_code == 404
+    assert Edition.objects.current() == edition
+    with pytest.raises(services.EditionNotOpen):
+        services.save_draft(edition=copy, user=UserFactory(), answers={}, questions=[])
+    detail = coordinator_client.get("/en/survey/design/2027/").content.decode()
+    assert "This edition is a draft" in detail and "/en/survey/design/2027/publish/" in detail
+
+    response = coordinator_client.post("/en/survey/design/2027/publish/", follow=True)
+    copy.refresh_from_db()
+    assert copy.is_published and copy.state == Edition.State.OPEN
+    # The 2026 edition is open too: the coordinator is told.
+    assert "overlap those of 2026" in response.content.decode()
+    assert member_client.get("/en/survey/2027/").status_code == 302
+    assert "Survey 2027" in Client().get("/en/survey/").content.decode()
+
+
+def test_publish_is_for_coordinators_only(member_client, edition):
+    Edition.objects.filter(pk=edition.pk).update(is_published=False)
+    assert Client().post("/en/survey/design/2026/publish/").status_code == 302
+    assert member_client.post("/en/survey/design/2026/publish/").status_code == 403
+    edition.refresh_from_db()
+    assert not edition.is_published
+
+
+def test_new_edition_dates_start_after_the_latest_one_closes(coordinator_client, edition):
+    opens, closes = services.next_edition_dates(latest=edition)
+    assert opens > edition.closes_at and (opens.hour, opens.minute) == (9, 0)
+    assert closes - opens == timezone.timedelta(days=30)
+    form = coordinator_client.get("/en/survey/design/new/").content.decode()
+    assert timezone.localtime(opens).strftime("%Y-%m-%dT09:00") in form
+    assert services.overlapping_editions(opens_at=opens, closes_at=closes) == []
+
+
+def test_copy_with_overlapping_dates_is_created_with_a_warning(coordinator_client, edition):
+    response = coordinator_client.post(
+        "/en/survey/design/new/",
+        {
+            "source": edition.pk,
+            "year": 2027,
+            "opens_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": timezone.localtime(edition.closes_at).strftime("%Y-%m-%dT%H:%M"),
+        },
+        follow=True,
+    )
+    assert "overlap those of 2026" in response.content.decode()
+    assert Edition.objects.get(year=2027).state == Edition.State.DRAFT
+
+
+def test_seeded_current_edition_is_published(db):
+    from survey.seed import seed_survey
+
+    _first, current = seed_survey()
+    assert current.is_published
+
+
+def test_new_question_asks_its_type_first_then_shows_only_its_fields(coordinator_client, edition):
+    chooser = coordinator_client.get("/en/survey/design/2026/questions/new/").content.decode()
+    assert 'name="kind" value="scale"' in chooser and 'name="min_value"' not in chooser
+    scale = coordinator_client.get("/en/survey/design/2026/questions/new/?kind=scale")
+    text = scale.content.decode()
+    assert 'name="min_value"' in text and 'name="max_label_fr"' in text
+    assert 'name="max_choices"' not in text and "choices-TOTAL_FORMS" not in text
+    single = coordinator_client.get("/en/survey/design/2026/questions/new/?kind=single")
+    text = single.content.decode()
+    assert "choices-TOTAL_FORMS" in text and 'name="allow_other"' in text
+    assert 'name="min_value"' not in text and 'name="max_choices"' not in text
+
+
+def test_changing_a_question_type_clears_the_old_types_settings(coordinator_client, edition):
+    question = Question.objects.get(key="tools")  # multiple choice, max 2, "other"
+    Answer.objects.filter(question=question).delete()
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{question.pk}/",
+        {
+            "section": question.section_id,
+            "key": "tools",
+            "position": 1,
+            "kind": "text",
+            "text_fr": "Vos outils",
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.kind == "text"
+    assert question.max_choices is None and question.allow_other is False

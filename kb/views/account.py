@@ -8,7 +8,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kb.forms.accounts import AccountDeleteForm
+from kb.models import Project, Registration
+from survey.models import Participation
 from survey.services import delete_member_answers
+
+
+@login_required
+def my_space(request):
+    """What is the member's: survey answers per edition, registrations, proposals, email."""
+    user = request.user
+    participations = (
+        Participation.objects.filter(user=user, edition__is_published=True)
+        .select_related("edition")
+        .order_by("-edition__year")
+    )
+    registrations = (
+        Registration.objects.filter(user=user).select_related("event").order_by("-event__starts_at")
+    )
+    return render(
+        request,
+        "account/my_space.html",
+        {
+            "participations": participations,
+            "registrations": registrations,
+            "proposals": Project.objects.proposed_by(user),
+        },
+    )
 
 
 @login_required

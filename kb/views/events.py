@@ -27,7 +27,14 @@ from kb.bilingual import description_previews
 from kb.calendar_feeds import CalendarEntry, build_calendar
 from kb.event_materials import type_for_stored_name
 from kb.forms.events import EventForm, MaterialFileForm, MaterialLinkForm
-from kb.models.events import Event, EventKind, EventState, Material, Registration
+from kb.models.events import (
+    Event,
+    EventKind,
+    EventState,
+    Material,
+    Registration,
+    RegistrationStatus,
+)
 from kb.page_cache import cached_for_readers
 from kb.roles import coordinator_required, is_coordinator
 from kb.services import events as services
@@ -45,6 +52,13 @@ def _kind_filter(request):
 
 def _listing(request, template, events, **context):
     kind = context.get("kind", "")
+    # Marks the events the member is registered for, or waiting for, in the list.
+    mine = {"confirmed": set(), "waiting": set()}
+    if request.user.is_authenticated:
+        for event_id, status in Registration.objects.filter(user=request.user).values_list(
+            "event_id", "status"
+        ):
+            mine["confirmed" if status == RegistrationStatus.CONFIRMED else "waiting"].add(event_id)
     return render(
         request,
         template,
@@ -54,6 +68,8 @@ def _listing(request, template, events, **context):
             "kinds": EventKind.choices,
             "kind_label": EventKind(kind).label if kind else "",
             "is_coordinator": is_coordinator(request.user),
+            "my_confirmed_ids": mine["confirmed"],
+            "my_waiting_ids": mine["waiting"],
             **context,
         },
     )
@@ -139,9 +155,22 @@ def register(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def unregister(request, slug):
+    """GET asks for confirmation and says where the seat goes; POST cancels."""
     event = get_object_or_404(Event.objects.public(), slug=slug)
+    if request.method == "GET":
+        registration = get_object_or_404(Registration, event=event, user=request.user)
+        return render(
+            request,
+            "kb/events/unregister.html",
+            {
+                "section": SECTION,
+                "event": event,
+                "registration": registration,
+                "waiting_count": event.registrations.waiting().count(),
+            },
+        )
     services.cancel_registration(event=event, user=request.user)
     messages.success(request, _("Your registration is cancelled."))
     return redirect(event)

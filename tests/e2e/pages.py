@@ -106,6 +106,7 @@ PAGE_TYPES = [
     PageType("email addresses", lambda d: reverse("account_email"), "member"),
     PageType("password change", lambda d: reverse("account_change_password"), "member"),
     PageType("account deletion", lambda d: reverse("account_delete"), "member"),
+    PageType("my space", lambda d: reverse("my_space"), "member"),
     # Members
     PageType("survey index, member", lambda d: reverse("survey:index"), "member"),
     PageType("survey step", lambda d: reverse("survey:step", args=[d.edition.year, 1]), "member"),

@@ -64,16 +64,16 @@ def test_newcomer_signs_up_confirms_logs_in_and_switches_language(web, mailoutbo
     page.locator("#id_login").fill("newcomer@lsce.ipsl.example")
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("main").locator("button[type=submit]").click()
-    expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
+    expect(page.get_by_role("link", name="Mon espace")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
     page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("link", name="My account")).to_be_visible()
+    expect(page.get_by_role("link", name="My space")).to_be_visible()
     assert "/en/" in page.url
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
+    expect(page.get_by_role("link", name="Mon espace")).to_be_visible()
     assert "/en/" not in page.url
 
 
@@ -200,7 +200,7 @@ def test_coordinator_publishes_an_event_members_register_and_wait(web, mailoutbo
         member_page = web.new_page(user=member)
         member_page.goto(web.url(event_url))
         submit(member_page, member_page.get_by_role("button", name=button).click)
-        expect(member_page.get_by_role("button", name=after)).to_be_visible()
+        expect(member_page.get_by_role("link", name=after)).to_be_visible()
     statuses = dict(Registration.objects.filter(event=event).values_list("user", "status"))
     assert statuses == {
         first.pk: RegistrationStatus.CONFIRMED,
@@ -211,10 +211,12 @@ def test_coordinator_publishes_an_event_members_register_and_wait(web, mailoutbo
     mailoutbox.clear()
     first_page = web.new_page(user=first)
     first_page.goto(web.url(event_url))
+    first_page.get_by_role("link", name="Cancel my registration").click()
+    expect(first_page.get_by_role("main")).to_contain_text("first person on the waiting list")
     submit(first_page, first_page.get_by_role("button", name="Cancel my registration").click)
     expect(first_page.get_by_role("button", name="Join the waiting list")).to_be_visible()
     member_page.reload()
-    expect(member_page.get_by_role("button", name="Cancel my registration")).to_be_visible()
+    expect(member_page.get_by_role("link", name="Cancel my registration")).to_be_visible()
     assert [message.to for message in mailoutbox] == [[second.email]]
 
 

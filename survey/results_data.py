@@ -32,11 +32,11 @@ def results_access(edition, user):
     """``"full"`` (coordinators), ``"shown"``, or None when the user may not see the results.
 
     Coordinators see every edition, before it closes too (marked provisional);
-    others see a closed edition if its setting lets them.
+    others see a published, closed edition if its setting lets them.
     """
     if is_coordinator(user):
         return "full"
-    if edition.state != Edition.State.CLOSED:
+    if not edition.is_published or edition.state != Edition.State.CLOSED:
         return None
     visibility = edition.results_visibility
     if visibility == Edition.ResultsVisibility.PUBLIC:

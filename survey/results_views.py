@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kb.roles import coordinator_required
+from kb.roles import coordinator_required, is_coordinator
 from survey import charts, exports
 from survey.forms import ResultsQueryForm
 from survey.models import Edition
@@ -41,6 +41,8 @@ chart_page = csp_update({"style-src": ["'unsafe-inline'"]})
 def _edition_results(request, year, *, text_key=None):
     """The edition's results for this user and the page's query: ``EditionResults``."""
     edition = get_object_or_404(Edition, year=year)
+    if not edition.is_published and not is_coordinator(request.user):
+        raise Http404  # a draft: members and readers do not know it exists
     return edition_results(edition, request.user, request.GET, text_key=text_key)
 
 

@@ -498,3 +498,13 @@ def test_upcoming_edition_results_say_when_it_opens_and_closes(client):
     assert response.status_code == 200
     assert "This edition opens on" in page and "can be read by members" in page
     assert "Answer the survey" not in page
+
+
+def test_draft_edition_results_are_unknown_to_all_but_coordinators(client, member, coordinator):
+    edition = build_edition(2027, state="upcoming", results_visibility=PUBLIC)
+    Edition.objects.filter(pk=edition.pk).update(is_published=False)
+    assert client.get(results_url(edition)).status_code == 404
+    client.force_login(member)
+    assert client.get(results_url(edition)).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(results_url(edition)).status_code == 200

@@ -14,9 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     return (
-        list(User.objects.values_list("email", "password", "first_name")),
-        list(EmailAddress.objects.values_list("email", "verified", "primary")),
-        list(Group.objects.get(name=COORDINATORS_GROUP).user_set.values_list("email")),
+        # Ordered: PostgreSQL returns rows in no set order, and an update moves them.
+        list(User.objects.order_by("email").values_list("email", "password", "first_name")),
+        list(EmailAddress.objects.order_by("email").values_list("email", "verified", "primary")),
+        list(
+            Group.objects.get(name=COORDINATORS_GROUP)
+            .user_set.order_by("email")
+            .values_list("email")
+        ),
     )
 
 

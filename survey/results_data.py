@@ -9,6 +9,7 @@ services renew whenever a submitted answer changes (``bump_results_version``).
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -281,7 +282,7 @@ class EditionResults:
     def reveal(self):
         return self.access == "full"
 
-    @property
+    @cached_property
     def questions_by_key(self):
         return {question.key: question for question in self.questions}
 

@@ -1,11 +1,14 @@
-"""Whole-page cache for readers without a session.
+"""Whole-page cache for readers and, where a page says so, for signed-in members.
 
 The pages readers read (docs, catalogue, events) are the same for every
 anonymous reader in a language. Their HTML is kept in the shared cache with the
 generation token of its section; any change to the section's content renews the
 token (``renew_generation``, called by ``kb.signals``), so a page is never served
-stale. Anyone with a session (members, coordinators, flash messages) gets a
-fresh render.
+stale. Pages that show a member nothing of their own (``members=True``: the docs,
+the home page, the project list) are also kept once for all members who are not
+coordinators; their forms' CSRF tokens are stored as a placeholder and filled in
+for each request. Coordinators, and anyone with a message waiting, get a fresh
+render.
 
 Nothing a request sends besides its path and the query parameters a view names
 shapes a cached page (pages take the host from ``ESPRI_SITE_URL``); a query
@@ -15,6 +18,7 @@ cannot fill the cache.
 """
 
 import hashlib
+import re
 import uuid
 from functools import cache as once
 from functools import wraps
@@ -24,12 +28,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from kb.language_offer import offers_english
+from kb.roles import is_coordinator
 
 TIMEOUT = 24 * 3600
 MAX_VARIANTS = 200
+# A form's CSRF token is its reader's own: kept as this placeholder, filled in when served.
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = b"\x00csrf\x00"
 # What makes a page's HTML besides its content: a new release must not serve old pages.
 RELEASE_FILES = ("espri_ia/**/*.py", "kb/**/*.py", "survey/**/*.py", "templates/**/*.html",
                  "locale/**/*.mo", "static/**/*")  # fmt: skip
@@ -57,15 +66,29 @@ def renew_generation(section):
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
 
 
-def reader_cache_key(request, params=()):
-    """The page's key for a reader without a session; None when it must not be shared."""
-    if request.method != "GET":
+def audience(request, *, members=False):
+    """Who may share this request's page: "reader", "member", or None (render it afresh)."""
+    # Waiting messages travel in a cookie (and in the session only when that cookie says so).
+    if request.method != "GET" or "messages" in request.COOKIES:
         return None
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return "reader"
+    if not members:
         return None
+    user = request.user
+    if not user.is_authenticated:
+        return "reader"
+    return None if is_coordinator(user) else "member"
+
+
+def reader_cache_key(request, params=(), *, members=False):
+    """The page's key for a reader (or member) who may share it; None when they may not."""
     if any(name not in params for name in request.GET):
         return None
-    key = f"page:{release()}:{get_language()}:{request.path}"
+    shared_with = audience(request, members=members)
+    if shared_with is None:
+        return None
+    key = f"page:{release()}:{get_language()}:{shared_with}:{request.path}"
     if offers_english(request):
         key += ":offer-en"  # the French page with the one-line offer of English
     if request.GET:
@@ -87,11 +110,18 @@ def _room_for_variant(key, generation):
         return False
 
 
-def serve_cached_for_readers(request, *, section, render, timeout=TIMEOUT, params=()):
-    """The cached page for this reader if it is current, else ``render()`` (and keep it)."""
-    key = reader_cache_key(request, params)
+def serve_cached_for_readers(
+    request, *, section, render, timeout=TIMEOUT, params=(), members=False, variant=""
+):
+    """The cached page for this reader if it is current, else ``render()`` (and keep it).
+
+    ``variant``: what else, known before rendering, shapes the page (e.g. a state that
+    moves with the clock).
+    """
+    key = reader_cache_key(request, params, members=members)
     if key is None:
         return render()
+    key += variant and f":{variant}"
     section_key = generation_key(section)
     found = cache.get_many([section_key, key])  # one round trip to the cache
     generation = found.get(section_key)
@@ -100,20 +130,27 @@ def serve_cached_for_readers(request, *, section, render, timeout=TIMEOUT, param
         generation = cache.get(section_key)
     cached = found.get(key)
     if cached and cached[0] == generation:
-        return HttpResponse(cached[1], content_type=cached[2])
+        content = cached[1]
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        return HttpResponse(content, content_type=cached[2])
     response = render()
-    # A response that sets a cookie (CSRF, session) is someone's own: never share it.
-    if response.status_code == 200 and not response.cookies and _room_for_variant(key, generation):
+    # A response that sets a cookie (session) or says it is private is someone's own.
+    shareable = not response.cookies and "private" not in response.get("Cache-Control", "")
+    if response.status_code == 200 and shareable and _room_for_variant(key, generation):
         if hasattr(response, "render"):
             response.render()
-        cache.set(key, (generation, response.content, response["Content-Type"]), timeout)
+        shared = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        cache.set(key, (generation, shared, response["Content-Type"]), timeout)
     return response
 
 
-def cached_for_readers(section, *, timeout=TIMEOUT, params=()):
+def cached_for_readers(section, *, timeout=TIMEOUT, params=(), members=False):
     """Decorate a reader's view: see ``serve_cached_for_readers``.
 
     ``params``: the query parameters the view reads; a request with another is not cached.
+    ``members``: the page shows a signed-in member (not a coordinator) nothing of their
+    own, so members share one cached copy.
     """
 
     def decorator(view):
@@ -125,6 +162,7 @@ def cached_for_readers(section, *, timeout=TIMEOUT, params=()):
                 render=lambda: view(request, *args, **kwargs),
                 timeout=timeout,
                 params=params,
+                members=members,
             )
 
         return wrapper

@@ -10,7 +10,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from kb import models
 from kb.page_cache import renew_generation
 from kb.search import remove_entry
-from survey.models import Edition
+from survey.models import Choice, Edition, Question, Section
+from survey.results_data import RESULTS_SECTION
 
 CACHED_SECTIONS = {
     "docs": [models.DocPage],
@@ -26,6 +27,7 @@ CACHED_SECTIONS = {
     ],
     "events": [models.Event, models.Registration, models.Material],
     "survey": [Edition],
+    RESULTS_SECTION: [Edition, Section, Question, Choice],
     "search": [models.SearchEntry],
 }
 # The home page shows a little of these sections.

@@ -17,12 +17,15 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
+from kb.page_cache import renew_generation
 from kb.roles import is_coordinator
 from survey import aggregation
 from survey.forms import ResultsQueryForm
 from survey.models import Answer, Edition, Question
 
 ANSWER_ROW = ["edition", "response", "question", "choice", "text", "number"]
+# Readers' whole results pages: renewed by new data and by any change of design.
+RESULTS_SECTION = "survey-results"
 CACHE_TIMEOUT = 7 * 24 * 3600  # a new version makes old entries unreachable anyway
 
 
@@ -165,6 +168,7 @@ def _version_key(edition_id):
 def bump_results_version(edition_id):
     """Make every cached result of the edition stale, once the current transaction commits."""
     transaction.on_commit(lambda: cache.set(_version_key(edition_id), uuid.uuid4().hex, None))
+    renew_generation(RESULTS_SECTION)
 
 
 def _request_key(edition, questions, rules, conditions, by, text_key):

@@ -14,16 +14,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kb.page_cache import serve_cached_for_readers
 from kb.roles import coordinator_required, is_coordinator
 from survey import charts, exports
 from survey.forms import ResultsQueryForm
 from survey.models import Edition
 from survey.results_data import (
     CACHE_TIMEOUT,
+    RESULTS_SECTION,
     edition_results,
     load_responses,
     visible_editions,
@@ -38,11 +41,16 @@ TEXTS_PER_PAGE = 50
 chart_page = csp_update({"style-src": ["'unsafe-inline'"]})
 
 
-def _edition_results(request, year, *, text_key=None):
-    """The edition's results for this user and the page's query: ``EditionResults``."""
+def _edition(request, year):
     edition = get_object_or_404(Edition, year=year)
     if not edition.is_published and not is_coordinator(request.user):
         raise Http404  # a draft: members and readers do not know it exists
+    return edition
+
+
+def _edition_results(request, year, *, text_key=None, edition=None):
+    """The edition's results for this user and the page's query: ``EditionResults``."""
+    edition = edition or _edition(request, year)
     return edition_results(edition, request.user, request.GET, text_key=text_key)
 
 
@@ -58,13 +66,16 @@ def _not_shown(request, edition):
     answered = request.user.is_authenticated and (
         find_response(edition=edition, user=request.user) is not None
     )
-    return render(
+    response = render(
         request,
         "survey/results_not_shown.html",
         {"section": "results", "edition": edition, "state": edition.state, "answered": answered},
         # Published later: the page exists and says when. Never published: refused.
         status=403 if never and edition.state == Edition.State.CLOSED else 200,
     )
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)  # it says whether they answered
+    return response
 
 
 def latest(request):
@@ -227,7 +238,21 @@ def _results_body(request, results):
 
 @chart_page
 def results(request, year):
-    results = _edition_results(request, year)
+    edition = _edition(request, year)
+    # The whole page, for readers and members: renewed with the data and the design
+    # (RESULTS_SECTION); the state moves with the clock, so it is part of the key.
+    return serve_cached_for_readers(
+        request,
+        section=RESULTS_SECTION,
+        render=lambda: _results_page(request, edition),
+        params=ResultsQueryForm.PARAMETERS,
+        members=True,
+        variant=f"{edition.pk}:{edition.state}",
+    )
+
+
+def _results_page(request, edition):
+    results = _edition_results(request, edition.year, edition=edition)
     if results.access is None:
         return _not_shown(request, results.edition)
     _warn_about_query(request, results.form)

@@ -87,4 +87,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 @pytest.fixture
 def uncached_pages(monkeypatch):
     """Readers get a fresh render: for tests of the render path itself (query counts)."""
-    monkeypatch.setattr("kb.page_cache.reader_cache_key", lambda request, params=(): None)
+    monkeypatch.setattr(
+        "kb.page_cache.reader_cache_key", lambda request, params=(), members=False: None
+    )

@@ -1,14 +1,25 @@
 """Readers' pages come from the shared cache, and never stale."""
 
+import re
+
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kb.page_cache import release
 from kb.services import catalogue as catalogue_services
 from kb.services import events as events_services
-from tests.factories import EventFactory, ProjectFactory
+from tests.factories import (
+    CoordinatorFactory,
+    EventFactory,
+    ProjectFactory,
+    UserFactory,
+    doc_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +46,63 @@ def test_members_never_get_a_cached_page(member_client, django_assert_num_querie
     # Session, user, coordinator check, own registrations, events: fresh.
     with django_assert_num_queries(5):
         member_client.get("/events/")
+
+
+@pytest.fixture
+def docs_page():
+    doc_page("cluster", title="Le cluster GPU HAL")
+    doc_page("cluster/acces", title="Accès", body="Introduction.")
+    return "/docs/cluster/acces/"
+
+
+def signed_in(user, **options):
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def test_members_share_one_copy_of_a_docs_page(docs_page, django_assert_num_queries):
+    signed_in(UserFactory()).get(docs_page)
+    other = signed_in(UserFactory())
+    # Session, user, coordinator check, one cache read.
+    with django_assert_num_queries(4):
+        page = other.get(docs_page).content.decode()
+    assert "Introduction." in page
+    assert "Mon espace" in page and "Se connecter" not in page
+    reader_page = Client().get(docs_page).content.decode()
+    assert "Se connecter" in reader_page and "Mon espace" not in reader_page
+
+
+def test_a_shared_page_carries_the_members_own_csrf_token(docs_page):
+    signed_in(UserFactory()).get(docs_page)
+    other = signed_in(UserFactory(), enforce_csrf_checks=True)
+    response = other.get(docs_page)
+    assert b"\x00" not in response.content
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    # The logout form of the shared copy works for this member.
+    assert (
+        other.post("/accounts/logout/", {"csrfmiddlewaretoken": token.group(1)}).status_code == 302
+    )
+    assert "_auth_user_id" not in other.session
+
+
+def test_coordinators_never_get_the_members_copy(docs_page):
+    signed_in(UserFactory()).get(docs_page)
+    page = signed_in(CoordinatorFactory()).get(docs_page).content.decode()
+    assert "/docs/cluster/acces/edit/" in page
+
+
+def test_a_member_with_a_message_waiting_gets_a_fresh_page(docs_page, rf):
+    signed_in(UserFactory()).get(docs_page)
+    member = signed_in(UserFactory())
+    # As a view leaves it (the session keeps only what the cookie cannot hold).
+    storage = CookieStorage(rf.get("/"))
+    storage.add(messages.SUCCESS, "Profil enregistré.")
+    left = HttpResponse()
+    storage.update(left)
+    member.cookies["messages"] = left.cookies["messages"].value
+    assert "Profil enregistré." in member.get(docs_page).content.decode()
+    assert "Profil enregistré." not in member.get(docs_page).content.decode()
 
 
 def test_a_new_project_shows_at_once(coordinator, django_capture_on_commit_callbacks):

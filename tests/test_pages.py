@@ -54,6 +54,7 @@ def test_home_query_count_for_a_reader(client, pages, django_assert_num_queries)
         assert client.get("/").status_code == 200
 
 
+@pytest.mark.usefixtures("uncached_pages")
 def test_home_query_count_for_a_member(member_client, django_assert_num_queries):
     # The session, the user, then the five blocks of the home page.
     with django_assert_num_queries(7):

@@ -3,6 +3,7 @@
 import io
 import json
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -10,20 +11,23 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import QueryDict
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from kb.page_cache import generation_key
 from survey import services
 from survey.models import Edition
 from survey.results_data import (
+    RESULTS_SECTION,
     cached_results,
     edition_results,
     questions_of,
     results_access,
     rules_for,
 )
-from tests.factories import build_edition, complete_answers
+from tests.factories import UserFactory, build_edition, complete_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -320,15 +324,15 @@ def test_results_page_makes_the_same_queries_for_one_or_many_responses(
 ):
     small = closed_edition(count=1, year=2019, results_visibility=PUBLIC)
     large = closed_edition(count=40, year=2020, results_visibility=PUBLIC)
+    cache.set(generation_key(RESULTS_SECTION), "current")
     for edition in (small, large):
-        # Cold: edition, questions, choices, cache read; version added (5 with the
-        # database cache's culling check); count and answers; tables stored (5);
-        # rendered page read (1) and stored (5).
-        with django_assert_num_queries(22):
+        # Cold: edition; the reader's page read; questions, choices, cache read; version
+        # added (5 with the database cache's culling check); count and answers; tables
+        # stored (5); rendered results read (1) and stored (5); the reader's page stored (5).
+        with django_assert_num_queries(28):
             client.get(results_url(edition))
-        # Warm: edition, questions, choices, one cache read; the rendered page read;
-        # no answer loaded, nothing rendered but the layout.
-        with django_assert_num_queries(5):
+        # Warm: the edition (its state), then the reader's page in one cache read.
+        with django_assert_num_queries(2):
             client.get(results_url(edition))
 
 
@@ -351,6 +355,51 @@ def test_rendered_results_are_kept_per_version_language_reader_and_query(
             edition=edition, answer_sets=[answers_for(i) for i in range(3)]
         )
     assert "15 respondents" in client.get(english).content.decode()
+
+
+def test_members_share_one_copy_of_the_results(django_assert_num_queries):
+    edition = closed_edition(count=12, results_visibility=MEMBERS)
+    first, second = Client(), Client()
+    first.force_login(UserFactory())
+    second.force_login(UserFactory())
+    assert "12 respondents" in first.get(results_url(edition)).content.decode()
+    # Edition, session, user, coordinator check, one cache read.
+    with django_assert_num_queries(5):
+        page = second.get(results_url(edition)).content.decode()
+    assert "12 respondents" in page
+    assert Client().get(results_url(edition)).status_code == 302  # readers: log in first
+
+
+def test_a_reworded_question_shows_at_once_to_readers(client, django_capture_on_commit_callbacks):
+    edition = closed_edition(count=12, results_visibility=PUBLIC)
+    client.get(results_url(edition))
+    question = edition.questions.get(key="theme")
+    with django_capture_on_commit_callbacks(execute=True):
+        question.text_en = "Your main research field"
+        question.save()
+    assert "Your main research field" in client.get(results_url(edition)).content.decode()
+
+
+def test_whether_a_member_answered_is_never_shown_to_another(django_capture_on_commit_callbacks):
+    edition = build_edition(2026, state="open", results_visibility=MEMBERS)
+    answered, other = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_response(edition=edition, user=answered, answers=answers_for(0))
+    for user, button in ((answered, "See my answers"), (other, "Answer the survey")):
+        client = Client()
+        client.force_login(user)
+        page = client.get(results_url(edition)).content.decode()
+        assert button in page
+
+
+def test_results_published_when_the_edition_closes_replace_the_notice(client, monkeypatch):
+    edition = build_edition(2026, state="open", results_visibility=PUBLIC)
+    services.store_anonymous_responses(edition=edition, answer_sets=[answers_for(0)] * 12)
+    before = client.get(results_url(edition)).content.decode()
+    assert "published once it closes" in before and "12 respondents" not in before
+    later = edition.closes_at + timedelta(minutes=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    assert "12 respondents" in client.get(results_url(edition)).content.decode()
 
 
 def test_cache_is_renewed_when_answers_change(member, django_capture_on_commit_callbacks):

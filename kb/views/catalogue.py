@@ -39,7 +39,7 @@ def _bibtex_response(references, filename):
     return response
 
 
-@cached_for_readers(SECTION, params=(*FACETS, "q", "sort", "page"))
+@cached_for_readers(SECTION, params=(*FACETS, "q", "sort", "page"), members=True)
 def project_list(request):
     selection = parse_selection(request.GET)
     published = Project.objects.published()

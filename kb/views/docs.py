@@ -28,7 +28,7 @@ def _tree():
     return build_tree(list(DocPage.objects.for_tree()))
 
 
-@cached_for_readers("docs")
+@cached_for_readers("docs", members=True)
 def docs_index(request):
     return render(
         request,
@@ -37,7 +37,7 @@ def docs_index(request):
     )
 
 
-@cached_for_readers("docs")
+@cached_for_readers("docs", members=True)
 def docs_page(request, path):
     page = get_object_or_404(DocPage.objects.for_reading(), path=path)
     tree = _tree()

@@ -6,7 +6,7 @@ from survey.models import Edition
 
 
 # Upcoming events and open editions move with the clock: five minutes at most.
-@cached_for_readers("home", timeout=300)
+@cached_for_readers("home", timeout=300, members=True)
 def home(request):
     return render(
         request,

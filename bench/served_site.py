@@ -1,0 +1,125 @@
+"""The site served by gunicorn with production settings, on a throw-away database.
+
+For benchmarks that measure from outside (wrk, Lighthouse): migrates a fresh
+SQLite file, loads the seed content, closes the 2026 survey edition with N
+synthetic responses readable by everyone, collects the static files, makes a
+member's session, then starts gunicorn on a free loopback port.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS_YEAR = 2026
+
+
+@dataclass
+class ServedSite:
+    base: str  # http://127.0.0.1:port
+    static_file: str  # the path of a small static file, the reference of throughput
+    results: str  # the path of the results page of the filled edition
+    member_cookie: str  # a signed-in member's Cookie header
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def _fill_database(responses):
+    """The 2026 edition closed with ``responses`` answers, public; a member's session."""
+    import random
+
+    import django
+
+    django.setup()
+    from django.db import connections
+    from django.test import Client
+    from django.utils import timezone
+
+    from kb.models import User
+    from survey import services
+    from survey.models import Edition
+    from survey.seed import demo_answers, seed_survey
+
+    _first, edition = seed_survey()
+    questions = services.edition_questions(edition)
+    rng = random.Random(1)  # noqa: S311 - synthetic answers, not security
+    for start in range(0, responses, 5000):
+        count = min(5000, responses - start)
+        batch = [demo_answers(questions, edition.year, rng) for _ in range(count)]
+        services.store_anonymous_responses(edition=edition, answer_sets=batch)
+    Edition.objects.filter(pk=edition.pk).update(
+        closes_at=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
+    )
+    client = Client()
+    client.force_login(User.objects.create_user(email="reader@bench.espri-ia.example"))
+    session = client.cookies["sessionid"].value
+    connections.close_all()
+    return f"sessionid={session}"
+
+
+@contextlib.contextmanager
+def served_site(*, responses=10000, workers=2):
+    folder = Path(tempfile.mkdtemp(prefix="espri-bench-site-"))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "espri_ia.settings",
+            "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+            "DJANGO_HTTPS": "0",
+            "DJANGO_DEBUG": "0",
+            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            "DJANGO_STATIC_ROOT": str(folder / "static"),
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
+    manage = [PYTHON, "manage.py"]
+    for command in (["migrate", "-v0"], ["seed"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(manage + command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    sys.path.insert(0, str(ROOT))
+    member_cookie = _fill_database(responses)
+    manifest = json.loads((folder / "static" / "staticfiles.json").read_text())
+    port = _free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "espri_ia.wsgi", f"--workers={workers}",
+         f"--bind=127.0.0.1:{port}", "--log-level=warning"],
+        cwd=ROOT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/healthz")
+        yield ServedSite(
+            base=base,
+            static_file="/static/" + manifest["paths"]["img/favicon.svg"],
+            results=f"/survey/{RESULTS_YEAR}/results/",
+            member_cookie=member_cookie,
+        )
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(folder, ignore_errors=True)

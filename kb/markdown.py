@@ -6,6 +6,7 @@ read, so callers store ``RenderedMarkdown.html`` next to the source.
 
 import html
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
 import markdown
@@ -23,7 +24,7 @@ ALLOWED_TAGS = {
     "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "aria-label"},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"align"},
@@ -35,7 +36,7 @@ ALLOWED_ATTRIBUTES = {
     "code": {"class"},
 }
 ALLOWED_CLASSES = {
-    "div": {"admonition", "note", "tip", "warning", "danger", "highlight"},
+    "div": {"admonition", "note", "tip", "warning", "danger", "highlight", "heading"},
     "p": {"admonition-title"},
     "a": {"broken-link", "headerlink"},
 }
@@ -44,6 +45,10 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # such markers in the input (or left over by the converter) must never reach a page.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PLACEHOLDERS = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03?")
+HEADINGS = {f"h{level}" for level in range(1, 7)}
+# Ids the page around a text already uses (templates/base.html, kb/docs/page.html):
+# a heading whose slug is one of them takes another, so that links reach the heading.
+PAGE_IDS = {"main", "page-title", "toc-title"}
 
 
 @dataclass
@@ -88,8 +93,45 @@ class InternalLinksExtension(Extension):
         md.treeprocessors.register(InternalLinks(md, self.resolve), "internal_links", 5)
 
 
+class HeadingPermalinks(Treeprocessor):
+    """Follow each heading with a link to itself, for readers to share a section.
+
+    The heading and its link share a ``div.heading``: a link inside the heading would
+    add its name to the heading's, which screen readers list.
+    """
+
+    def __init__(self, md, label):
+        super().__init__(md)
+        self.label = label
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            for index, heading in enumerate(list(parent)):
+                if heading.tag not in HEADINGS or not heading.get("id"):
+                    continue
+                title = " ".join(PLACEHOLDERS.sub("", "".join(heading.itertext())).split())
+                wrapper = etree.Element("div", {"class": "heading"})
+                wrapper.tail, heading.tail = heading.tail, None
+                wrapper.append(heading)
+                link = etree.SubElement(wrapper, "a", {"class": "headerlink"})
+                link.set("href", f"#{heading.get('id')}")
+                link.set("aria-label", self.label % {"title": title})
+                parent[index] = wrapper
+
+
+class HeadingPermalinksExtension(Extension):
+    def __init__(self, label):
+        super().__init__()
+        self.label = label
+
+    def extendMarkdown(self, md):
+        # After the table of contents (priority 5), which gives the headings their ids.
+        md.treeprocessors.register(HeadingPermalinks(md, self.label), "heading_permalinks", 4)
+
+
 def heading_slug(value, separator):
-    return slugify(value) or "section"
+    slug = slugify(value) or "section"
+    return f"{slug}-section" if slug in PAGE_IDS else slug
 
 
 def _flatten_toc(tokens):
@@ -98,21 +140,26 @@ def _flatten_toc(tokens):
         yield from _flatten_toc(token["children"])
 
 
-def render_markdown(text, *, resolve_internal_link=None):
+def render_markdown(text, *, resolve_internal_link=None, permalink_label=None):
     """Render Markdown (tables, fenced code, admonitions, heading anchors) to safe HTML.
 
     ``resolve_internal_link(path)`` returns the URL of a ``doc:path`` link, or None.
+    ``permalink_label`` (``"Link to this section: %(title)s"``, translated) gives every
+    heading a link to itself, named with it; without it headings have ids only.
     """
+    extensions = [
+        "tables",
+        "fenced_code",
+        "admonition",
+        "sane_lists",
+        "codehilite",
+        "toc",
+        InternalLinksExtension(resolve_internal_link),
+    ]
+    if permalink_label:
+        extensions.append(HeadingPermalinksExtension(permalink_label))
     converter = markdown.Markdown(
-        extensions=[
-            "tables",
-            "fenced_code",
-            "admonition",
-            "sane_lists",
-            "codehilite",
-            "toc",
-            InternalLinksExtension(resolve_internal_link),
-        ],
+        extensions=extensions,
         extension_configs={
             "tables": {"use_align_attribute": True},
             "codehilite": {"css_class": "highlight", "guess_lang": False},

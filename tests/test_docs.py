@@ -1,9 +1,11 @@
 """Documentation: reading, editing with revisions, conflicts, history, reviews."""
 
+import importlib
 import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
@@ -62,14 +64,149 @@ def test_page_shows_tree_breadcrumbs_toc_and_neighbours(client):
     assert 'href="/docs/cluster/sessions/"' in page  # the internal link resolved
     assert '<div class="highlight"><pre tabindex="0">' in page
     assert "js/copy-code.js" in page
-    assert "Pas encore relue" in page
 
 
 def test_page_in_english_keeps_the_french_text(client, cluster_docs):
     page = client.get("/en/docs/cluster/acces/").content.decode()
-    assert "Not reviewed yet" in page
     assert "Se connecter" in page
     assert 'href="/en/docs/cluster/sessions/" rel="next"' in page
+
+
+def toc_entries(page):
+    """(href, title) of the links in the page's table of contents, in order."""
+    toc = re.search(r'<nav class="docs-toc".*?</nav>', page, re.S).group(0)
+    return re.findall(r'<a href="(#[^"]+)">([^<]+)</a>', toc)
+
+
+@pytest.mark.usefixtures("cluster_docs")
+def test_headings_carry_ids_and_links_to_themselves(client):
+    page = client.get("/docs/cluster/acces/").content.decode()
+    assert (
+        '<div class="heading"><h2 id="se-connecter">Se connecter</h2>'
+        '<a aria-label="Lien vers cette section\u202f: Se connecter" class="headerlink"'
+        ' href="#se-connecter"'
+    ) in page
+    assert (
+        '<div class="heading"><h3 id="avec-une-cle">Avec une clé</h3>'
+        '<a aria-label="Lien vers cette section\u202f: Avec une clé" class="headerlink"'
+        ' href="#avec-une-cle"'
+    ) in page
+    # The table of contents lists the same headings, in their order; it is folded
+    # (no open attribute) until a phone's reader opens it, or docs.css shows it as a column.
+    assert toc_entries(page) == [
+        ("#se-connecter", "Se connecter"),
+        ("#avec-une-cle", "Avec une clé"),
+    ]
+    assert re.search(
+        r'<nav class="docs-toc" aria-labelledby="toc-title">\s*<details class="docs-panel" data-open-from="[^"]+">',
+        page,
+    )
+    assert '<details class="docs-panel" open' not in page
+
+
+def test_heading_links_are_named_in_the_language_of_the_text(client):
+    doc_page(
+        "guide", title="Guide", body="## Getting started\n\n## Getting started\n", language="en"
+    )
+    page = client.get("/en/docs/guide/").content.decode()
+    assert 'aria-label="Link to this section: Getting started"' in page
+    # Two headings with the same title: two ids, each its own link.
+    assert toc_entries(page) == [
+        ("#getting-started", "Getting started"),
+        ("#getting-started_1", "Getting started"),
+    ]
+    assert page.count('href="#getting-started_1"') == 2  # the heading's link and the contents'
+
+
+def test_page_without_headings_has_no_table_of_contents(client):
+    doc_page("court", body="Une ligne.")
+    assert 'class="docs-toc"' not in client.get("/docs/court/").content.decode()
+
+
+def test_migration_gives_stored_pages_their_heading_links(cluster_docs):
+    _, access, _ = cluster_docs
+    DocPage.objects.filter(pk=access.pk).update(
+        body_html_fr='<h2 id="se-connecter">Se connecter</h2>'
+    )
+    migration = importlib.import_module("kb.migrations.0013_docs_heading_permalinks")
+    migration.render_pages_again(apps, None)
+    access.refresh_from_db()
+    assert 'class="headerlink" href="#se-connecter"' in access.body_html_fr
+    assert access.body_html_en == "" and access.toc_fr[0]["id"] == "se-connecter"
+
+
+REVIEW_STATES = {
+    # name: (days since the last review or None, days since the last save)
+    "new, never reviewed": (None, 0),
+    "reviewed lately": (30, 200),
+    "reviewed long ago": (400, 400),
+    "never reviewed, saved long ago": (None, 400),
+    "reviewed long ago, edited lately": (400, 10),
+}
+READER_BADGE = "Pas relue depuis plus d’un an"
+
+
+def page_in_state(state):
+    reviewed, saved = REVIEW_STATES[state]
+    page = doc_page("relecture", title="Relecture", body="Texte.")
+    now = timezone.now()
+    DocPage.objects.filter(pk=page.pk).update(
+        updated_at=now - timedelta(days=saved),
+        last_reviewed_at=None if reviewed is None else now - timedelta(days=reviewed),
+        last_reviewed_by=None if reviewed is None else CoordinatorFactory(first_name="Ana"),
+    )
+    return page
+
+
+@pytest.mark.parametrize(
+    ("state", "warned"),
+    [
+        ("new, never reviewed", False),
+        ("reviewed lately", False),
+        ("reviewed long ago", True),
+        ("never reviewed, saved long ago", True),
+        ("reviewed long ago, edited lately", True),
+    ],
+)
+@pytest.mark.parametrize("role", ["anonymous", "member"])
+def test_readers_hear_of_the_review_only_once_it_is_overdue(client, member, role, state, warned):
+    page_in_state(state)
+    if role == "member":
+        client.force_login(member)
+    html = client.get("/docs/relecture/").content.decode()
+    assert (READER_BADGE in html) is warned
+    for coordinators_only in (
+        "Pas encore relue",
+        "Relecture en retard",
+        "Relue le",
+        "Marquer comme relue",
+    ):
+        assert coordinators_only not in html
+    assert "Mise à jour le" in html
+
+
+@pytest.mark.parametrize(
+    ("state", "shown", "overdue"),
+    [
+        ("new, never reviewed", "Pas encore relue", False),
+        ("reviewed lately", "Relue le", False),
+        ("reviewed long ago", "Relue le", True),
+        ("never reviewed, saved long ago", "Pas encore relue", False),
+        ("reviewed long ago, edited lately", "Relue le", True),
+    ],
+)
+def test_coordinators_always_see_the_review_state(coordinator_client, state, shown, overdue):
+    page_in_state(state)
+    html = coordinator_client.get("/docs/relecture/").content.decode()
+    assert shown in html
+    assert ("Relecture en retard" in html) is overdue
+    assert READER_BADGE not in html
+    assert "Marquer comme relue" in html
+
+
+def test_english_readers_are_warned_in_english(client):
+    page_in_state("reviewed long ago")
+    assert "Not reviewed for over a year" in client.get("/en/docs/relecture/").content.decode()
 
 
 def test_unknown_page_is_404(client, cluster_docs):

@@ -58,6 +58,13 @@ def test_markdown_sanitises_xss_payload(payload):
     assert finder.dangers == []
 
 
+@pytest.mark.parametrize("payload", [*XSS_PAYLOADS, 'a" onmouseover="alert(1)'])
+def test_markdown_heading_links_carry_no_payload(payload):
+    finder = DangerFinder()
+    finder.feed(render_markdown(f"## {payload}\n\nsuite", permalink_label="Lien : %(title)s").html)
+    assert finder.dangers == []
+
+
 def test_markdown_tables_use_align_attributes_not_styles():
     html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |").html
     assert '<th align="left">a</th>' in html
@@ -97,6 +104,36 @@ def test_markdown_headings_get_anchors_and_a_table_of_contents():
         {"level": 2, "id": "acces-au-cluster", "title": "Accès au cluster"},
         {"level": 3, "id": "cle-ssh", "title": "Clé SSH"},
     ]
+
+
+def test_markdown_headings_link_to_themselves_when_asked():
+    html = render_markdown(
+        "## Clé `ssh`\n\ntexte\n\n> #### Dans une citation\n",
+        permalink_label="Lien vers « %(title)s »",
+    ).html
+    assert html.startswith(
+        '<div class="heading"><h2 id="cle-ssh">Clé <code>ssh</code></h2>'
+        '<a aria-label="Lien vers « Clé ssh »" class="headerlink" href="#cle-ssh"'
+    )
+    assert "<p>texte</p>" in html
+    assert '<blockquote>\n<div class="heading"><h4 id="dans-une-citation">' in html
+    assert 'href="#dans-une-citation"' in html
+
+
+def test_markdown_headings_have_no_links_by_default():
+    html = render_markdown("## Programme\n").html
+    assert html == '<h2 id="programme">Programme</h2>'
+
+
+def test_markdown_heading_ids_are_unique_and_leave_the_page_its_own():
+    rendered = render_markdown("# Main\n\n## Main\n\n## Page title\n\n## Étapes\n\n## Etapes\n")
+    assert [entry["id"] for entry in rendered.toc] == [
+        "main-section_1",
+        "page-title-section",
+        "etapes",
+        "etapes_1",
+    ]
+    assert '<h1 id="main-section">' in rendered.html
 
 
 def test_markdown_internal_links_resolve_or_show_as_broken():

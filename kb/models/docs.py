@@ -130,8 +130,16 @@ class DocPage(models.Model):
         return reverse("docs:page", kwargs={"path": self.path})
 
     def is_stale(self, now=None):
+        """Due for a coordinator's review: never reviewed, or not for twelve months."""
         limit = (now or timezone.now()) - timezone.timedelta(days=STALE_AFTER_DAYS)
         return self.last_reviewed_at is None or self.last_reviewed_at < limit
+
+    def is_review_overdue(self, now=None):
+        """What readers are warned of: twelve months since the last review or, for a page
+        nobody has reviewed yet, since it was last saved (a new page is not overdue)."""
+        checked = self.last_reviewed_at or self.updated_at
+        limit = (now or timezone.now()) - timezone.timedelta(days=STALE_AFTER_DAYS)
+        return checked is None or checked < limit
 
     def has_language(self, language):
         return bool(getattr(self, f"title_{language}") or getattr(self, f"body_{language}"))

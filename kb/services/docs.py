@@ -8,6 +8,7 @@ author of the other version.
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from kb.bilingual import LANGUAGES
 from kb.markdown import render_markdown
@@ -31,9 +32,14 @@ def _page_url_or_none(path):
 
 
 def render_body(body, language):
-    """HTML of a body; its links to other pages lead to their version in ``language``."""
+    """HTML of a body; its links to other pages lead to their version in ``language``,
+    and its headings' links to themselves are named in that language."""
     with translation.override(language):
-        return render_markdown(body, resolve_internal_link=_page_url_or_none)
+        return render_markdown(
+            body,
+            resolve_internal_link=_page_url_or_none,
+            permalink_label=gettext("Link to this section: %(title)s"),
+        )
 
 
 def index_page(page, language, text=None):

@@ -1,0 +1,123 @@
+"""A documentation page at phone (390x844) and desk (1366x900) sizes, in both languages:
+the table of contents (folded on a phone, a column on a desk, with or without
+JavaScript), the section being read, links to headings, copy buttons beside the code,
+no layout shift after load, no horizontal scrolling, axe-core and no CSP report."""
+
+import pytest
+from playwright.sync_api import expect
+
+from kb.seed.cluster_docs import load_cluster_docs
+from tests.e2e.test_layout import LANGUAGES, PHONE, SIZES, check_fit_and_axe
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# The seed page with the longest command line.
+PAGE = "docs/cluster/gpu/"
+PERMALINK_NAMES = {"fr": "Lien vers cette section\u202f: ", "en": "Link to this section: "}
+
+# Sums the page's layout shifts from its very start (before its own scripts run).
+LAYOUT_SHIFTS = """
+window.__espriLayoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) { window.__espriLayoutShift += entry.value; }
+  }
+}).observe({ type: "layout-shift", buffered: true });
+"""
+
+# For each copy button: does it cover any line of its block's code, and does the
+# block have a line longer than the block is wide (one that scrolls under the button)?
+COPY_BUTTONS = """
+() => Array.from(document.querySelectorAll(".code-block")).map((block) => {
+  const button = block.querySelector(".copy-button").getBoundingClientRect();
+  const pre = block.querySelector("pre");
+  const range = document.createRange();
+  range.selectNodeContents(pre.querySelector("code") || pre);
+  const lines = Array.from(range.getClientRects()).filter((line) => line.width > 0);
+  return {
+    covers: lines.some((line) =>
+      line.left < button.right && Math.min(line.right, pre.getBoundingClientRect().right) > button.left
+      && line.top < button.bottom && line.bottom > button.top),
+    scrolls: lines.some((line) => line.right > button.left),
+  };
+})
+"""
+
+
+@SIZES
+def test_docs_page_navigation_fits_phone_and_desk(web, viewport):
+    load_cluster_docs()
+    page = web.new_page(viewport=viewport)
+    page.add_init_script(LAYOUT_SHIFTS)
+    for language, prefix in LANGUAGES.items():
+        page.goto(web.url(prefix + PAGE))
+        sidebar = page.locator(".docs-sidebar")
+        toc = page.locator(".docs-toc")
+        toc_links = toc.locator("a")
+        assert toc_links.count() >= 5
+        if viewport is PHONE:
+            # Both lists folded: the title and the text's start are on the first screen.
+            expect(sidebar.get_by_role("link").first).to_be_hidden()
+            expect(toc_links.first).to_be_hidden()
+            assert page.locator(".prose").bounding_box()["y"] < viewport["height"]
+            toc.locator("summary").click()
+            expect(toc_links.first).to_be_visible()
+        else:
+            expect(sidebar.locator("summary")).to_be_hidden()
+            expect(toc.locator("summary")).to_be_hidden()
+            expect(
+                sidebar.get_by_role("link", name=page.locator("h1").inner_text())
+            ).to_be_visible()
+            expect(toc_links.last).to_be_visible()
+            prose, contents = page.locator(".prose").bounding_box(), toc.bounding_box()
+            assert contents["x"] > prose["x"] + prose["width"], "contents beside the text"
+        page.wait_for_timeout(500)  # a script that folds or opens a list would have run
+        shift = page.evaluate("window.__espriLayoutShift")
+        assert shift == 0, f"{page.url}: layout shift {shift}"
+
+        # Each heading links to itself, named for it, shown to the keyboard.
+        first_heading = page.locator(".prose h2").first
+        link = page.get_by_role(
+            "link", name=PERMALINK_NAMES[language] + first_heading.inner_text(), exact=True
+        )
+        link.focus()
+        expect(link).to_be_visible()
+        expect(link).to_have_css("opacity", "1")
+        expect(link).to_have_attribute("href", "#" + first_heading.get_attribute("id"))
+
+        # Scrolling to a section marks it in the table of contents.
+        target = toc_links.nth(3)
+        heading_id = target.get_attribute("href").removeprefix("#")
+        page.evaluate("(id) => document.getElementById(id).scrollIntoView()", heading_id)
+        expect(target).to_have_attribute("aria-current", "location")
+        expect(toc.locator("[aria-current]")).to_have_count(1)
+
+        buttons = page.evaluate(COPY_BUTTONS)
+        assert buttons and not any(button["covers"] for button in buttons), buttons
+        if viewport is PHONE:
+            assert any(button["scrolls"] for button in buttons), "no long line was checked"
+        check_fit_and_axe(web, page, viewport)
+
+
+@SIZES
+def test_docs_page_lists_work_without_javascript(web, viewport):
+    load_cluster_docs()
+    page = web.new_page(viewport=viewport, java_script_enabled=False)
+    page.goto(web.url("/en/" + PAGE))
+    toc = page.get_by_role("navigation", name="On this page")
+    sidebar = page.get_by_role("navigation", name="Documentation pages")
+    if viewport is PHONE:
+        expect(toc.get_by_role("link").first).to_be_hidden()
+        expect(sidebar.get_by_role("link").first).to_be_hidden()
+        toc.locator("summary").click()
+        expect(toc.get_by_role("link").first).to_be_visible()
+        toc.get_by_role("link").nth(2).click()
+        assert page.url.endswith("#" + toc.get_by_role("link").nth(2).get_attribute("href")[1:])
+        sidebar.locator("summary").click()
+        expect(sidebar.get_by_role("link", name="FAQ")).to_be_visible()
+    else:
+        # Shown as columns although no script opened them.
+        assert page.locator("details[open]").count() == 0
+        expect(toc.get_by_role("link").last).to_be_visible()
+        expect(sidebar.get_by_role("link", name="FAQ")).to_be_visible()
+    assert page.evaluate("document.querySelector('.copy-button')") is None

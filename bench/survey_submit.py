@@ -1,13 +1,16 @@
 """Two hundred members submitting the survey at the same second, against a running gunicorn.
 
 Prepares a database (a temporary SQLite file, or the PostgreSQL database of
-DATABASE_URL), an open edition and N verified members with sessions, starts
-gunicorn, lets every member fill in the steps, then releases all the final
-"submit" POSTs at once from N threads. Prints how many responses were stored,
-how many requests failed, and the latency percentiles; exits 1 if a response
-is missing or stored twice.
+DATABASE_URL, where a previous run's bench edition and members are replaced, so
+it can be rerun on the same database), an open edition and N verified members
+with sessions, and starts gunicorn. First --serial members answer and submit one
+at a time (the cost of one request, to compare databases); then every other
+member fills in the steps and all their final "submit" POSTs are released at
+once from N threads. Prints the medians, how many responses were stored, how
+many requests failed, and the latency percentiles; exits 1 if a response is
+missing or stored twice.
 
-    python bench/survey_submit.py [--members 200] [--workers 4] [--port 8013]
+    python bench/survey_submit.py [--members 200] [--serial 20] [--workers 4] [--port 8013]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/espri_survey_bench python bench/survey_submit.py
 """
 
@@ -59,12 +62,15 @@ def prepare(members):
 
     from kb.models import User
     from survey import services
-    from survey.models import Edition
+    from survey.models import Answer, Edition, Response
     from survey.seed import seed_survey
 
     call_command("migrate", verbosity=0)
     _first, current = seed_survey()
 
+    # A previous run's edition and members: answers first (questions are protected).
+    Answer.objects.filter(response__edition__year=BENCH_YEAR).delete()
+    Response.objects.filter(edition__year=BENCH_YEAR).delete()
     Edition.objects.filter(year=BENCH_YEAR).delete()
     User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
     edition = services.copy_edition(source=current, year=BENCH_YEAR)
@@ -225,12 +231,13 @@ def main():
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--serial", type=int, default=20, help="members who go one at a time")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8013)
     args = parser.parse_args()
 
     configure_environment(args)
-    edition, cookies, steps = prepare(args.members)
+    edition, cookies, steps = prepare(args.members + args.serial)
     engine = os.environ["DATABASE_URL"].split(":", 1)[0]
     print(
         f"database: {engine} · gunicorn workers: {args.workers} · members: {args.members} · "
@@ -251,6 +258,25 @@ def main():
                 if status != 302:
                     break
             return status, total
+
+        # One member at a time first: the cost of one request, without queueing.
+        serial, members = members[: args.serial], members[args.serial :]
+        step_times, submit_times = [], []
+        for index, member in enumerate(serial):
+            rng = random.Random(-1 - index)  # noqa: S311 - synthetic answers
+            for number, questions in enumerate(steps, start=1):
+                fields = [("action", "next"), *step_form(questions, rng)]
+                status, latency = member.post(f"{base}/step/{number}/", fields)
+                step_times.append(latency)
+            status, latency = member.post(f"{base}/review/", [])
+            submit_times.append(latency)
+            if status != 302:
+                raise SystemExit(f"a serial submit answered {status}")
+        print(
+            f"one at a time ({len(serial)} members): step POST median "
+            f"{statistics.median(step_times) * 1000:.1f} ms · final submit median "
+            f"{statistics.median(submit_times) * 1000:.1f} ms"
+        )
 
         results, elapsed = run_together(members, fill_steps)
         failures = report("steps (all pages per member, at once)", results, elapsed)
@@ -273,9 +299,9 @@ def main():
     participations = Participation.objects.filter(edition=edition, submitted=True).count()
     print(
         f"stored: {stored} submitted responses ({rows} response rows, "
-        f"{participations} participations) for {args.members} members"
+        f"{participations} participations) for {args.members + args.serial} members"
     )
-    exact = stored == rows == participations == args.members
+    exact = stored == rows == participations == args.members + args.serial
     print("every response stored exactly once" if exact else "MISMATCH")
     sys.exit(0 if exact and not failures else 1)
 

@@ -136,14 +136,19 @@ def _locked_response(edition, user):
     Both rows come from unique keys, so two requests of the same member racing
     each other end up with one participation and one response.
     """
-    Participation.objects.get_or_create(user=user, edition=edition)
     key = response_key(edition=edition, user=user)
-    try:
-        with transaction.atomic():
-            Response.objects.create(edition=edition, key=key)
-    except IntegrityError:
-        pass  # created by a concurrent request of the same member
-    return Response.objects.select_for_update().get(key=key)
+    locked = Response.objects.select_for_update()
+    # Most saves find the response: only the first one tries (and may race) to create it.
+    response = locked.filter(key=key).first()
+    if response is None:
+        Participation.objects.get_or_create(user=user, edition=edition)
+        try:
+            with transaction.atomic():
+                Response.objects.create(edition=edition, key=key)
+        except IntegrityError:
+            pass  # created by a concurrent request of the same member
+        response = locked.get(key=key)
+    return response
 
 
 def save_answers(*, edition, user, answers, questions, step=None):

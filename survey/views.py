@@ -189,13 +189,8 @@ def review(request, year):
     edition = get_object_or_404(Edition.objects.published(), year=year)
     if edition.state == Edition.State.UPCOMING:
         raise Http404
-    response = services.find_response(edition=edition, user=request.user)
-    if response is None and not edition.is_open:
-        messages.info(request, _("You did not answer this edition."))
-        return redirect("survey:index")
-    walk = Walk(edition)
-    answers = services.stored_answers(response)
     if request.method == "POST":
+        # Submitting first: the service reads what it needs, the page only if it failed.
         try:
             services.submit_response(edition=edition, user=request.user)
         except services.EditionNotOpen:
@@ -209,6 +204,12 @@ def review(request, year):
                 % {"date": _format_date(edition.closes_at)},
             )
             return redirect("survey:review", year=year)
+    response = services.find_response(edition=edition, user=request.user)
+    if response is None and not edition.is_open:
+        messages.info(request, _("You did not answer this edition."))
+        return redirect("survey:index")
+    walk = Walk(edition)
+    answers = services.stored_answers(response)
     missing = missing_required(walk.questions, answers)
     return render(
         request,

@@ -306,3 +306,18 @@ def test_review_shows_scale_labels_and_whole_numbers_as_given(member_client, mem
     )
     french = page(member_client.get("/survey/2026/review/"))
     assert "1 — Jamais" in french and "<dd>2,5</dd>" in french
+
+
+def test_final_submit_reads_only_what_it_stores(
+    member_client, member, edition, django_assert_num_queries
+):
+    questions = services.edition_questions(edition)
+    services.save_draft(
+        edition=edition, user=member, answers=complete_answers(), questions=questions
+    )
+    # Session, user, verified email, edition; questions and choices; in one transaction
+    # the locked response and its answers, then two updates.
+    with django_assert_num_queries(12):
+        response = member_client.post("/en/survey/2026/review/")
+    assert response.status_code == 302
+    assert Response.objects.get().submitted

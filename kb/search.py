@@ -1,10 +1,12 @@
 """Site search: keep the index up to date, and answer queries.
 
-Each thing is indexed once per language it is written in. PostgreSQL ranks with
-full-text search in that language (stemming, accents ignored through the
+Each thing is indexed once per language it is written in. Both databases stem
+in that language, ignore accents, match the last word of a query as the start
+of a word too (people type), and rank a word in a title above one in a summary,
+a section title, or the text. PostgreSQL ranks with its full-text search (the
 ``french_unaccent`` and ``english_unaccent`` configurations created by
-migrations). Other databases match unaccented Snowball stems stored beside each
-entry and rank in Python. The reader's language is searched first; a thing found
+migrations); SQLite with FTS5 and bm25 over stems made in Python
+(``kb.search_fts5``). The reader's language is searched first; a thing found
 only through its other version is shown in the reader's language when it has one.
 """
 
@@ -14,9 +16,10 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q
 
+from kb import search_fts5
 from kb.bilingual import current_language, other_language
 from kb.models import SearchEntry
-from kb.search_text import MAX_QUERY_LENGTH, passage, query_words, stem, stems_column
+from kb.search_text import MAX_QUERY_LENGTH, passage, query_words, stem
 
 PG_CONFIGS = {"fr": "french_unaccent", "en": "english_unaccent"}
 MAX_RESULTS = 50
@@ -40,8 +43,10 @@ class SearchOutcome:
     truncated: bool = False
 
 
-def index_entry(*, kind, object_id, language, url_name, url_kwargs, title, summary, text):
-    SearchEntry.objects.update_or_create(
+def index_entry(
+    *, kind, object_id, language, url_name, url_kwargs, title, summary, text, headings=""
+):
+    entry, _ = SearchEntry.objects.update_or_create(
         kind=kind,
         object_id=object_id,
         language=language,
@@ -50,11 +55,12 @@ def index_entry(*, kind, object_id, language, url_name, url_kwargs, title, summa
             "url_kwargs": url_kwargs,
             "title": title,
             "summary": summary,
+            "headings": headings,
             "text": text,
-            "title_stems": stems_column(title, language),
-            "stems": stems_column(f"{title} {summary} {text}", language),
         },
     )
+    if connection.vendor == "sqlite":
+        search_fts5.store(entry)
 
 
 def remove_entry(*, kind, object_id, language=None):
@@ -62,6 +68,8 @@ def remove_entry(*, kind, object_id, language=None):
     entries = SearchEntry.objects.filter(kind=kind, object_id=object_id)
     if language:
         entries = entries.filter(language=language)
+    if connection.vendor == "sqlite":
+        search_fts5.forget(entries)
     entries.delete()
 
 
@@ -79,7 +87,7 @@ def search(query, language=None):
         if connection.vendor == "postgresql":
             entries = _ranked_by_postgresql(outcome.words, entry_language)
         else:
-            entries = _ranked_by_stems(query_stems, entry_language)
+            entries = search_fts5.ranked(outcome.words, entry_language, MAX_RESULTS)
         for entry in entries:
             if (entry.kind, entry.object_id) in found:
                 continue
@@ -109,34 +117,33 @@ def _show_in_reader_language(hits, from_other_version, language):
             hit.entry, hit.passage = replacement, ""
 
 
+# Weights of the D (text), C (headings), B (summary) and A (title) parts: PostgreSQL's
+# defaults, the same ratios as the bm25 weights on SQLite.
+PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+# Cover density, divided by 1 + the logarithm of the length: a long page gains
+# less from repeating a word.
+PG_NORMALIZATION = 1
+
+
 def _ranked_by_postgresql(words, language):
     config = PG_CONFIGS[language]
     vector = (
         SearchVector("title", weight="A", config=config)
         + SearchVector("summary", weight="B", config=config)
+        + SearchVector("headings", weight="C", config=config)
         + SearchVector("text", weight="D", config=config)
     )
-    # Words are \w+ only, so the raw tsquery cannot be malformed; ":*" matches prefixes.
-    query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=config)
+    # Words are \w+ only, so the raw tsquery cannot be malformed. The last word is
+    # also the start of a word, as people type ("mémo" finds "mémoire").
+    query = SearchQuery(
+        " & ".join([*words[:-1], f"{words[-1]}:*"]), search_type="raw", config=config
+    )
+    rank = SearchRank(
+        vector, query, weights=PG_WEIGHTS, cover_density=True, normalization=PG_NORMALIZATION
+    )
     return list(
         SearchEntry.objects.filter(language=language)
-        .annotate(document=vector, rank=SearchRank(vector, query))
+        .annotate(document=vector, rank=rank)
         .filter(document=query)
         .order_by("-rank", "title")[:MAX_RESULTS]
     )
-
-
-def _ranked_by_stems(query_stems, language):
-    entries = SearchEntry.objects.filter(language=language)
-    for variants in query_stems:
-        either = Q()
-        for variant in variants:
-            either |= Q(stems__contains=f" {variant}")
-        entries = entries.filter(either)
-
-    def score(entry):
-        in_title = sum(entry.title_stems.count(f" {v}") for vs in query_stems for v in vs)
-        in_text = sum(min(entry.stems.count(f" {v}"), 10) for vs in query_stems for v in vs)
-        return (-(5 * in_title + in_text), entry.title)
-
-    return sorted(entries, key=score)[:MAX_RESULTS]

@@ -36,12 +36,20 @@ def stem(word, language="fr"):
     return frozenset({unaccent(stemmer.stemWord(word)), stemmer.stemWord(unaccent(word))})
 
 
-def stems_column(text, language="fr"):
-    """The stored form: a space before each stem, so that " stem" finds word starts."""
-    seen = dict.fromkeys(
-        s for word in WORD.findall(text or "") for s in sorted(stem(word, language))
-    )
-    return "".join(f" {s}" for s in seen)
+def query_stem(word, language="fr"):
+    """The one stem a query word is searched by: that of the word as typed, unaccented.
+
+    One of ``stem(word)``, so it finds the word with or without its accents: a
+    word typed without them has the stem of its unaccented spelling, which the
+    index holds for every word. One token per word keeps ranking fair: a word
+    looked for under two stems would count twice where both occur.
+    """
+    return unaccent(_STEMMERS[language].stemWord(word.lower()))
+
+
+def stem_tokens(text, language="fr"):
+    """The indexed form of a text: the stems of its words, in order, each spelling of each."""
+    return " ".join(s for word in WORD.findall(text or "") for s in sorted(stem(word, language)))
 
 
 # Words too common to search for (PostgreSQL's French configuration drops them too).

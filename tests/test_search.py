@@ -3,8 +3,10 @@
 import pytest
 from django.db import connection
 
+from kb.models import SearchEntry
 from kb.search import search
 from kb.search_text import passage, stem
+from kb.services.docs import save_page
 from tests.factories import doc_page
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,34 @@ def test_search_finds_other_forms_of_a_word(pages):
 
 def test_search_ranks_title_matches_first(pages):
     assert titles("mémoire")[0] == "Mémoire des cartes"
+
+
+def test_search_weighs_headings_above_text():
+    filler = "Une phrase qui ne parle de rien de précis. " * 5
+    doc_page("texte", title="Stockage", body=f"{filler}Les quotas du projet sont stricts.")
+    doc_page("titre", title="Volumes", body=f"## Quotas du projet\n\n{filler}")
+    assert titles("quotas") == ["Volumes", "Stockage"]
+
+
+def test_search_long_page_does_not_win_on_repetition():
+    """A word in a page's summary outweighs the same word repeated down a long FAQ."""
+    doc_page(
+        "sessions", title="Sessions", summary="Réserver une carte avec srun.", body="Lancez srun."
+    )
+    questions = "".join(
+        f"### Question {n} ?\n\nLa commande srun attend, patientez un peu avant de réessayer "
+        "ou demandez au groupe de vous aider à lire les messages du gestionnaire.\n\n"
+        for n in range(8)
+    )
+    doc_page("faq", title="FAQ", body=questions)
+    assert titles("srun") == ["Sessions", "FAQ"]
+
+
+def test_search_takes_the_last_word_as_the_start_of_a_word(pages):
+    """As people type: "mémo" finds "mémoire"; only the last word may be unfinished."""
+    assert titles("mémo")[0] == "Mémoire des cartes"
+    assert titles("cartes mémo") == ["Mémoire des cartes", "Surveiller les GPU"]
+    assert titles("mémo cartes") == []
 
 
 def test_search_requires_every_word(pages):
@@ -102,10 +132,48 @@ def test_search_header_box_on_every_page(client):
 
 
 @pytest.mark.usefixtures("uncached_pages")
-def test_search_query_count_is_fixed(client, pages, django_assert_num_queries):
-    expected = 2  # one search per language; a third only to show other-version hits
-    with django_assert_num_queries(expected):
-        client.get("/search/", {"q": "carte"})
+@pytest.mark.parametrize(("query", "found"), [("comparez", 1), ("carte", 2)])
+def test_search_query_count_is_fixed(client, pages, django_assert_num_queries, query, found):
+    with django_assert_num_queries(2):  # one search per language
+        page = client.get("/search/", {"q": query}).content.decode()
+    assert f"{found} résultat" in page
+
+
+@pytest.mark.usefixtures("uncached_pages")
+def test_search_query_count_with_a_hit_shown_in_the_reader_language(
+    client, pages, django_assert_num_queries
+):
+    page = doc_page("ventilateurs", title="Ventilateurs", body="Rien ici.")
+    save_page(
+        page=page, language="en", base_version=0, title="Monitoring", summary="",
+        body="Watch the fans.", position=100, author=None,
+    )  # fmt: skip
+    with django_assert_num_queries(3):  # a third to show the French version of an English hit
+        page = client.get("/search/", {"q": "fans"}).content.decode()
+    assert "1 résultat" in page and 'href="/docs/ventilateurs/"' in page
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index is SQLite's")
+def test_search_fts5_index_follows_every_change(django_capture_on_commit_callbacks):
+    def indexed():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM kb_searchentry_fts ORDER BY rowid")
+            return [row[0] for row in cursor.fetchall()]
+
+    page = doc_page("quotas", title="Quotas", body="Les quotas de disque.")
+    doc_page("autre", title="Autre", body="Rien.")
+    assert indexed() == sorted(SearchEntry.objects.values_list("pk", flat=True))
+    save_page(
+        page=page, language="fr", base_version=1, title="Volumes", summary="",
+        body="La place libre.", position=100, author=None,
+    )  # fmt: skip
+    assert titles("quotas") == []
+    assert titles("volumes") == ["Volumes"]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    assert titles("volumes") == []
+    assert indexed() == list(SearchEntry.objects.values_list("pk", flat=True))
+    assert len(indexed()) == 1
 
 
 def test_search_uses_french_full_text_on_postgresql(pages):

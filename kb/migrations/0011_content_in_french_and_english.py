@@ -11,7 +11,7 @@ an ``english_unaccent`` search configuration beside ``french_unaccent``.
 from django.db import migrations, models
 
 from kb.bilingual import guess_language
-from kb.search_text import stems_column
+from kb.search_text import WORD, stem
 
 CREATE_ENGLISH_UNACCENT = """
 CREATE EXTENSION IF NOT EXISTS unaccent;
@@ -25,6 +25,15 @@ BEGIN
 END
 $$;
 """
+
+
+def stems_column(text, language):
+    """The stems stored at this point (for SQLite's search): " stem1 stem2 …", each once."""
+    seen = dict.fromkeys(
+        s for word in WORD.findall(text or "") for s in sorted(stem(word, language))
+    )
+    return "".join(f" {s}" for s in seen)
+
 
 EVENT_TEXTS = ["title", "summary", "description", "description_html", "place"]
 PROJECT_TEXTS = ["summary", "description", "description_html"]

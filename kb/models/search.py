@@ -1,4 +1,8 @@
-"""The site search index: one row per searchable thing (doc page, project, event) and language."""
+"""The site search index: one row per searchable thing (doc page, project, event) and language.
+
+On SQLite, the FTS5 table ``kb_searchentry_fts`` (``kb.search_fts5``) holds each
+row's stems; PostgreSQL builds its text-search vectors from the row itself.
+"""
 
 from django.db import models
 from django.urls import reverse
@@ -19,11 +23,9 @@ class SearchEntry(models.Model):
     url_kwargs = models.JSONField(default=dict)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
+    # A documentation page's section titles, one a line: they weigh more than its text.
+    headings = models.TextField(blank=True)
     text = models.TextField(blank=True)
-    # Unaccented stems (in the entry's language), space-separated with a leading space, for databases
-    # without full-text search (SQLite): " stem1 stem2 …".
-    title_stems = models.TextField(blank=True)
-    stems = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("search entry")

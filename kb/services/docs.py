@@ -5,6 +5,8 @@ and conflict check, so that a translator never blocks (or is blocked by) the
 author of the other version.
 """
 
+from html import unescape
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -57,6 +59,9 @@ def index_page(page, language, text=None):
         url_kwargs={"path": page.path},
         title=getattr(page, f"title_{language}") or page.path,
         summary=getattr(page, f"summary_{language}"),
+        headings="\n".join(
+            unescape(heading["title"]) for heading in getattr(page, f"toc_{language}")
+        ),
         text=text,
     )
 

@@ -52,7 +52,7 @@ def drop_fts5_and_fill_stems(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kb", "0012_gpu_holders_idle_mig_load")]
+    dependencies = [("kb", "0013_docs_heading_permalinks")]
 
     operations = [
         migrations.AddField(

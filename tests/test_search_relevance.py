@@ -54,17 +54,6 @@ QUERIES = [
     ("en", "cards", CARDS),
     ("en", "free card", CARDS),
     ("en", "overfitting", CONCEPTS),
-    pytest.param(
-        "en",
-        "neural networks",
-        NEURAL_NETWORKS,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="two short projects whose titles end in 'Neural Networks' come first: the "
-            "length normalisation that keeps a long page from winning on repetition favours "
-            "them (tests/test_search.py::test_search_long_page_does_not_win_on_repetition)",
-        ),
-    ),
 ]
 
 

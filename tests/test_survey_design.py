@@ -87,32 +87,34 @@ def test_copy_previous_edition_keeps_keys(coordinator_client, edition):
     assert "There is already an edition for 2027." in again.content.decode()
 
 
+def choice_rows(rows):
+    """The choices editor's fields for ``rows``, (id or None, key, text_fr, text_en) in order."""
+    data = {"choices-TOTAL_FORMS": len(rows), "choices-INITIAL_FORMS": 0}
+    for index, (pk, key, text_fr, text_en) in enumerate(rows):
+        data.update(
+            {
+                f"choices-{index}-id": pk or "",
+                f"choices-{index}-key": key,
+                f"choices-{index}-text_fr": text_fr,
+                f"choices-{index}-text_en": text_en,
+            }
+        )
+    return data
+
+
 def question_data(question, **changes):
+    """What the question's page posts when saved unchanged, then ``changes``."""
     data = {
         "section": question.section_id,
         "key": question.key,
-        "position": question.position,
         "kind": question.kind,
         "text_fr": question.text_fr,
         "text_en": question.text_en,
         "required": "on" if question.required else "",
         "allow_other": "on" if question.allow_other else "",
         "max_choices": question.max_choices or "",
-        "choices-TOTAL_FORMS": 0,
-        "choices-INITIAL_FORMS": 0,
+        **choice_rows([(c.pk, c.key, c.text_fr, c.text_en) for c in question.choices.all()]),
     }
-    choices = list(question.choices.all())
-    data["choices-TOTAL_FORMS"] = data["choices-INITIAL_FORMS"] = len(choices)
-    for index, choice in enumerate(choices):
-        data.update(
-            {
-                f"choices-{index}-id": choice.pk,
-                f"choices-{index}-key": choice.key,
-                f"choices-{index}-position": choice.position,
-                f"choices-{index}-text_fr": choice.text_fr,
-                f"choices-{index}-text_en": choice.text_en,
-            }
-        )
     data.update(changes)
     return data
 
@@ -120,18 +122,28 @@ def question_data(question, **changes):
 def test_rewording_and_reordering_allowed_after_answers(coordinator_client, member, edition):
     services.submit_response(edition=edition, user=member, answers=complete_answers())
     theme = edition.questions.get(key="theme")
+    ocean, atmosphere = theme.choices.all()
     response = coordinator_client.post(
         f"/en/survey/design/2026/questions/{theme.pk}/",
         question_data(
             theme,
             text_fr="Thème reformulé",
-            **{"choices-0-text_fr": "L’océan", "choices-0-position": 5},
+            **choice_rows(
+                [
+                    (atmosphere.pk, "atmosphere", "Atmosphère", "Atmosphere"),
+                    (ocean.pk, "ocean", "L’océan", "Ocean"),
+                ]
+            ),
         ),
     )
     assert response.status_code == 302
     theme.refresh_from_db()
     assert theme.text_fr == "Thème reformulé"
-    assert list(theme.choices.values_list("key", flat=True)) == ["atmosphere", "ocean"]
+    assert list(theme.choices.values_list("key", "text_fr")) == [
+        ("atmosphere", "Atmosphère"),
+        ("ocean", "L’océan"),
+    ]
+    assert Answer.objects.filter(choice=ocean).exists()  # the answers still point at it
 
 
 def test_type_change_refused_with_a_clear_message(coordinator_client, member, edition):
@@ -149,13 +161,21 @@ def test_type_change_refused_with_a_clear_message(coordinator_client, member, ed
 def test_deleting_a_chosen_choice_refused_in_the_site(coordinator_client, member, edition):
     services.submit_response(edition=edition, user=member, answers=complete_answers())
     theme = edition.questions.get(key="theme")
-    ocean_index = [c.key for c in theme.choices.all()].index("ocean")
-    data = question_data(theme, text_fr="Changed too", **{f"choices-{ocean_index}-DELETE": "on"})
-    response = coordinator_client.post(
-        f"/en/survey/design/2026/questions/{theme.pk}/", data, follow=True
+    atmosphere = theme.choices.get(key="atmosphere")
+    # The ocean row left out, as a stale page or a crafted request would.
+    data = question_data(
+        theme,
+        text_fr="Changed too",
+        **choice_rows(
+            [(atmosphere.pk, "atmosphere", "Atmosphère", ""), (None, "ice", "Glace", "")]
+        ),
     )
-    assert "was chosen in answers already" in response.content.decode()
-    assert Choice.objects.filter(question=theme, key="ocean").exists()
+    response = coordinator_client.post(f"/en/survey/design/2026/questions/{theme.pk}/", data)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "was chosen in answers already" in text
+    assert 'value="Changed too"' in text and 'value="Glace"' in text  # what was typed, shown again
+    assert list(theme.choices.values_list("key", flat=True)) == ["ocean", "atmosphere"]
     theme.refresh_from_db()
     assert theme.text_fr != "Changed too"  # nothing of the refused form was saved
 
@@ -177,23 +197,18 @@ def test_add_a_question_with_choices(coordinator_client, edition):
         {
             "section": section.pk,
             "key": "gpu",
-            "position": 9,
             "kind": "multiple",
             "text_fr": "Vos GPU",
-            "choices-TOTAL_FORMS": 2,
-            "choices-INITIAL_FORMS": 0,
-            "choices-0-key": "hal",
-            "choices-0-position": 0,
-            "choices-0-text_fr": "HAL",
-            "choices-1-key": "jean_zay",
-            "choices-1-position": 1,
-            "choices-1-text_fr": "Jean Zay",
+            **choice_rows(
+                [(None, "hal", "HAL", ""), (None, "", "", ""), (None, "jean_zay", "Jean Zay", "")]
+            ),
         },
     )
     assert response.status_code == 302
     question = Question.objects.get(key="gpu")
     assert question.edition == edition
-    assert list(question.choices.values_list("key", flat=True)) == ["hal", "jean_zay"]
+    assert list(question.choices.values_list("key", "position")) == [("hal", 0), ("jean_zay", 1)]
+    assert question.position == 3  # after the section's three questions
 
 
 def test_duplicate_question_key_is_a_form_error(coordinator_client, edition):
@@ -203,7 +218,6 @@ def test_duplicate_question_key_is_a_form_error(coordinator_client, edition):
         {
             "section": section.pk,
             "key": "theme",
-            "position": 0,
             "kind": "text",
             "text_fr": "x",
             "choices-TOTAL_FORMS": 0,
@@ -409,7 +423,6 @@ def test_changing_a_question_type_clears_the_old_types_settings(coordinator_clie
         {
             "section": question.section_id,
             "key": "tools",
-            "position": 1,
             "kind": "text",
             "text_fr": "Vos outils",
         },

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -165,13 +166,13 @@ def test_copy_edition_keeps_keys_texts_and_order_without_answers(edition, member
 def test_question_type_change_refused_once_answered(edition, member):
     question = edition.questions.get(key="theme")
     question.kind = "multiple"
-    question.full_clean()  # no answer yet: allowed
+    services.check_against_answers(question=question)  # no answer yet: allowed
     services.submit_response(edition=edition, user=member, answers=complete_answers())
-    with pytest.raises(Exception, match="already has answers"):
-        question.full_clean()
+    with pytest.raises(ValidationError, match="already has answers"):
+        services.check_against_answers(question=question)
     question.refresh_from_db()
     question.text_fr = "Votre thème, reformulé"
-    question.full_clean()  # rewording stays allowed
+    services.check_against_answers(question=question)  # rewording stays allowed
 
 
 def test_deleting_a_chosen_choice_refused_an_unchosen_one_allowed(edition, member):

@@ -347,7 +347,8 @@ def save_section(*, edition, section=None, **fields):
 def check_against_answers(*, question):
     """Refuse (``ValidationError``) unsaved changes to ``question`` that its stored answers
     would no longer fit: another type, bounds that leave answers out, a maximum of choices
-    below what some respondent ticked, or no more "other" where answers wrote one."""
+    below what some respondent ticked ("other" included), or no more "other" where answers
+    wrote one."""
     stored = Question.objects.filter(pk=question.pk).first() if question.pk else None
     answers = Answer.objects.filter(question_id=question.pk)
     if stored is None or not answers.exists():
@@ -372,8 +373,7 @@ def check_against_answers(*, question):
             "Some stored answers fall outside these bounds: widen them, or keep the current ones."
         )
     if question.max_choices and (
-        answers.filter(choice__isnull=False)
-        .values("response_id")
+        answers.values("response_id")
         .annotate(ticked=models.Count("pk"))
         .filter(ticked__gt=question.max_choices)
         .exists()

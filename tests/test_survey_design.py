@@ -431,3 +431,207 @@ def test_changing_a_question_type_clears_the_old_types_settings(coordinator_clie
     question.refresh_from_db()
     assert question.kind == "text"
     assert question.max_choices is None and question.allow_other is False
+
+
+# Order and the choices editor: buttons that work without JavaScript, positions kept out of sight.
+
+
+def order_in(text, *needles):
+    """The needles sorted by where they first appear in ``text`` (each must appear)."""
+    return sorted(needles, key=lambda needle: text.index(needle))
+
+
+@pytest.mark.parametrize("kind", ["sections", "questions"])
+def test_moving_is_for_coordinators_only(client, member, edition, kind):
+    item = (
+        edition.sections.get(key="about")
+        if kind == "sections"
+        else edition.questions.get(key="tools")
+    )
+    url = f"/en/survey/design/2026/{kind}/{item.pk}/move/"
+    assert client.post(url, {"direction": "up"})["Location"].startswith("/en/accounts/login/")
+    client.force_login(member)
+    assert client.post(url, {"direction": "up"}).status_code == 403
+    item.refresh_from_db()
+    assert item.position == 1
+
+
+def test_moving_a_question_up_changes_the_order_members_see(coordinator_client, member, edition):
+    member_client = Client()
+    member_client.force_login(member)
+    step = member_client.get("/en/survey/2026/step/1/").content.decode()
+    assert order_in(step, "Question tools", "Question theme") == [
+        "Question theme",
+        "Question tools",
+    ]
+    tools = edition.questions.get(key="tools")
+
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{tools.pk}/move/", {"direction": "up"}
+    )
+
+    anchor = f"question-{tools.pk}"
+    assert response["Location"] == f"/en/survey/design/2026/?focus={anchor}-up#{anchor}"
+    step = member_client.get("/en/survey/2026/step/1/").content.decode()
+    assert order_in(step, "Question theme", "Question tools") == [
+        "Question tools",
+        "Question theme",
+    ]
+    # Back on the edition's page, the moved question's button has the focus for the next move;
+    # at the top now, it has no "Move up" any more, so "Move down" takes it.
+    detail = coordinator_client.get(response["Location"]).content.decode()
+    row = detail[detail.index(f'id="{anchor}"') :]
+    row = row[: row.index("</li>")]
+    assert "Move up" not in row
+    assert 'value="down" class="button button-small button-secondary" autofocus' in row
+    assert detail.count("autofocus") == 1
+
+
+def test_moving_a_section_down_changes_the_members_steps(coordinator_client, member, edition):
+    member_client = Client()
+    member_client.force_login(member)
+    practice = edition.sections.get(key="practice")
+    coordinator_client.post(
+        f"/en/survey/design/2026/sections/{practice.pk}/move/", {"direction": "down"}
+    )
+    first_step = member_client.get("/en/survey/2026/step/1/").content.decode()
+    assert "Question satisfaction" in first_step and "Question theme" not in first_step
+    assert "Question theme" in member_client.get("/en/survey/2026/step/2/").content.decode()
+
+
+def test_move_buttons_name_their_item_and_none_moves_past_an_end(coordinator_client, edition):
+    detail = coordinator_client.get("/en/survey/design/2026/").content.decode()
+    assert 'Move down<span class="visually-hidden"> Question theme (en)</span>' in detail
+    assert 'Move up<span class="visually-hidden"> Question theme (en)</span>' not in detail
+    assert 'Move up<span class="visually-hidden"> You</span>' in detail  # the "about" section
+    remarks = edition.questions.get(key="remarks")  # last of its section
+    url = f"/en/survey/design/2026/questions/{remarks.pk}/move/"
+    assert coordinator_client.post(url, {"direction": "down"}).status_code == 302
+    assert coordinator_client.post(url, {"direction": "sideways"}).status_code == 400
+    assert list(remarks.section.questions.values_list("key", flat=True)) == [
+        "satisfaction",
+        "years",
+        "remarks",
+    ]
+
+
+def test_positions_are_not_shown_to_coordinators(coordinator_client, edition):
+    theme = edition.questions.get(key="theme")
+    section = edition.sections.get(key="practice")
+    for url in [
+        f"/en/survey/design/2026/questions/{theme.pk}/",
+        "/en/survey/design/2026/questions/new/?kind=single",
+        f"/en/survey/design/2026/sections/{section.pk}/",
+        "/en/survey/design/2026/sections/new/",
+    ]:
+        text = coordinator_client.get(url).content.decode()
+        assert "position" not in text.lower(), url
+
+
+def test_a_new_section_goes_after_the_last(coordinator_client, edition):
+    response = coordinator_client.post(
+        "/en/survey/design/2026/sections/new/", {"key": "platforms", "title_fr": "Plateformes"}
+    )
+    assert response.status_code == 302
+    assert list(edition.sections.values_list("key", flat=True)) == [
+        "practice",
+        "about",
+        "platforms",
+    ]
+    assert edition.sections.get(key="platforms").position == 2
+
+
+def test_add_a_choice_keeps_everything_typed_and_stores_nothing(coordinator_client, edition):
+    section = edition.sections.get(key="about")
+    typed = {
+        "section": section.pk,
+        "key": "gpu",
+        "kind": "multiple",
+        "text_fr": "Vos GPU",
+        "max_choices": "2",
+        "allow_other": "on",
+        **choice_rows([(None, "hal", "HAL", "HAL cluster"), (None, "", "Jean Zay", "")]),
+        "choice_action": "add",
+    }
+    response = coordinator_client.post("/en/survey/design/2026/questions/new/", typed)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert not Question.objects.filter(key="gpu").exists()
+    for value in ['value="gpu"', 'value="Vos GPU"', 'value="2"', 'value="HAL cluster"']:
+        assert value in text, value
+    assert 'name="allow_other" id="id_allow_other" checked' in text
+    assert 'value="Jean Zay"' in text
+    assert 'name="choices-TOTAL_FORMS" value="3"' in text
+    assert 'name="choices-2-key" maxlength="60" autofocus' in text  # the new row, ready to fill
+    # Not a submission: the missing key of the second row is not yet an error.
+    assert "This field is required" not in text and "Not saved yet" in text
+
+
+def test_remove_and_move_choice_rows_then_save_in_that_order(coordinator_client, member, edition):
+    tools = edition.questions.get(key="tools")
+    jupyter, _vim, vscode = tools.choices.all()
+    url = f"/en/survey/design/2026/questions/{tools.pk}/"
+    data = question_data(tools, text_fr="Vos outils")
+
+    removed = coordinator_client.post(url, {**data, "choice_action": "remove-1"})
+    text = removed.content.decode()
+    assert 'value="Vim"' not in text and 'value="Vos outils"' in text
+    assert tools.choices.filter(key="vim").exists()  # only once saved
+
+    rows = choice_rows(
+        [(jupyter.pk, "jupyter", "Jupyter", ""), (vscode.pk, "vscode", "VS Code", "")]
+    )
+    moved = coordinator_client.post(url, {**data, **rows, "choice_action": "up-1"})
+    text = moved.content.decode()
+    assert order_in(text, 'value="Jupyter"', 'value="VS Code"') == [
+        'value="VS Code"',
+        'value="Jupyter"',
+    ]
+    assert 'value="up-0"' not in text and 'value="down-0" formnovalidate' in text
+
+    rows = choice_rows(
+        [(vscode.pk, "vscode", "VS Code", ""), (jupyter.pk, "jupyter", "Jupyter", "")]
+    )
+    assert coordinator_client.post(url, {**data, **rows}).status_code == 302
+    assert list(tools.choices.values_list("key", "position")) == [("vscode", 0), ("jupyter", 1)]
+    member_client = Client()
+    member_client.force_login(member)
+    step = member_client.get("/en/survey/2026/step/1/").content.decode()
+    assert order_in(step, 'value="jupyter"', 'value="vscode"') == [
+        'value="vscode"',
+        'value="jupyter"',
+    ]
+
+
+def test_a_chosen_choice_offers_no_remove_button(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    theme = edition.questions.get(key="theme")
+    text = coordinator_client.get(f"/en/survey/design/2026/questions/{theme.pk}/").content.decode()
+    assert "chosen in answers" in text
+    assert 'value="remove-0"' not in text  # ocean, chosen
+    assert 'Remove<span class="visually-hidden"> Atmosphère</span>' in text
+
+
+def test_a_choice_question_needs_a_choice_and_distinct_keys(coordinator_client, edition):
+    section = edition.sections.get(key="about")
+    base = {"section": section.pk, "key": "gpu", "kind": "single", "text_fr": "Vos GPU"}
+    url = "/en/survey/design/2026/questions/new/"
+    empty = coordinator_client.post(url, {**base, **choice_rows([(None, "", "", "")])})
+    assert "Give this question at least one choice." in empty.content.decode()
+    twice = coordinator_client.post(
+        url, {**base, **choice_rows([(None, "hal", "HAL", ""), (None, "hal", "HAL 2", "")])}
+    )
+    text = twice.content.decode()
+    assert "Two choices have the key “hal”." in text and 'value="HAL 2"' in text
+    assert not Question.objects.filter(key="gpu").exists()
+
+
+def test_refused_section_deletion_keeps_everything(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    practice = edition.sections.get(key="practice")
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/sections/{practice.pk}/delete/", follow=True
+    )
+    assert "have answers already" in response.content.decode()
+    assert practice.questions.count() == 2
+    assert Choice.objects.filter(question__section=practice).count() == 5

@@ -179,10 +179,13 @@ def _offset(request):
 
 
 def _back_to(item, direction):
-    """The edition's page, at the item moved, its button focused for the next move."""
+    """The edition's page, the moved item's button focused (and so in view) for the next move.
+
+    No #fragment: browsers skip ``autofocus`` on a page opened at one.
+    """
     url = reverse("survey:design_detail", args=[item.edition.year])
-    anchor = f"{type(item).__name__.lower()}-{item.pk}"
-    return redirect(f"{url}?{urlencode({'focus': f'{anchor}-{direction}'})}#{anchor}")
+    focus = f"{type(item).__name__.lower()}-{item.pk}-{direction}"
+    return redirect(f"{url}?{urlencode({'focus': focus})}")
 
 
 @coordinator_required
@@ -258,14 +261,12 @@ def question_edit(request, year, pk=None):
     form = QuestionForm(data, instance=question, edition=edition, kind=kind)
     choices = ChoiceFormSet(data if has_choices else None, prefix="choices", answered=answered)
     row_action = data.get("choice_action") if data else None
-    focus = None
     if row_action:
         # A button of the choices editor: the page again, with everything typed, nothing stored.
-        rows, focus = ChoiceFormSet.edit_rows(ChoiceFormSet.typed_rows(data, "choices"), row_action)
         form = QuestionForm(
             initial=typed_initial(form), instance=question, edition=edition, kind=kind
         )
-        choices = ChoiceFormSet(initial=rows, prefix="choices", answered=answered)
+        choices = ChoiceFormSet.after_button(data, row_action, prefix="choices", answered=answered)
     elif data is None:
         # Stored choices, then empty rows to fill (more with "Add a choice").
         rows = ChoiceFormSet.stored_rows(stored) + [{}] * (1 if stored else 3)
@@ -285,12 +286,6 @@ def question_edit(request, year, pk=None):
         else:
             messages.success(request, _("The question is saved."))
             return redirect("survey:design_detail", year=year)
-    if focus is not None:
-        row = choices.forms[focus]
-        if row_action == "add":
-            row.fields["key"].widget.attrs["autofocus"] = True
-        else:
-            row.focus = row_action.partition("-")[0]
     return render(
         request,
         "survey/design/question.html",
@@ -301,7 +296,6 @@ def question_edit(request, year, pk=None):
             question=question,
             has_choices=has_choices,
             unsaved=bool(row_action),
-            focus_add=bool(row_action) and row_action.startswith("remove"),
         ),
     )
 

@@ -283,6 +283,10 @@ class QuestionForm(TextLimitsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.edition = edition
         self.fields["section"].queryset = edition.sections.all()
+        if self.instance.pk:
+            self.fields["section"].help_text = _(
+                "In another section, the question goes after its last one."
+            )
         self.kind = kind or self.instance.kind
         if self.kind:
             self.instance.kind = self.kind
@@ -339,6 +343,7 @@ class ChoiceForm(TextLimitsMixin, forms.ModelForm):
     def __init__(self, *args, answered=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.is_answered = self.stored_id in answered
+        self.focus = ""  # "up" or "down": that button takes the focus after a move
 
     @property
     def stored_id(self):
@@ -359,6 +364,7 @@ class BaseChoiceFormSet(forms.BaseFormSet):
 
     def __init__(self, *args, answered=(), **kwargs):
         self.answered = answered
+        self.focus_add = False  # after a removal, "Add a choice" takes the focus
         super().__init__(*args, **kwargs)
 
     def initial_form_count(self):
@@ -401,6 +407,20 @@ class BaseChoiceFormSet(forms.BaseFormSet):
     @classmethod
     def stored_rows(cls, choices):
         return [{name: getattr(choice, name) for name in cls.ROW_FIELDS} for choice in choices]
+
+    @classmethod
+    def after_button(cls, data, action, *, prefix, answered=()):
+        """The rows as posted, changed by a row button, with the focus where the next
+        keystroke is expected: the new row's key, the moved row's button."""
+        rows, focus = cls.edit_rows(cls.typed_rows(data, prefix), action)
+        formset = cls(initial=rows, prefix=prefix, answered=answered)
+        if focus is None:
+            formset.focus_add = True
+        elif action == "add":
+            formset.forms[focus].fields["key"].widget.attrs["autofocus"] = True
+        else:
+            formset.forms[focus].focus = action.partition("-")[0]
+        return formset
 
     @classmethod
     def edit_rows(cls, rows, action):

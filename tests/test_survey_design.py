@@ -471,7 +471,7 @@ def test_moving_a_question_up_changes_the_order_members_see(coordinator_client, 
     )
 
     anchor = f"question-{tools.pk}"
-    assert response["Location"] == f"/en/survey/design/2026/?focus={anchor}-up#{anchor}"
+    assert response["Location"] == f"/en/survey/design/2026/?focus={anchor}-up"
     step = member_client.get("/en/survey/2026/step/1/").content.decode()
     assert order_in(step, "Question theme", "Question tools") == [
         "Question tools",
@@ -576,6 +576,7 @@ def test_remove_and_move_choice_rows_then_save_in_that_order(coordinator_client,
     removed = coordinator_client.post(url, {**data, "choice_action": "remove-1"})
     text = removed.content.decode()
     assert 'value="Vim"' not in text and 'value="Vos outils"' in text
+    assert 'value="add" formnovalidate class="button button-secondary" autofocus' in text
     assert tools.choices.filter(key="vim").exists()  # only once saved
 
     rows = choice_rows(

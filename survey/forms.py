@@ -290,7 +290,7 @@ class QuestionForm(TextLimitsMixin, forms.ModelForm):
         self.kind = kind or self.instance.kind
         if self.kind:
             self.instance.kind = self.kind
-            self.initial.setdefault("kind", self.kind)
+            self.initial["kind"] = self.kind  # the type chosen first, not the blank instance's
             for name in self.unused_fields(self.kind):
                 del self.fields[name]
 

@@ -412,6 +412,7 @@ def test_new_question_asks_its_type_first_then_shows_only_its_fields(coordinator
     single = coordinator_client.get("/en/survey/design/2026/questions/new/?kind=single")
     text = single.content.decode()
     assert "choices-TOTAL_FORMS" in text and 'name="allow_other"' in text
+    assert '<option value="single" selected>' in text  # the type chosen, kept when saved
     assert 'name="min_value"' not in text and 'name="max_choices"' not in text
 
 

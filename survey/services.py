@@ -472,12 +472,11 @@ def _move(item, siblings, offset):
             return False
         order.insert(target, order.pop(index))
         # Numbered afresh: gaps left by deletions and equal positions would break a swap.
-        changed = []
+        # Saved one by one, not in bulk: saving renews the cached results pages (kb.signals).
         for position, sibling in enumerate(order):
             if sibling.position != position:
                 sibling.position = position
-                changed.append(sibling)
-        type(item).objects.bulk_update(changed, ["position"])
+                sibling.save(update_fields=["position"])
     item.position = target
     return True
 

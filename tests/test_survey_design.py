@@ -637,3 +637,28 @@ def test_refused_section_deletion_keeps_everything(coordinator_client, member, e
     assert "have answers already" in response.content.decode()
     assert practice.questions.count() == 2
     assert Choice.objects.filter(question__section=practice).count() == 5
+
+
+def test_a_move_renews_the_readers_cached_results_page(
+    coordinator, edition, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    Edition.objects.filter(pk=edition.pk).update(
+        results_visibility=Edition.ResultsVisibility.PUBLIC, closes_at=timezone.now()
+    )
+    services.store_anonymous_responses(edition=edition, answer_sets=[complete_answers()] * 6)
+    reader = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = reader.get("/en/survey/2026/results/").content.decode()
+    assert order_in(page, "Question tools", "Question theme")[0] == "Question theme"
+    coordinator_client = Client()
+    coordinator_client.force_login(coordinator)
+    tools = edition.questions.get(key="tools")
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            f"/en/survey/design/2026/questions/{tools.pk}/move/", {"direction": "up"}
+        )
+    page = reader.get("/en/survey/2026/results/").content.decode()
+    assert order_in(page, "Question tools", "Question theme")[0] == "Question tools"

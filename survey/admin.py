@@ -4,9 +4,12 @@ The response pages show no key and no participation; the participation pages
 show who took part and nothing of what they answered.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from survey import services
 from survey.models import Answer, Choice, Edition, Participation, Question, Response, Section
 
 
@@ -40,8 +43,20 @@ class ChoiceInline(admin.TabularInline):
     extra = 0
 
 
+class QuestionAdminForm(forms.ModelForm):
+    """Refuses what the site's design pages refuse: changes the stored answers would not fit."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            services.check_against_answers(question=self.instance)
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
     list_display = ["key", "text_fr", "kind", "section", "edition", "position", "required"]
     list_filter = ["edition", "kind"]
     list_select_related = ["section", "edition"]

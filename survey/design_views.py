@@ -1,11 +1,13 @@
 """Coordinators design editions: copy, edit sections, questions and choices, preview, open, close, import."""
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +21,7 @@ from survey.forms import (
     QuestionForm,
     SectionAnswersForm,
     SectionForm,
+    typed_initial,
 )
 from survey.models import Answer, Edition, ImportRecord, Question, Section
 from survey.views import Walk
@@ -83,6 +86,10 @@ def edition_detail(request, year):
     )
     for question in walk.questions:
         question.is_answered = question.pk in answered
+    # After a move, its button again, for the next move ("question-12-down").
+    moved, _sep, direction = request.GET.get("focus", "").rpartition("-")
+    for item in [*walk.sections, *walk.questions]:
+        item.focus = direction if moved == f"{type(item).__name__.lower()}-{item.pk}" else ""
     return render(
         request,
         "survey/design/detail.html",
@@ -157,19 +164,44 @@ def edition_close(request, year):
     return redirect("survey:design_detail", year=year)
 
 
+def _show_refusal(form, error):
+    """A service's ``ValidationError`` on the form: at its field, or above the form."""
+    for field, messages_ in error.update_error_dict({}).items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _offset(request):
+    """-1 for the "Move up" button, 1 for "Move down"."""
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    if offset is None:
+        raise BadRequest("direction")
+    return offset
+
+
+def _back_to(item, direction):
+    """The edition's page, the moved item's button focused (and so in view) for the next move.
+
+    No #fragment: browsers skip ``autofocus`` on a page opened at one.
+    """
+    url = reverse("survey:design_detail", args=[item.edition.year])
+    focus = f"{type(item).__name__.lower()}-{item.pk}-{direction}"
+    return redirect(f"{url}?{urlencode({'focus': focus})}")
+
+
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def section_edit(request, year, pk=None):
     edition = get_object_or_404(Edition, year=year)
-    instance = get_object_or_404(Section, pk=pk, edition=edition) if pk else None
-    if instance is None:
-        last = edition.sections.order_by("-position").first()
-        instance = Section(position=last.position + 1 if last else 0)
-    form = SectionForm(request.POST or None, instance=instance, edition=edition)
+    section = get_object_or_404(Section, pk=pk, edition=edition) if pk else None
+    form = SectionForm(request.POST or None, instance=section, edition=edition)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The section is saved."))
-        return redirect("survey:design_detail", year=year)
+        try:
+            services.save_section(edition=edition, section=section, **form.cleaned_data)
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, _("The section is saved."))
+            return redirect("survey:design_detail", year=year)
     return render(
         request,
         "survey/design/form.html",
@@ -180,6 +212,16 @@ def section_edit(request, year, pk=None):
             delete_url=pk and f"{request.path}delete/",
         ),
     )
+
+
+@coordinator_required
+@require_POST
+def section_move(request, year, pk):
+    section = get_object_or_404(
+        Section.objects.select_related("edition"), pk=pk, edition__year=year
+    )
+    services.move_section(section=section, offset=_offset(request))
+    return _back_to(section, request.POST["direction"])
 
 
 @coordinator_required
@@ -203,9 +245,7 @@ def question_edit(request, year, pk=None):
         question = get_object_or_404(Question, pk=pk, edition=edition)
     else:
         section = edition.sections.filter(pk=request.GET.get("section") or 0).first()
-        section = section or edition.sections.first()
-        last = section.questions.order_by("-position").first() if section else None
-        question = Question(section=section, position=last.position + 1 if last else 0)
+        question = Question(section=section or edition.sections.first())
     data = request.POST or None
     kind = (data or request.GET).get("kind") or question.kind
     if kind not in Question.Kind.values:
@@ -215,19 +255,32 @@ def question_edit(request, year, pk=None):
             "survey/design/question_kind.html",
             _context(edition=edition, question=question, kinds=Question.Kind.choices),
         )
-    form = QuestionForm(data, instance=question, edition=edition, kind=kind)
     has_choices = kind in Question.CHOICE_KINDS
-    choices = ChoiceFormSet(data if has_choices else None, instance=question, prefix="choices")
-    if request.method == "POST" and form.is_valid() and (not has_choices or choices.is_valid()):
+    stored = list(question.choices.all()) if question.pk else []
+    answered = set(question.choices.answered().values_list("pk", flat=True)) if stored else set()
+    form = QuestionForm(data, instance=question, edition=edition, kind=kind)
+    choices = ChoiceFormSet(data if has_choices else None, prefix="choices", answered=answered)
+    row_action = data.get("choice_action") if data else None
+    if row_action:
+        # A button of the choices editor: the page again, with everything typed, nothing stored.
+        form = QuestionForm(
+            initial=typed_initial(form), instance=question, edition=edition, kind=kind
+        )
+        choices = ChoiceFormSet.after_button(data, row_action, prefix="choices", answered=answered)
+    elif data is None:
+        # Stored choices, then empty rows to fill (more with "Add a choice").
+        rows = ChoiceFormSet.stored_rows(stored) + [{}] * (1 if stored else 3)
+        choices = ChoiceFormSet(initial=rows, prefix="choices", answered=answered)
+    elif form.is_valid() and (not has_choices or choices.is_valid()):
         try:
-            with transaction.atomic():
-                question = form.save()
-                if has_choices:
-                    choices.instance = question
-                    for choice in choices.save(commit=False):
-                        choice.save()
-                    for choice in choices.deleted_objects:
-                        services.delete_choice(choice=choice)
+            services.save_question(
+                section=form.cleaned_data["section"],
+                question=question if question.pk else None,
+                fields=form.question_fields(),
+                choices=choices.choice_list() if has_choices else [],
+            )
+        except ValidationError as error:
+            _show_refusal(form, error)
         except services.DesignChangeRefused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -237,9 +290,24 @@ def question_edit(request, year, pk=None):
         request,
         "survey/design/question.html",
         _context(
-            edition=edition, form=form, choices=choices, question=question, has_choices=has_choices
+            edition=edition,
+            form=form,
+            choices=choices,
+            question=question,
+            has_choices=has_choices,
+            unsaved=bool(row_action),
         ),
     )
+
+
+@coordinator_required
+@require_POST
+def question_move(request, year, pk):
+    question = get_object_or_404(
+        Question.objects.select_related("edition"), pk=pk, edition__year=year
+    )
+    services.move_question(question=question, offset=_offset(request))
+    return _back_to(question, request.POST["direction"])
 
 
 @coordinator_required

@@ -224,7 +224,7 @@ class CopyEditionForm(TextLimitsMixin, forms.Form):
 class SectionForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["key", "position", "title_fr", "title_en", "description_fr", "description_en"]
+        fields = ["key", "title_fr", "title_en", "description_fr", "description_en"]
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,7 +263,6 @@ class QuestionForm(TextLimitsMixin, forms.ModelForm):
         fields = [
             "section",
             "key",
-            "position",
             "kind",
             "text_fr",
             "text_en",
@@ -284,10 +283,14 @@ class QuestionForm(TextLimitsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.edition = edition
         self.fields["section"].queryset = edition.sections.all()
+        if self.instance.pk:
+            self.fields["section"].help_text = _(
+                "In another section, the question goes after its last one."
+            )
         self.kind = kind or self.instance.kind
         if self.kind:
             self.instance.kind = self.kind
-            self.initial.setdefault("kind", self.kind)
+            self.initial["kind"] = self.kind  # the type chosen first, not the blank instance's
             for name in self.unused_fields(self.kind):
                 del self.fields[name]
 
@@ -311,15 +314,145 @@ class QuestionForm(TextLimitsMixin, forms.ModelForm):
             setattr(self.instance, name, self.EMPTY.get(name, ""))
         return cleaned
 
+    def question_fields(self):
+        """The fields for ``services.save_question``: those typed, and the unused ones emptied."""
+        fields = {name: value for name, value in self.cleaned_data.items() if name != "section"}
+        for name in self.unused_fields(fields["kind"]):
+            fields[name] = self.EMPTY.get(name, "")
+        return fields
+
+
+def typed_initial(form):
+    """What was typed in the bound ``form``, as initial values: the page shows it again
+    without checking it (a button that only adds or moves a row is no submission)."""
+    return {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+
 
 class ChoiceForm(TextLimitsMixin, forms.ModelForm):
+    """One row of the choices editor; ``id`` is the stored choice's, empty for a new one."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Choice
-        fields = ["key", "position", "text_fr", "text_en"]
+        fields = ["key", "text_fr", "text_en"]
+
+    def __init__(self, *args, answered=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_answered = self.stored_id in answered
+        self.focus = ""  # "up" or "down": that button takes the focus after a move
+
+    @property
+    def stored_id(self):
+        try:
+            return int(self["id"].value())
+        except (TypeError, ValueError):
+            return None
 
 
-ChoiceFormSet = forms.inlineformset_factory(
-    Question, Choice, form=ChoiceForm, extra=3, can_delete=True
+class BaseChoiceFormSet(forms.BaseFormSet):
+    """A question's choices in the order members see them; a blank row is skipped.
+
+    Rows are all alike (none is an "initial" form): buttons add, remove and move them,
+    and the services work out which are stored from their ``id``.
+    """
+
+    ROW_FIELDS = ("id", "key", "text_fr", "text_en")
+
+    def __init__(self, *args, answered=(), **kwargs):
+        self.answered = answered
+        self.focus_add = False  # after a removal, "Add a choice" takes the focus
+        super().__init__(*args, **kwargs)
+
+    def initial_form_count(self):
+        return 0
+
+    def total_form_count(self):
+        if self.is_bound:
+            return super().total_form_count()
+        return len(self.initial or ())
+
+    def get_form_kwargs(self, index):
+        return {"answered": self.answered}
+
+    def clean(self):
+        keys = [form.cleaned_data["key"] for form in self.forms if form.cleaned_data.get("key")]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise forms.ValidationError(_("Two choices have the key “%(key)s”.") % {"key": key})
+
+    def choice_list(self):
+        """The filled rows, for ``services.save_question``."""
+        return [
+            {name: form.cleaned_data[name] for name in self.ROW_FIELDS}
+            for form in self.forms
+            if form.cleaned_data
+        ]
+
+    @classmethod
+    def typed_rows(cls, data, prefix):
+        """The rows as posted, blank ones included, for the page to show them again."""
+        try:
+            total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), cls.absolute_max)
+        except ValueError:
+            total = 0
+        return [
+            {name: data.get(f"{prefix}-{index}-{name}", "") for name in cls.ROW_FIELDS}
+            for index in range(total)
+        ]
+
+    @classmethod
+    def stored_rows(cls, choices):
+        return [{name: getattr(choice, name) for name in cls.ROW_FIELDS} for choice in choices]
+
+    @classmethod
+    def after_button(cls, data, action, *, prefix, answered=()):
+        """The rows as posted, changed by a row button, with the focus where the next
+        keystroke is expected: the new row's key, the moved row's button."""
+        rows, focus = cls.edit_rows(cls.typed_rows(data, prefix), action)
+        formset = cls(initial=rows, prefix=prefix, answered=answered)
+        if focus is None:
+            formset.focus_add = True
+        elif action == "add":
+            formset.forms[focus].fields["key"].widget.attrs["autofocus"] = True
+        else:
+            formset.forms[focus].focus = action.partition("-")[0]
+        return formset
+
+    @classmethod
+    def edit_rows(cls, rows, action):
+        """``rows`` after a row button: ``add``, or ``remove``, ``up`` or ``down`` with the
+        row's index (``up-2``). Returns the rows and the index of the row to focus, if any."""
+        rows = list(rows)
+        if action == "add":
+            rows.append(dict.fromkeys(cls.ROW_FIELDS, ""))
+            return rows, len(rows) - 1
+        verb, _sep, index = action.partition("-")
+        index = int(index) if index.isdigit() else -1
+        if not 0 <= index < len(rows):
+            return rows, None
+        if verb == "remove":
+            del rows[index]
+            return rows, None
+        target = index + {"up": -1, "down": 1}.get(verb, 0)
+        if 0 <= target < len(rows):
+            rows.insert(target, rows.pop(index))
+            return rows, target
+        return rows, index
+
+
+MAX_CHOICES_PER_QUESTION = 100
+
+ChoiceFormSet = forms.formset_factory(
+    ChoiceForm,
+    formset=BaseChoiceFormSet,
+    extra=0,
+    max_num=MAX_CHOICES_PER_QUESTION,
+    absolute_max=MAX_CHOICES_PER_QUESTION,
+    validate_max=True,
 )
 
 

@@ -296,6 +296,7 @@ class Question(models.Model):
         return self.kind in self.CHOICE_KINDS
 
     def clean(self):
+        """The question's own consistency; what stored answers forbid is the services' check."""
         errors = {}
         if self.kind == self.Kind.SCALE:
             if self.min_value is None or self.max_value is None:
@@ -312,23 +313,6 @@ class Question(models.Model):
             errors["max_choices"] = _("Only a multiple-choice question takes a maximum.")
         if self.allow_other and self.kind not in self.CHOICE_KINDS:
             errors["allow_other"] = _("Only choice questions offer “other”.")
-        if self.pk:
-            stored = Question.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
-            if stored and stored != self.kind and self.answers.exists():
-                errors["kind"] = _(
-                    "This question already has answers: its type cannot change "
-                    "(the answers would no longer mean anything). Add a new question instead."
-                )
-            outside = Q()
-            if self.min_value is not None:
-                outside |= Q(number__lt=self.min_value)
-            if self.max_value is not None:
-                outside |= Q(number__gt=self.max_value)
-            if outside and "max_value" not in errors and self.answers.filter(outside).exists():
-                errors["max_value"] = _(
-                    "Some stored answers fall outside these bounds: widen them, or keep "
-                    "the current ones."
-                )
         if errors:
             raise ValidationError(errors)
 
@@ -349,12 +333,20 @@ class Question(models.Model):
         return f"{point} — {label}" if label else str(point)
 
 
+class ChoiceQuerySet(models.QuerySet):
+    def answered(self):
+        """Choices some answer chose: they may be reworded, not deleted."""
+        return self.filter(models.Exists(Answer.objects.filter(choice=models.OuterRef("pk"))))
+
+
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     key = models.CharField(_("key"), max_length=60, validators=[KEY_VALIDATOR])
     text_fr = models.CharField(_("choice (French)"), max_length=200)
     text_en = models.CharField(_("choice (English)"), max_length=200, blank=True)
+
+    objects = ChoiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("choice")

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from survey import services
-from survey.models import Choice, Edition, Question
+from survey.models import Edition, Question
 
 PARIS = ZoneInfo("Europe/Paris")
 FIRST_YEAR = 2020
@@ -218,21 +218,19 @@ NEW_IN_2026 = [
 
 
 def create_first_edition():
+    """The talk's survey, built through the services a coordinator's clicks call."""
     edition = Edition.objects.create(**FIRST_EDITION)
-    for position, (key, title_fr, title_en, questions) in enumerate(SECTIONS):
-        section = services.add_section(
+    for key, title_fr, title_en, questions in SECTIONS:
+        section = services.save_section(
             edition=edition, key=key, title_fr=title_fr, title_en=title_en
         )
-        section.position = position
-        section.save(update_fields=["position"])
         for spec in questions:
-            spec = dict(spec)
-            choices = spec.pop("choices", [])
-            question = services.add_question(section=section, **spec)
-            Choice.objects.bulk_create(
-                Choice(question=question, position=i, key=k, text_fr=fr, text_en=en)
-                for i, (k, fr, en) in enumerate(choices)
-            )
+            fields = dict(spec)
+            choices = [
+                {"key": choice_key, "text_fr": fr, "text_en": en}
+                for choice_key, fr, en in fields.pop("choices", [])
+            ]
+            services.save_question(section=section, fields=fields, choices=choices)
     return edition
 
 
@@ -246,7 +244,7 @@ def create_current_edition(first):
     edition.results_visibility = Edition.ResultsVisibility.MEMBERS
     edition.save(update_fields=["results_visibility"])
     for section_key, spec in NEW_IN_2026:
-        services.add_question(section=edition.sections.get(key=section_key), **spec)
+        services.save_question(section=edition.sections.get(key=section_key), fields=spec)
     return services.publish_edition(edition=edition)
 
 

@@ -8,6 +8,7 @@ import hashlib
 import re
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
@@ -330,25 +331,159 @@ def copy_edition(*, source, year, opens_at=None, closes_at=None):
     return edition
 
 
-def add_question(*, section, **fields):
-    last = section.questions.aggregate(models.Max("position"))["position__max"]
-    question = Question(
-        section=section,
-        edition_id=section.edition_id,
-        position=0 if last is None else last + 1,
-        **fields,
-    )
-    question.full_clean()
-    question.save()
-    return question
+def _next_position(items):
+    """After the last of ``items``: a new section or question goes at the end."""
+    last = items.aggregate(models.Max("position"))["position__max"]
+    return 0 if last is None else last + 1
 
 
-def add_section(*, edition, **fields):
-    last = edition.sections.aggregate(models.Max("position"))["position__max"]
-    section = Section(edition=edition, position=0 if last is None else last + 1, **fields)
+def save_section(*, edition, section=None, **fields):
+    """Create a section (after the edition's last one) or change one; ``ValidationError`` if
+    the fields are invalid, and then nothing is written."""
+    if section is None:
+        section = Section(edition=edition, position=_next_position(edition.sections))
+    for name, value in fields.items():
+        setattr(section, name, value)
     section.full_clean()
     section.save()
     return section
+
+
+def check_against_answers(*, question):
+    """Refuse (``ValidationError``) unsaved changes to ``question`` that its stored answers
+    would no longer fit: another type, bounds that leave answers out, a maximum of choices
+    below what some respondent ticked ("other" included), or no more "other" where answers
+    wrote one."""
+    stored = Question.objects.filter(pk=question.pk).first() if question.pk else None
+    answers = Answer.objects.filter(question_id=question.pk)
+    if stored is None or not answers.exists():
+        return
+    if question.kind != stored.kind:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "This question already has answers: its type cannot change "
+                    "(the answers would no longer mean anything). Add a new question instead."
+                )
+            }
+        )
+    errors = {}
+    outside = models.Q()
+    if question.min_value is not None:
+        outside |= models.Q(number__lt=question.min_value)
+    if question.max_value is not None:
+        outside |= models.Q(number__gt=question.max_value)
+    if outside and answers.filter(outside).exists():
+        errors["max_value"] = _(
+            "Some stored answers fall outside these bounds: widen them, or keep the current ones."
+        )
+    if question.max_choices and (
+        answers.values("response_id")
+        .annotate(ticked=models.Count("pk"))
+        .filter(ticked__gt=question.max_choices)
+        .exists()
+    ):
+        errors["max_choices"] = _(
+            "Some respondents ticked more choices than this: raise the maximum, or leave it empty."
+        )
+    other_texts = answers.filter(choice__isnull=True).exclude(text="")
+    if question.has_choices and not question.allow_other and other_texts.exists():
+        errors["allow_other"] = _(
+            "Some answers give an “other” text: this question must keep offering “other”."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_question(*, section, question=None, fields, choices=()):
+    """Create a question (at the end of ``section``) or change one, with its choices: all or
+    nothing.
+
+    ``choices`` are dicts of ``key``, ``text_fr``, ``text_en`` and, for a stored choice, its
+    ``id``, in the order members see them; a stored choice left out is deleted. Raises
+    ``ValidationError`` for invalid fields or choices and for changes the stored answers
+    forbid (see ``check_against_answers``), ``DesignChangeRefused`` for deleting a choice
+    that was chosen. A question moved to another section goes at its end.
+    """
+    with transaction.atomic():
+        if question is None:
+            question = Question(
+                edition_id=section.edition_id, position=_next_position(section.questions)
+            )
+        else:
+            # The stored row, locked: ``fields`` say everything that changes.
+            question = Question.objects.select_for_update().get(pk=question.pk)
+            if section.edition_id != question.edition_id:
+                raise ValidationError({"section": _("This section belongs to another edition.")})
+            if section.pk != question.section_id:
+                question.position = _next_position(section.questions)
+        question.section = section
+        for name, value in fields.items():
+            setattr(question, name, value)
+        question.full_clean()
+        check_against_answers(question=question)
+        question.save()
+        _save_choices(question, choices)
+    return question
+
+
+def _save_choices(question, rows):
+    if question.has_choices and not rows:
+        raise ValidationError({"choices": _("Give this question at least one choice.")})
+    if rows and not question.has_choices:
+        raise ValidationError({"choices": _("Only a choice question has choices.")})
+    stored = {choice.pk: choice for choice in question.choices.all()}
+    choices, keys = [], set()
+    for position, row in enumerate(rows):
+        choice = stored.pop(row["id"], None) if row.get("id") else Choice(question=question)
+        if choice is None:
+            raise ValidationError(
+                {"choices": _("One of these choices was deleted meanwhile: reload the page.")}
+            )
+        choice.key, choice.text_fr = row["key"], row["text_fr"]
+        choice.text_en = row.get("text_en", "")
+        choice.position = position
+        if choice.key in keys:
+            raise ValidationError(
+                {"choices": _("Two choices have the key “%(key)s”.") % {"key": choice.key}}
+            )
+        keys.add(choice.key)
+        # The key's uniqueness is checked above, among the choices as they will be.
+        choice.full_clean(exclude=["question"], validate_constraints=False)
+        choices.append(choice)
+    # Left out: deleted first, so that a new choice may take a deleted one's key.
+    for choice in stored.values():
+        delete_choice(choice=choice)
+    for choice in choices:
+        choice.save()
+
+
+def move_section(*, section, offset):
+    """Move the section ``offset`` places (-1: up one); False when it is already at that end."""
+    return _move(section, Section.objects.filter(edition_id=section.edition_id), offset)
+
+
+def move_question(*, question, offset):
+    """Move the question ``offset`` places in its section; False when already at that end."""
+    return _move(question, Question.objects.filter(section_id=question.section_id), offset)
+
+
+def _move(item, siblings, offset):
+    with transaction.atomic():
+        order = list(siblings.select_for_update().order_by("position", "pk"))
+        index = [sibling.pk for sibling in order].index(item.pk)
+        target = min(max(index + offset, 0), len(order) - 1)
+        if target == index:
+            return False
+        order.insert(target, order.pop(index))
+        # Numbered afresh: gaps left by deletions and equal positions would break a swap.
+        # Saved one by one, not in bulk: saving renews the cached results pages (kb.signals).
+        for position, sibling in enumerate(order):
+            if sibling.position != position:
+                sibling.position = position
+                sibling.save(update_fields=["position"])
+    item.position = target
+    return True
 
 
 def delete_choice(*, choice):

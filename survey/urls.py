@@ -24,6 +24,11 @@ urlpatterns = [
         name="design_section",
     ),
     path(
+        "design/<int:year>/sections/<int:pk>/move/",
+        design_views.section_move,
+        name="design_section_move",
+    ),
+    path(
         "design/<int:year>/sections/<int:pk>/delete/",
         design_views.section_delete,
         name="design_section_delete",
@@ -35,6 +40,11 @@ urlpatterns = [
         "design/<int:year>/questions/<int:pk>/",
         design_views.question_edit,
         name="design_question",
+    ),
+    path(
+        "design/<int:year>/questions/<int:pk>/move/",
+        design_views.question_move,
+        name="design_question_move",
     ),
     path(
         "design/<int:year>/questions/<int:pk>/delete/",

@@ -87,32 +87,34 @@ def test_copy_previous_edition_keeps_keys(coordinator_client, edition):
     assert "There is already an edition for 2027." in again.content.decode()
 
 
+def choice_rows(rows):
+    """The choices editor's fields for ``rows``, (id or None, key, text_fr, text_en) in order."""
+    data = {"choices-TOTAL_FORMS": len(rows), "choices-INITIAL_FORMS": 0}
+    for index, (pk, key, text_fr, text_en) in enumerate(rows):
+        data.update(
+            {
+                f"choices-{index}-id": pk or "",
+                f"choices-{index}-key": key,
+                f"choices-{index}-text_fr": text_fr,
+                f"choices-{index}-text_en": text_en,
+            }
+        )
+    return data
+
+
 def question_data(question, **changes):
+    """What the question's page posts when saved unchanged, then ``changes``."""
     data = {
         "section": question.section_id,
         "key": question.key,
-        "position": question.position,
         "kind": question.kind,
         "text_fr": question.text_fr,
         "text_en": question.text_en,
         "required": "on" if question.required else "",
         "allow_other": "on" if question.allow_other else "",
         "max_choices": question.max_choices or "",
-        "choices-TOTAL_FORMS": 0,
-        "choices-INITIAL_FORMS": 0,
+        **choice_rows([(c.pk, c.key, c.text_fr, c.text_en) for c in question.choices.all()]),
     }
-    choices = list(question.choices.all())
-    data["choices-TOTAL_FORMS"] = data["choices-INITIAL_FORMS"] = len(choices)
-    for index, choice in enumerate(choices):
-        data.update(
-            {
-                f"choices-{index}-id": choice.pk,
-                f"choices-{index}-key": choice.key,
-                f"choices-{index}-position": choice.position,
-                f"choices-{index}-text_fr": choice.text_fr,
-                f"choices-{index}-text_en": choice.text_en,
-            }
-        )
     data.update(changes)
     return data
 
@@ -120,18 +122,28 @@ def question_data(question, **changes):
 def test_rewording_and_reordering_allowed_after_answers(coordinator_client, member, edition):
     services.submit_response(edition=edition, user=member, answers=complete_answers())
     theme = edition.questions.get(key="theme")
+    ocean, atmosphere = theme.choices.all()
     response = coordinator_client.post(
         f"/en/survey/design/2026/questions/{theme.pk}/",
         question_data(
             theme,
             text_fr="Thème reformulé",
-            **{"choices-0-text_fr": "L’océan", "choices-0-position": 5},
+            **choice_rows(
+                [
+                    (atmosphere.pk, "atmosphere", "Atmosphère", "Atmosphere"),
+                    (ocean.pk, "ocean", "L’océan", "Ocean"),
+                ]
+            ),
         ),
     )
     assert response.status_code == 302
     theme.refresh_from_db()
     assert theme.text_fr == "Thème reformulé"
-    assert list(theme.choices.values_list("key", flat=True)) == ["atmosphere", "ocean"]
+    assert list(theme.choices.values_list("key", "text_fr")) == [
+        ("atmosphere", "Atmosphère"),
+        ("ocean", "L’océan"),
+    ]
+    assert Answer.objects.filter(choice=ocean).exists()  # the answers still point at it
 
 
 def test_type_change_refused_with_a_clear_message(coordinator_client, member, edition):
@@ -149,13 +161,21 @@ def test_type_change_refused_with_a_clear_message(coordinator_client, member, ed
 def test_deleting_a_chosen_choice_refused_in_the_site(coordinator_client, member, edition):
     services.submit_response(edition=edition, user=member, answers=complete_answers())
     theme = edition.questions.get(key="theme")
-    ocean_index = [c.key for c in theme.choices.all()].index("ocean")
-    data = question_data(theme, text_fr="Changed too", **{f"choices-{ocean_index}-DELETE": "on"})
-    response = coordinator_client.post(
-        f"/en/survey/design/2026/questions/{theme.pk}/", data, follow=True
+    atmosphere = theme.choices.get(key="atmosphere")
+    # The ocean row left out, as a stale page or a crafted request would.
+    data = question_data(
+        theme,
+        text_fr="Changed too",
+        **choice_rows(
+            [(atmosphere.pk, "atmosphere", "Atmosphère", ""), (None, "ice", "Glace", "")]
+        ),
     )
-    assert "was chosen in answers already" in response.content.decode()
-    assert Choice.objects.filter(question=theme, key="ocean").exists()
+    response = coordinator_client.post(f"/en/survey/design/2026/questions/{theme.pk}/", data)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "was chosen in answers already" in text
+    assert 'value="Changed too"' in text and 'value="Glace"' in text  # what was typed, shown again
+    assert list(theme.choices.values_list("key", flat=True)) == ["ocean", "atmosphere"]
     theme.refresh_from_db()
     assert theme.text_fr != "Changed too"  # nothing of the refused form was saved
 
@@ -177,23 +197,18 @@ def test_add_a_question_with_choices(coordinator_client, edition):
         {
             "section": section.pk,
             "key": "gpu",
-            "position": 9,
             "kind": "multiple",
             "text_fr": "Vos GPU",
-            "choices-TOTAL_FORMS": 2,
-            "choices-INITIAL_FORMS": 0,
-            "choices-0-key": "hal",
-            "choices-0-position": 0,
-            "choices-0-text_fr": "HAL",
-            "choices-1-key": "jean_zay",
-            "choices-1-position": 1,
-            "choices-1-text_fr": "Jean Zay",
+            **choice_rows(
+                [(None, "hal", "HAL", ""), (None, "", "", ""), (None, "jean_zay", "Jean Zay", "")]
+            ),
         },
     )
     assert response.status_code == 302
     question = Question.objects.get(key="gpu")
     assert question.edition == edition
-    assert list(question.choices.values_list("key", flat=True)) == ["hal", "jean_zay"]
+    assert list(question.choices.values_list("key", "position")) == [("hal", 0), ("jean_zay", 1)]
+    assert question.position == 3  # after the section's three questions
 
 
 def test_duplicate_question_key_is_a_form_error(coordinator_client, edition):
@@ -203,7 +218,6 @@ def test_duplicate_question_key_is_a_form_error(coordinator_client, edition):
         {
             "section": section.pk,
             "key": "theme",
-            "position": 0,
             "kind": "text",
             "text_fr": "x",
             "choices-TOTAL_FORMS": 0,
@@ -398,6 +412,7 @@ def test_new_question_asks_its_type_first_then_shows_only_its_fields(coordinator
     single = coordinator_client.get("/en/survey/design/2026/questions/new/?kind=single")
     text = single.content.decode()
     assert "choices-TOTAL_FORMS" in text and 'name="allow_other"' in text
+    assert '<option value="single" selected>' in text  # the type chosen, kept when saved
     assert 'name="min_value"' not in text and 'name="max_choices"' not in text
 
 
@@ -409,7 +424,6 @@ def test_changing_a_question_type_clears_the_old_types_settings(coordinator_clie
         {
             "section": question.section_id,
             "key": "tools",
-            "position": 1,
             "kind": "text",
             "text_fr": "Vos outils",
         },
@@ -418,3 +432,233 @@ def test_changing_a_question_type_clears_the_old_types_settings(coordinator_clie
     question.refresh_from_db()
     assert question.kind == "text"
     assert question.max_choices is None and question.allow_other is False
+
+
+# Order and the choices editor: buttons that work without JavaScript, positions kept out of sight.
+
+
+def order_in(text, *needles):
+    """The needles sorted by where they first appear in ``text`` (each must appear)."""
+    return sorted(needles, key=lambda needle: text.index(needle))
+
+
+@pytest.mark.parametrize("kind", ["sections", "questions"])
+def test_moving_is_for_coordinators_only(client, member, edition, kind):
+    item = (
+        edition.sections.get(key="about")
+        if kind == "sections"
+        else edition.questions.get(key="tools")
+    )
+    url = f"/en/survey/design/2026/{kind}/{item.pk}/move/"
+    assert client.post(url, {"direction": "up"})["Location"].startswith("/en/accounts/login/")
+    client.force_login(member)
+    assert client.post(url, {"direction": "up"}).status_code == 403
+    item.refresh_from_db()
+    assert item.position == 1
+
+
+def test_moving_a_question_up_changes_the_order_members_see(coordinator_client, member, edition):
+    member_client = Client()
+    member_client.force_login(member)
+    step = member_client.get("/en/survey/2026/step/1/").content.decode()
+    assert order_in(step, "Question tools", "Question theme") == [
+        "Question theme",
+        "Question tools",
+    ]
+    tools = edition.questions.get(key="tools")
+
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/questions/{tools.pk}/move/", {"direction": "up"}
+    )
+
+    anchor = f"question-{tools.pk}"
+    assert response["Location"] == f"/en/survey/design/2026/?focus={anchor}-up"
+    step = member_client.get("/en/survey/2026/step/1/").content.decode()
+    assert order_in(step, "Question theme", "Question tools") == [
+        "Question tools",
+        "Question theme",
+    ]
+    # Back on the edition's page, the moved question's button has the focus for the next move;
+    # at the top now, it has no "Move up" any more, so "Move down" takes it.
+    detail = coordinator_client.get(response["Location"]).content.decode()
+    row = detail[detail.index(f'id="{anchor}"') :]
+    row = row[: row.index("</li>")]
+    assert "Move up" not in row
+    assert 'value="down" class="button button-small button-secondary" autofocus' in row
+    assert detail.count("autofocus") == 1
+
+
+def test_moving_a_section_down_changes_the_members_steps(coordinator_client, member, edition):
+    member_client = Client()
+    member_client.force_login(member)
+    practice = edition.sections.get(key="practice")
+    coordinator_client.post(
+        f"/en/survey/design/2026/sections/{practice.pk}/move/", {"direction": "down"}
+    )
+    first_step = member_client.get("/en/survey/2026/step/1/").content.decode()
+    assert "Question satisfaction" in first_step and "Question theme" not in first_step
+    assert "Question theme" in member_client.get("/en/survey/2026/step/2/").content.decode()
+
+
+def test_move_buttons_name_their_item_and_none_moves_past_an_end(coordinator_client, edition):
+    detail = coordinator_client.get("/en/survey/design/2026/").content.decode()
+    assert 'Move down<span class="visually-hidden"> Question theme (en)</span>' in detail
+    assert 'Move up<span class="visually-hidden"> Question theme (en)</span>' not in detail
+    assert 'Move up<span class="visually-hidden"> You</span>' in detail  # the "about" section
+    remarks = edition.questions.get(key="remarks")  # last of its section
+    url = f"/en/survey/design/2026/questions/{remarks.pk}/move/"
+    assert coordinator_client.post(url, {"direction": "down"}).status_code == 302
+    assert coordinator_client.post(url, {"direction": "sideways"}).status_code == 400
+    assert list(remarks.section.questions.values_list("key", flat=True)) == [
+        "satisfaction",
+        "years",
+        "remarks",
+    ]
+
+
+def test_positions_are_not_shown_to_coordinators(coordinator_client, edition):
+    theme = edition.questions.get(key="theme")
+    section = edition.sections.get(key="practice")
+    for url in [
+        f"/en/survey/design/2026/questions/{theme.pk}/",
+        "/en/survey/design/2026/questions/new/?kind=single",
+        f"/en/survey/design/2026/sections/{section.pk}/",
+        "/en/survey/design/2026/sections/new/",
+    ]:
+        text = coordinator_client.get(url).content.decode()
+        assert "position" not in text.lower(), url
+
+
+def test_a_new_section_goes_after_the_last(coordinator_client, edition):
+    response = coordinator_client.post(
+        "/en/survey/design/2026/sections/new/", {"key": "platforms", "title_fr": "Plateformes"}
+    )
+    assert response.status_code == 302
+    assert list(edition.sections.values_list("key", flat=True)) == [
+        "practice",
+        "about",
+        "platforms",
+    ]
+    assert edition.sections.get(key="platforms").position == 2
+
+
+def test_add_a_choice_keeps_everything_typed_and_stores_nothing(coordinator_client, edition):
+    section = edition.sections.get(key="about")
+    typed = {
+        "section": section.pk,
+        "key": "gpu",
+        "kind": "multiple",
+        "text_fr": "Vos GPU",
+        "max_choices": "2",
+        "allow_other": "on",
+        **choice_rows([(None, "hal", "HAL", "HAL cluster"), (None, "", "Jean Zay", "")]),
+        "choice_action": "add",
+    }
+    response = coordinator_client.post("/en/survey/design/2026/questions/new/", typed)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert not Question.objects.filter(key="gpu").exists()
+    for value in ['value="gpu"', 'value="Vos GPU"', 'value="2"', 'value="HAL cluster"']:
+        assert value in text, value
+    assert 'name="allow_other" id="id_allow_other" checked' in text
+    assert 'value="Jean Zay"' in text
+    assert 'name="choices-TOTAL_FORMS" value="3"' in text
+    assert 'name="choices-2-key" maxlength="60" autofocus' in text  # the new row, ready to fill
+    # Not a submission: the missing key of the second row is not yet an error.
+    assert "This field is required" not in text and "Not saved yet" in text
+
+
+def test_remove_and_move_choice_rows_then_save_in_that_order(coordinator_client, member, edition):
+    tools = edition.questions.get(key="tools")
+    jupyter, _vim, vscode = tools.choices.all()
+    url = f"/en/survey/design/2026/questions/{tools.pk}/"
+    data = question_data(tools, text_fr="Vos outils")
+
+    removed = coordinator_client.post(url, {**data, "choice_action": "remove-1"})
+    text = removed.content.decode()
+    assert 'value="Vim"' not in text and 'value="Vos outils"' in text
+    assert 'value="add" formnovalidate class="button button-secondary" autofocus' in text
+    assert tools.choices.filter(key="vim").exists()  # only once saved
+
+    rows = choice_rows(
+        [(jupyter.pk, "jupyter", "Jupyter", ""), (vscode.pk, "vscode", "VS Code", "")]
+    )
+    moved = coordinator_client.post(url, {**data, **rows, "choice_action": "up-1"})
+    text = moved.content.decode()
+    assert order_in(text, 'value="Jupyter"', 'value="VS Code"') == [
+        'value="VS Code"',
+        'value="Jupyter"',
+    ]
+    assert 'value="up-0"' not in text and 'value="down-0" formnovalidate' in text
+
+    rows = choice_rows(
+        [(vscode.pk, "vscode", "VS Code", ""), (jupyter.pk, "jupyter", "Jupyter", "")]
+    )
+    assert coordinator_client.post(url, {**data, **rows}).status_code == 302
+    assert list(tools.choices.values_list("key", "position")) == [("vscode", 0), ("jupyter", 1)]
+    member_client = Client()
+    member_client.force_login(member)
+    step = member_client.get("/en/survey/2026/step/1/").content.decode()
+    assert order_in(step, 'value="jupyter"', 'value="vscode"') == [
+        'value="vscode"',
+        'value="jupyter"',
+    ]
+
+
+def test_a_chosen_choice_offers_no_remove_button(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    theme = edition.questions.get(key="theme")
+    text = coordinator_client.get(f"/en/survey/design/2026/questions/{theme.pk}/").content.decode()
+    assert "chosen in answers" in text
+    assert 'value="remove-0"' not in text  # ocean, chosen
+    assert 'Remove<span class="visually-hidden"> Atmosphère</span>' in text
+
+
+def test_a_choice_question_needs_a_choice_and_distinct_keys(coordinator_client, edition):
+    section = edition.sections.get(key="about")
+    base = {"section": section.pk, "key": "gpu", "kind": "single", "text_fr": "Vos GPU"}
+    url = "/en/survey/design/2026/questions/new/"
+    empty = coordinator_client.post(url, {**base, **choice_rows([(None, "", "", "")])})
+    assert "Give this question at least one choice." in empty.content.decode()
+    twice = coordinator_client.post(
+        url, {**base, **choice_rows([(None, "hal", "HAL", ""), (None, "hal", "HAL 2", "")])}
+    )
+    text = twice.content.decode()
+    assert "Two choices have the key “hal”." in text and 'value="HAL 2"' in text
+    assert not Question.objects.filter(key="gpu").exists()
+
+
+def test_refused_section_deletion_keeps_everything(coordinator_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    practice = edition.sections.get(key="practice")
+    response = coordinator_client.post(
+        f"/en/survey/design/2026/sections/{practice.pk}/delete/", follow=True
+    )
+    assert "have answers already" in response.content.decode()
+    assert practice.questions.count() == 2
+    assert Choice.objects.filter(question__section=practice).count() == 5
+
+
+def test_a_move_renews_the_readers_cached_results_page(
+    coordinator, edition, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    Edition.objects.filter(pk=edition.pk).update(
+        results_visibility=Edition.ResultsVisibility.PUBLIC, closes_at=timezone.now()
+    )
+    services.store_anonymous_responses(edition=edition, answer_sets=[complete_answers()] * 6)
+    reader = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = reader.get("/en/survey/2026/results/").content.decode()
+    assert order_in(page, "Question tools", "Question theme")[0] == "Question theme"
+    coordinator_client = Client()
+    coordinator_client.force_login(coordinator)
+    tools = edition.questions.get(key="tools")
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            f"/en/survey/design/2026/questions/{tools.pk}/move/", {"direction": "up"}
+        )
+    page = reader.get("/en/survey/2026/results/").content.decode()
+    assert order_in(page, "Question tools", "Question theme")[0] == "Question tools"

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -165,13 +166,13 @@ def test_copy_edition_keeps_keys_texts_and_order_without_answers(edition, member
 def test_question_type_change_refused_once_answered(edition, member):
     question = edition.questions.get(key="theme")
     question.kind = "multiple"
-    question.full_clean()  # no answer yet: allowed
+    services.check_against_answers(question=question)  # no answer yet: allowed
     services.submit_response(edition=edition, user=member, answers=complete_answers())
-    with pytest.raises(Exception, match="already has answers"):
-        question.full_clean()
+    with pytest.raises(ValidationError, match="already has answers"):
+        services.check_against_answers(question=question)
     question.refresh_from_db()
     question.text_fr = "Votre thème, reformulé"
-    question.full_clean()  # rewording stays allowed
+    services.check_against_answers(question=question)  # rewording stays allowed
 
 
 def test_deleting_a_chosen_choice_refused_an_unchosen_one_allowed(edition, member):
@@ -212,3 +213,164 @@ def test_edition_state_follows_the_dates_in_paris_time():
     assert edition.state == Edition.State.CLOSED
     assert Edition.objects.current() is None
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+# Design: positions come from the services, and stored answers guard their questions.
+
+
+def choice_dicts(question):
+    return [
+        {"id": c.pk, "key": c.key, "text_fr": c.text_fr, "text_en": c.text_en}
+        for c in question.choices.all()
+    ]
+
+
+def test_save_section_appends_and_refuses_a_bad_key_storing_nothing(edition):
+    section = services.save_section(edition=edition, key="platforms", title_fr="Plateformes")
+    assert section.position == 2
+    with pytest.raises(ValidationError):
+        services.save_section(edition=edition, key="Bad Key", title_fr="x")
+    services.save_section(edition=edition, section=section, key="gpus", title_fr="GPU")
+    assert list(edition.sections.values_list("key", flat=True)) == ["practice", "about", "gpus"]
+
+
+def test_save_question_appends_numbers_choices_and_follows_a_new_section(edition):
+    practice, about = edition.sections.all()
+    question = services.save_question(
+        section=practice,
+        fields={"key": "gpu", "kind": "single", "text_fr": "Vos GPU"},
+        choices=[
+            {"key": "hal", "text_fr": "HAL"},
+            {"key": "jean_zay", "text_fr": "Jean Zay", "text_en": "Jean Zay"},
+        ],
+    )
+    assert question.edition == edition and question.position == 2
+    assert list(question.choices.values_list("key", "position")) == [("hal", 0), ("jean_zay", 1)]
+    moved = services.save_question(
+        section=about, question=question, fields={}, choices=choice_dicts(question)
+    )
+    assert moved.section == about and moved.position == 3
+    with pytest.raises(ValidationError, match="another edition"):
+        other = build_edition(2027).sections.first()
+        services.save_question(
+            section=other, question=question, fields={}, choices=choice_dicts(question)
+        )
+
+
+def test_save_question_with_answers_rewords_and_reorders_choices(edition, member):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    theme = edition.questions.get(key="theme")
+    ocean, atmosphere = choice_dicts(theme)
+    ocean["text_en"] = "The ocean"
+    services.save_question(
+        section=theme.section,
+        question=theme,
+        fields={"text_en": "Your theme"},
+        choices=[atmosphere, ocean],
+    )
+    assert list(theme.choices.values_list("key", "text_en")) == [
+        ("atmosphere", "Atmosphere"),
+        ("ocean", "The ocean"),
+    ]
+    assert services.stored_answers(Response.objects.get())["theme"]["choices"] == ["ocean"]
+
+
+def test_save_question_refuses_deleting_a_chosen_choice_and_writes_nothing(edition, member):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    tools = edition.questions.get(key="tools")
+    jupyter, vim, vscode = choice_dicts(tools)
+    with pytest.raises(services.DesignChangeRefused, match="Vim"):
+        services.save_question(
+            section=tools.section,
+            question=tools,
+            fields={"text_fr": "Changé"},
+            choices=[jupyter, {"key": "emacs", "text_fr": "Emacs"}],
+        )
+    assert list(tools.choices.values_list("key", flat=True)) == ["jupyter", "vim", "vscode"]
+    tools.refresh_from_db()
+    assert tools.text_fr == "Question tools"
+    # VS Code was never chosen: it goes, and a new choice may take its key at once.
+    services.save_question(
+        section=tools.section,
+        question=tools,
+        fields={},
+        choices=[jupyter, vim, {"key": "vscode", "text_fr": "VS Code (new)"}],
+    )
+    assert tools.choices.get(key="vscode").pk != vscode["id"]
+
+
+@pytest.mark.parametrize(
+    ("key", "fields", "message"),
+    [
+        ("theme", {"kind": "multiple"}, "its type cannot change"),
+        ("years", {"min_value": 0, "max_value": 2}, "fall outside these bounds"),
+        ("tools", {"max_choices": 1}, "ticked more choices than this"),
+        ("tools", {"allow_other": False}, "must keep offering “other”"),
+    ],
+)
+def test_save_question_refuses_what_stored_answers_forbid(edition, member, key, fields, message):
+    answers = complete_answers(tools={"choices": ["jupyter"], "other": "Emacs"})
+    services.submit_response(edition=edition, user=member, answers=answers)
+    question = edition.questions.get(key=key)
+    before = Question.objects.filter(pk=question.pk).values().get()
+    with pytest.raises(ValidationError, match=message):
+        services.save_question(
+            section=question.section,
+            question=question,
+            fields=fields,
+            choices=choice_dicts(question) if question.has_choices else [],
+        )
+    assert Question.objects.filter(pk=question.pk).values().get() == before
+
+
+def test_save_question_allows_the_same_changes_without_answers(edition):
+    tools = edition.questions.get(key="tools")
+    services.save_question(
+        section=tools.section,
+        question=tools,
+        fields={"max_choices": 1, "allow_other": False},
+        choices=choice_dicts(tools),
+    )
+    theme = edition.questions.get(key="theme")
+    services.save_question(
+        section=theme.section,
+        question=theme,
+        fields={"kind": "text", "allow_other": False},
+        choices=[],
+    )
+    assert not theme.choices.exists()  # a free-text question keeps no choices
+
+
+def test_move_question_swaps_with_its_neighbour_and_stops_at_the_ends(edition):
+    about = edition.sections.get(key="about")
+    years = about.questions.get(key="years")
+    assert services.move_question(question=years, offset=-1)
+    assert list(about.questions.values_list("key", flat=True)) == [
+        "years",
+        "satisfaction",
+        "remarks",
+    ]
+    assert not services.move_question(question=years, offset=-1)
+    remarks = about.questions.get(key="remarks")
+    assert not services.move_question(question=remarks, offset=1)
+
+
+def test_move_works_across_gaps_and_equal_positions(edition, member):
+    about = edition.sections.get(key="about")
+    # A deletion leaves a gap; older data may hold equal positions.
+    Question.objects.filter(key="years").update(position=7)
+    Question.objects.filter(key="remarks").update(position=7)
+    remarks = about.questions.get(key="remarks")
+    services.move_question(question=remarks, offset=-1)
+    assert list(about.questions.values_list("key", flat=True)) == [
+        "satisfaction",
+        "remarks",
+        "years",
+    ]
+    assert list(about.questions.values_list("position", flat=True)) == [0, 1, 2]
+
+
+def test_move_section_changes_the_steps_order(edition):
+    about = edition.sections.get(key="about")
+    assert services.move_section(section=about, offset=-1)
+    assert next(q.section.key for q in services.edition_questions(edition)) == "about"

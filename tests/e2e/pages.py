@@ -179,6 +179,14 @@ PAGE_TYPES = [
         "coordinator",
     ),
     PageType(
+        "survey question form, with chosen choices",
+        lambda d: reverse(
+            "survey:design_question",
+            args=[d.closed_edition.year, d.closed_edition.questions.get(key="theme").pk],
+        ),
+        "coordinator",
+    ),
+    PageType(
         "survey preview",
         lambda d: reverse("survey:design_preview", args=[d.edition.year, 1]),
         "coordinator",

@@ -27,12 +27,12 @@ NONE_YET = "none_yet"
 
 FIRST_EDITION = {
     "year": FIRST_YEAR,
-    "title_fr": "Où en êtes-vous ? Votre pratique de l’IA en 2020",
+    "title_fr": "Où en êtes-vous ? Votre pratique de l’IA en 2020",
     "title_en": "Where do you stand? Your AI practice in 2020",
     "introduction_fr": (
-        "Petit sondage pour connaître vos pratiques de l’IA ou vos attentes ; "
+        "Petit sondage pour connaître vos pratiques de l’IA ou vos attentes ; "
         "vos réponses sont anonymes.\n\n"
-        "N’hésitez pas à partager le lien !"
+        "N’hésitez pas à partager le lien !"
     ),
     "introduction_en": (
         "A short survey on your AI practice or your expectations; your answers are "
@@ -48,7 +48,7 @@ SECTIONS = [
     ("research", "Votre recherche", "Your research", [
         {
             "key": "research_theme", "kind": "single", "required": True, "allow_other": OTHER,
-            "text_fr": "Quel est votre thème de recherche principal ?",
+            "text_fr": "Quel est votre thème de recherche principal ?",
             "text_en": "What is your main research theme?",
             "choices": [
                 ("atmosphere", "Atmosphère et météorologie", "Atmosphere and meteorology"),
@@ -68,7 +68,7 @@ SECTIONS = [
     ("methods", "Méthodes et objectifs", "Methods and objectives", [
         {
             "key": "ai_methods", "kind": "multiple", "required": True, "allow_other": OTHER,
-            "text_fr": "Quelles méthodes d’IA mettez-vous en œuvre ?",
+            "text_fr": "Quelles méthodes d’IA mettez-vous en œuvre ?",
             "text_en": "Which AI methods do you use?",
             "help_fr": "Cochez toutes celles que vous utilisez.",
             "help_en": "Tick all that you use.",
@@ -90,7 +90,7 @@ SECTIONS = [
         },
         {
             "key": "ai_objectives", "kind": "multiple", "required": True, "allow_other": OTHER,
-            "text_fr": "Pour quels objectifs ?",
+            "text_fr": "Pour quels objectifs ?",
             "text_en": "For which objectives?",
             "choices": [
                 ("classification", "Classification", "Classification"),
@@ -110,7 +110,7 @@ SECTIONS = [
     ("software", "Langages et bibliothèques", "Languages and libraries", [
         {
             "key": "languages", "kind": "multiple", "required": True, "allow_other": OTHER,
-            "text_fr": "Quels langages de programmation utilisez-vous ?",
+            "text_fr": "Quels langages de programmation utilisez-vous ?",
             "text_en": "Which programming languages do you use?",
             "choices": [
                 ("python", "Python", "Python"),
@@ -124,7 +124,7 @@ SECTIONS = [
         },
         {
             "key": "libraries", "kind": "multiple", "required": False, "allow_other": OTHER,
-            "text_fr": "Quelles bibliothèques utilisez-vous ?",
+            "text_fr": "Quelles bibliothèques utilisez-vous ?",
             "text_en": "Which libraries do you use?",
             "choices": [
                 ("pytorch", "PyTorch", "PyTorch"),
@@ -141,7 +141,7 @@ SECTIONS = [
     ("tools", "Outils", "Tools", [
         {
             "key": "tools", "kind": "multiple", "required": False, "allow_other": OTHER,
-            "text_fr": "Quels outils utilisez-vous pour développer ?",
+            "text_fr": "Quels outils utilisez-vous pour développer ?",
             "text_en": "Which tools do you develop with?",
             "choices": [
                 ("jupyter", "Jupyter", "Jupyter"),
@@ -158,7 +158,7 @@ SECTIONS = [
     ("platforms", "Plateformes de calcul", "Computing platforms", [
         {
             "key": "platforms", "kind": "multiple", "required": False, "allow_other": OTHER,
-            "text_fr": "Sur quelles plateformes de calcul CPU et GPU travaillez-vous ?",
+            "text_fr": "Sur quelles plateformes de calcul CPU et GPU travaillez-vous ?",
             "text_en": "Which CPU and GPU platforms do you compute on?",
             "choices": [
                 ("ciclad", "Ciclad", "Ciclad"),
@@ -192,7 +192,7 @@ NEW_IN_2026 = [
             "required": False,
             "min_value": 0,
             "max_value": 50,
-            "text_fr": "Depuis combien d’années pratiquez-vous l’apprentissage automatique ?",
+            "text_fr": "Depuis combien d’années pratiquez-vous l’apprentissage automatique ?",
             "text_en": "For how many years have you practised machine learning?",
             "help_fr": "0 si vous débutez.",
             "help_en": "0 if you are just starting.",
@@ -210,7 +210,7 @@ NEW_IN_2026 = [
             "min_label_en": "not at all",
             "max_label_fr": "tout à fait",
             "max_label_en": "fully",
-            "text_fr": "L’accès aux GPU répond-il à vos besoins ?",
+            "text_fr": "L’accès aux GPU répond-il à vos besoins ?",
             "text_en": "Does your access to GPUs meet your needs?",
         },
     ),

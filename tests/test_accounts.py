@@ -191,6 +191,22 @@ def test_change_email_waits_for_verification(member_client, member):
     assert member.email != "new.address@lsce.ipsl.example"
 
 
+def test_pending_email_change_reads_well_and_can_be_withdrawn(member_client, member):
+    member_client.post(
+        "/accounts/email/", {"action_add": "", "email": "new.address@lsce.ipsl.example"}
+    )
+    page = member_client.get("/accounts/email/").content.decode()
+    assert "Adresse e-mail actuelle" in page and "Nouvelle adresse, pas encore confirmée" in page
+    assert not re.search(r"\w:", re.sub(r"<[^>]+>|https?:|mailto:", "", page))  # "x :", never "x:"
+    # The form the buttons post is hidden by an attribute (no inline style under the CSP).
+    assert re.search(r'<form id="pending-email"[^>]* hidden>', page)
+    assert "style=" not in page
+    withdraw = {"action_remove": "", "email": "new.address@lsce.ipsl.example"}
+    assert member_client.post("/accounts/email/", withdraw).status_code == 302
+    assert not EmailAddress.objects.filter(email="new.address@lsce.ipsl.example").exists()
+    assert EmailAddress.objects.filter(email=member.email, verified=True).exists()
+
+
 def test_delete_account_with_wrong_password_keeps_it(member_client, member):
     response = member_client.post("/accounts/delete/", {"password": "not-it"})
     assert response.status_code == 200

@@ -196,7 +196,7 @@ SEED_PROJECTS = [
     {
         "title": "LES subgrid modelling using neural networks",
         "summary_fr": (
-            "Descente d’échelle : modéliser l’humidité au-dessus de champs irrigués dans le "
+            "Descente d’échelle : modéliser l’humidité au-dessus de champs irrigués dans le "
             "désert (turbulence atmosphérique) avec un perceptron multicouche, pour étudier "
             "le remplacement de modèles à haute résolution."
         ),

@@ -65,6 +65,8 @@ bench: install
 	$(BIN)/python bench/survey_submit.py
 	$(BIN)/python bench/results.py
 	$(BIN)/python bench/results_parts.py
+	$(BIN)/python bench/peer_survey.py
+	$(BIN)/python bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) vendor staticfiles .pytest_cache .ruff_cache

@@ -43,16 +43,23 @@ def lighthouse_command():
     return str(binary)
 
 
-def audit(command, url, chromium):
-    """One Lighthouse run: the figures this benchmark reports."""
-    result = subprocess.run(
-        [command, url, "--only-categories=performance", "--output=json",
-         "--output-path=stdout", "--quiet", f"--chrome-flags={CHROME_FLAGS}"],
-        env={**os.environ, "CHROME_PATH": chromium},
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    if result.returncode:
+def audit(command, url, chromium, attempts=3):
+    """One Lighthouse run: the figures this benchmark reports.
+
+    Lighthouse sometimes loses the trace of a load (NO_NAVSTART) with this Chromium:
+    such a run is tried again, up to ``attempts`` times.
+    """
+    for _ in range(attempts):
+        result = subprocess.run(
+            [command, url, "--only-categories=performance", "--output=json",
+             "--output-path=stdout", "--quiet", f"--chrome-flags={CHROME_FLAGS}"],
+            env={**os.environ, "CHROME_PATH": chromium},
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        if result.returncode == 0:
+            break
+    else:
         raise SystemExit(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
     report = json.loads(result.stdout)
     audits = report["audits"]

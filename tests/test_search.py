@@ -2,12 +2,13 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from kb.models import SearchEntry
 from kb.search import search
 from kb.search_text import passage, stem
 from kb.services.docs import save_page
-from tests.factories import doc_page
+from tests.factories import UserFactory, doc_page
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,16 @@ def test_search_query_count_is_fixed(client, pages, django_assert_num_queries, q
     with django_assert_num_queries(2):  # one search per language
         page = client.get("/search/", {"q": query}).content.decode()
     assert f"{found} résultat" in page
+
+
+def test_members_share_one_copy_of_the_search_results(pages, django_assert_num_queries):
+    first, second = Client(), Client()
+    first.force_login(UserFactory())
+    second.force_login(UserFactory())
+    first.get("/search/", {"q": "carte"})
+    with django_assert_num_queries(4):  # session, user, coordinator check, one cache read
+        page = second.get("/search/", {"q": "carte"}).content.decode()
+    assert "2 résultats" in page and "Mon espace" in page
 
 
 @pytest.mark.usefixtures("uncached_pages")

@@ -4,7 +4,7 @@ from kb.page_cache import cached_for_readers
 from kb.search import search
 
 
-@cached_for_readers("search", params=("q",))
+@cached_for_readers("search", params=("q",), members=True)
 def site_search(request):
     query = request.GET.get("q", "")
     outcome = search(query) if query.strip() else None

@@ -49,6 +49,35 @@ def _cell_texts(column):
     return texts
 
 
+# Most columns of a survey export hold small whole numbers (0/1 for each choice, scale
+# points, counts): their cells are looked up in a list of the few texts they can take,
+# several times faster than formatting each number.
+SMALL_INTS = 1000
+
+
+def _small_int_codes(column):
+    """(codes, top): each cell's value 0..top, ``top + 1`` where missing; None for other columns."""
+    if not pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+        return None
+    missing = column.isna().to_numpy()
+    values = column.to_numpy(dtype="int64", na_value=0)
+    if len(values) == 0 or values.min() < 0 or values.max() >= SMALL_INTS:
+        return None
+    top = int(values.max())
+    return np.where(missing, top + 1, values), top
+
+
+def _looked_up(column, text_of, missing_text):
+    """The cells' texts as a list, through ``text_of(number)`` for a column of small whole
+    numbers; None for other columns."""
+    found = _small_int_codes(column)
+    if found is None:
+        return None
+    codes, top = found
+    lookup = np.array([*map(text_of, range(top + 1)), missing_text], dtype=object)
+    return lookup[codes].tolist()
+
+
 def _contains_any(texts, parts):
     found = np.zeros(len(texts), dtype=bool)
     for part in parts:
@@ -76,6 +105,10 @@ def csv_text(frame):
     columns = []
     for name in frame.columns:
         column = frame[name]
+        looked_up = _looked_up(column, str, "")
+        if looked_up is not None:
+            columns.append(looked_up)
+            continue
         texts = _cell_texts(column)
         if _is_text(column):  # numbers hold no comma, quote or line break
             texts = _csv_quoted(inert_texts(texts))
@@ -105,7 +138,9 @@ def _xlsx_cells(texts, is_text):
 def _sheet_xml(frame):
     header = np.array([str(name) for name in frame.columns], dtype=TEXT)
     columns = [
-        _xlsx_cells(_cell_texts(frame[name]), _is_text(frame[name])) for name in frame.columns
+        _looked_up(frame[name], "<c><v>{}</v></c>".format, "<c/>")
+        or _xlsx_cells(_cell_texts(frame[name]), _is_text(frame[name]))
+        for name in frame.columns
     ]
     body = f"<row>{''.join(_xlsx_cells(header, True))}</row>"
     body += "".join(f"<row>{''.join(row)}</row>" for row in zip(*columns, strict=True))

@@ -21,6 +21,10 @@ def mixed_frame():
             "typed": pd.Series(TEXTS, dtype="str"),
             "years": [-5.0, 1.5, np.nan, 3, 4, 5, 6, 7, 8, 9],
             "ticked": pd.array([1, 0, None, 1, 1, 0, 0, 1, 1, 0], dtype="Int64"),
+            # Whole numbers beyond the looked-up ones, below zero, and never given.
+            "large": [1500, 0, 7, 999, 1000, 2, 3, 4, 5, 6],
+            "change": pd.array([-2, None, 0, 1, 2, 3, 4, 5, 6, 7], dtype="Int64"),
+            "unanswered": pd.array([None] * len(TEXTS), dtype="Int64"),
         }
     )
 
@@ -45,6 +49,9 @@ def test_xlsx_keeps_text_as_text_and_numbers_as_numbers():
                 assert cell.value is None
     assert [row[3].value for row in rows[:2]] == [-5, 1.5] and rows[2][3].value is None
     assert [row[4].value for row in rows[:3]] == [1, 0, None]
+    assert [row[5].value for row in rows[:5]] == [1500, 0, 7, 999, 1000]
+    assert [row[6].value for row in rows[:3]] == [-2, None, 0]
+    assert {row[7].value for row in rows} == {None}
     assert [[c.value for c in row] for row in book["codebook"].iter_rows()] == [
         ["column"],
         ["remarks"],

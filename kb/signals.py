@@ -11,7 +11,7 @@ from kb import models
 from kb.page_cache import renew_generation
 from kb.search import remove_entry
 from survey.models import Choice, Edition, Question, Section
-from survey.results_data import RESULTS_SECTION
+from survey.results_versions import RESULTS_SECTION
 
 CACHED_SECTIONS = {
     "docs": [models.DocPage],

@@ -3,7 +3,7 @@
 The answers of an edition come in a fixed number of queries whatever the number
 of responses or questions (``values_list``, no per-question query), and the
 aggregated tables are kept in Django's shared cache under a version that the
-services renew whenever a submitted answer changes (``bump_results_version``).
+services renew whenever a submitted answer changes (``results_versions``).
 """
 
 import hashlib
@@ -14,18 +14,16 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Q
 
-from kb.page_cache import renew_generation
 from kb.roles import is_coordinator
 from survey import aggregation
 from survey.forms import ResultsQueryForm
 from survey.models import Answer, Edition, Question
+from survey.results_versions import version_key
 
 ANSWER_ROW = ["edition", "response", "question", "choice", "text", "number"]
-# Readers' whole results pages: renewed by new data and by any change of design.
-RESULTS_SECTION = "survey-results"
 CACHE_TIMEOUT = 7 * 24 * 3600  # a new version makes old entries unreachable anyway
 
 
@@ -161,16 +159,6 @@ def questions_of(editions):
 # The cache.
 
 
-def _version_key(edition_id):
-    return f"survey:results-version:{edition_id}"
-
-
-def bump_results_version(edition_id):
-    """Make every cached result of the edition stale, once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(_version_key(edition_id), uuid.uuid4().hex, None))
-    renew_generation(RESULTS_SECTION)
-
-
 def _request_key(edition, questions, rules, conditions, by, text_key):
     design = repr(
         (question_specs(questions), rules, sorted(conditions), by, text_key, edition.min_group_size)
@@ -194,7 +182,7 @@ def cached_results(
     keys = {}
     for edition, questions in editions_questions:
         keys[edition.pk] = (
-            _version_key(edition.pk),
+            version_key(edition.pk),
             _request_key(
                 edition, questions, rules_by_edition[edition.pk], conditions, by, text_key
             ),
@@ -202,8 +190,8 @@ def cached_results(
     found = cache.get_many([key for pair in keys.values() for key in pair])
     results, stale = {}, []
     for edition, _questions in editions_questions:
-        version_key, data_key = keys[edition.pk]
-        version = found.get(version_key)
+        stored_version_key, data_key = keys[edition.pk]
+        version = found.get(stored_version_key)
         entry = found.get(data_key)
         versions[edition.pk] = version
         if version is not None and entry is not None and entry["version"] == version:
@@ -216,7 +204,7 @@ def cached_results(
         if versions[edition.pk] is None:
             # add, not set: a version written meanwhile by a new answer must win.
             versions[edition.pk] = uuid.uuid4().hex
-            cache.add(_version_key(edition.pk), versions[edition.pk], None)
+            cache.add(version_key(edition.pk), versions[edition.pk], None)
     loaded = load_many([e for e, _q in stale], {e.pk: q for e, q in stale})
     to_store = {}
     for edition, _questions in stale:

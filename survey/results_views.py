@@ -26,12 +26,12 @@ from survey.forms import ResultsQueryForm
 from survey.models import Edition
 from survey.results_data import (
     CACHE_TIMEOUT,
-    RESULTS_SECTION,
     edition_results,
     load_responses,
     visible_editions,
     visible_trends,
 )
+from survey.results_versions import RESULTS_SECTION
 from survey.services import edition_questions, find_response
 
 TEXTS_PER_PAGE = 50

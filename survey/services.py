@@ -26,7 +26,7 @@ from survey.models import (
     Response,
     Section,
 )
-from survey.results_data import bump_results_version
+from survey.results_versions import bump_results_version
 from survey.validation import answer_errors, is_empty, missing_required
 
 RESPONSE_KEY_SALT = "survey.Response.key"

@@ -137,3 +137,10 @@ def test_response_carries_strict_content_security_policy(client, db):
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_site_starts_without_loading_pandas():
+    # Workers and every manage.py command start it: pandas waits for the results pages.
+    result = run_python(SETUP + "import sys; print('pandas' in sys.modules)", PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

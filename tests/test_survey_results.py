@@ -20,13 +20,13 @@ from kb.page_cache import generation_key
 from survey import services
 from survey.models import Edition
 from survey.results_data import (
-    RESULTS_SECTION,
     cached_results,
     edition_results,
     questions_of,
     results_access,
     rules_for,
 )
+from survey.results_versions import RESULTS_SECTION
 from tests.factories import UserFactory, build_edition, complete_answers
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ Target (issue 17): ours at least 100 times faster on both.
 
 import argparse
 import os
-import random
 import re
 import shutil
 import statistics
@@ -27,7 +26,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from throwaway_site import start_throwaway_site
+from throwaway_site import add_synthetic_responses, start_throwaway_site
 
 PEER = ["django-survey-and-report==1.5.0", "django<6.2"]
 PEER_VENV = (
@@ -76,19 +75,14 @@ def our_figures(repeat):
     from survey import aggregation, exports, services
     from survey.models import Edition
     from survey.results_data import load_responses, questions_of
-    from survey.seed import demo_answers, seed_survey
+    from survey.seed import seed_survey
 
     _first, base = seed_survey()
-    rng = random.Random(1)  # noqa: S311 - synthetic answers, not security
     figures = {}
     for year, responses in ((2200, 200), (2500, 500)):
         edition = services.copy_edition(source=base, year=year)
         Edition.objects.filter(pk=edition.pk).update(is_published=True)
-        questions = services.edition_questions(edition)
-        services.store_anonymous_responses(
-            edition=edition,
-            answer_sets=[demo_answers(questions, year, rng) for _ in range(responses)],
-        )
+        add_synthetic_responses(edition, responses, seed=year)
         now = timezone.now()
         Edition.objects.filter(pk=edition.pk).update(
             opens_at=now - timedelta(days=30), closes_at=now

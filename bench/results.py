@@ -17,11 +17,10 @@ as one) and each page's ratio to it.
 """
 
 import argparse
-import random
 import statistics
 import time
 
-from throwaway_site import start_throwaway_site
+from throwaway_site import add_synthetic_responses, start_throwaway_site
 
 
 def median_ms(function, repeat, before=None):
@@ -51,7 +50,7 @@ def main():
 
     from survey import services
     from survey.models import Edition, Response
-    from survey.seed import CURRENT_YEAR, demo_answers, seed_survey
+    from survey.seed import CURRENT_YEAR, seed_survey
 
     call_command("createcachetable", verbosity=0)
     seed_survey()
@@ -60,7 +59,6 @@ def main():
         closes_at=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
     )
     questions = services.edition_questions(edition)
-    rng = random.Random(1)  # noqa: S311 - synthetic answers, not security
     client = Client()
     url = f"/en/survey/{CURRENT_YEAR}/results/"
     pages = {
@@ -75,11 +73,7 @@ def main():
     )
     stored = 0
     for target in sorted(args.responses):
-        batch = [demo_answers(questions, CURRENT_YEAR, rng) for _ in range(target - stored)]
-        for start in range(0, len(batch), 5000):
-            services.store_anonymous_responses(
-                edition=edition, answer_sets=batch[start : start + 5000]
-            )
+        add_synthetic_responses(edition, target - stored, seed=stored)
         stored = Response.objects.filter(edition=edition).count()
         floors = sql_floors(edition, args.repeat)
         print(

@@ -12,11 +12,10 @@ the floor of the same run, so a loaded machine still gives comparable numbers.
 """
 
 import argparse
-import random
 import statistics
 import time
 
-from throwaway_site import start_throwaway_site
+from throwaway_site import add_synthetic_responses, start_throwaway_site
 
 
 def elapsed_ms(function):
@@ -35,10 +34,10 @@ def main():
     from django.db import connection
     from django.utils import timezone
 
-    from survey import aggregation, exports, services
+    from survey import aggregation, exports
     from survey.models import Answer, Edition, Response
     from survey.results_data import load_responses, questions_of
-    from survey.seed import CURRENT_YEAR, demo_answers, seed_survey
+    from survey.seed import CURRENT_YEAR, seed_survey
     from tests import aggregation_before as before
 
     seed_survey()
@@ -46,13 +45,7 @@ def main():
     Edition.objects.filter(pk=edition.pk).update(closes_at=timezone.now())
     stored = Response.objects.filter(edition=edition).count()
     if stored < args.responses:
-        questions = services.edition_questions(edition)
-        rng = random.Random(stored)  # noqa: S311 - synthetic answers, not security
-        batch = [demo_answers(questions, CURRENT_YEAR, rng) for _ in range(args.responses - stored)]
-        for start in range(0, len(batch), 5000):
-            services.store_anonymous_responses(
-                edition=edition, answer_sets=batch[start : start + 5000]
-            )
+        add_synthetic_responses(edition, args.responses - stored, seed=stored)
     questions = questions_of([edition])[edition.pk]
     new = load_responses(edition, questions)
     old = before.Responses(new.answers.copy(), new.respondent_count, new.questions)

@@ -19,6 +19,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from throwaway_site import add_synthetic_responses
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS_YEAR = 2026
@@ -52,8 +54,6 @@ def _wait_for(url, seconds=30):
 
 def _fill_database(responses):
     """The 2026 edition closed with ``responses`` answers, public; a member's session."""
-    import random
-
     import django
 
     django.setup()
@@ -62,17 +62,11 @@ def _fill_database(responses):
     from django.utils import timezone
 
     from kb.models import User
-    from survey import services
     from survey.models import Edition
-    from survey.seed import demo_answers, seed_survey
+    from survey.seed import seed_survey
 
     _first, edition = seed_survey()
-    questions = services.edition_questions(edition)
-    rng = random.Random(1)  # noqa: S311 - synthetic answers, not security
-    for start in range(0, responses, 5000):
-        count = min(5000, responses - start)
-        batch = [demo_answers(questions, edition.year, rng) for _ in range(count)]
-        services.store_anonymous_responses(edition=edition, answer_sets=batch)
+    add_synthetic_responses(edition, responses)
     Edition.objects.filter(pk=edition.pk).update(
         closes_at=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
     )

@@ -29,3 +29,19 @@ def start_throwaway_site():
     setup_test_environment()  # the test client's hosts, and responses keep their context
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
+
+
+def add_synthetic_responses(edition, count, *, seed=1):
+    """``count`` submitted responses of plausible answers (the demo's), stored in bulk."""
+    import random
+
+    from survey import services
+    from survey.seed import demo_answers
+
+    questions = services.edition_questions(edition)
+    rng = random.Random(seed)  # noqa: S311 - synthetic answers, not security
+    for start in range(0, count, 5000):
+        batch = [
+            demo_answers(questions, edition.year, rng) for _ in range(min(5000, count - start))
+        ]
+        services.store_anonymous_responses(edition=edition, answer_sets=batch)

@@ -5,10 +5,10 @@ anonymous reader in a language. Their HTML is kept in the shared cache with the
 generation token of its section; any change to the section's content renews the
 token (``renew_generation``, called by ``kb.signals``), so a page is never served
 stale. Pages that show a member nothing of their own (``members=True``: the docs,
-the home page, the project list) are also kept once for all members who are not
-coordinators; their forms' CSRF tokens are stored as a placeholder and filled in
-for each request. Coordinators, and anyone with a message waiting, get a fresh
-render.
+the home page, the project list, search, the survey results) are also kept once
+for all members who are not coordinators; their forms' CSRF tokens are stored as
+a placeholder and filled in for each request. Coordinators, anyone with a message
+waiting, and a response marked ``Cache-Control: private`` are never shared.
 
 Nothing a request sends besides its path and the query parameters a view names
 shapes a cached page (pages take the host from ``ESPRI_SITE_URL``); a query

@@ -42,15 +42,15 @@ chart_page = csp_update({"style-src": ["'unsafe-inline'"]})
 
 
 def _edition(request, year):
+    """The edition of the page's year; 404 for a draft unless the user is a coordinator."""
     edition = get_object_or_404(Edition, year=year)
     if not edition.is_published and not is_coordinator(request.user):
         raise Http404  # a draft: members and readers do not know it exists
     return edition
 
 
-def _edition_results(request, year, *, text_key=None, edition=None):
+def _edition_results(request, edition, *, text_key=None):
     """The edition's results for this user and the page's query: ``EditionResults``."""
-    edition = edition or _edition(request, year)
     return edition_results(edition, request.user, request.GET, text_key=text_key)
 
 
@@ -240,19 +240,19 @@ def _results_body(request, results):
 def results(request, year):
     edition = _edition(request, year)
     # The whole page, for readers and members: renewed with the data and the design
-    # (RESULTS_SECTION); the state moves with the clock, so it is part of the key.
+    # (RESULTS_SECTION); the edition's state moves with the clock, so it is in the key.
     return serve_cached_for_readers(
         request,
         section=RESULTS_SECTION,
         render=lambda: _results_page(request, edition),
         params=ResultsQueryForm.PARAMETERS,
         members=True,
-        variant=f"{edition.pk}:{edition.state}",
+        variant=edition.state,
     )
 
 
 def _results_page(request, edition):
-    results = _edition_results(request, edition.year, edition=edition)
+    results = _edition_results(request, edition)
     if results.access is None:
         return _not_shown(request, results.edition)
     _warn_about_query(request, results.form)
@@ -277,7 +277,7 @@ def _results_page(request, edition):
 
 def free_texts(request, year, key):
     """Every free-text answer to one question, page by page, under the results' rules."""
-    results = _edition_results(request, year, text_key=key)
+    results = _edition_results(request, _edition(request, year), text_key=key)
     if results.access is None:
         return _not_shown(request, results.edition)
     question = results.questions_by_key.get(key)

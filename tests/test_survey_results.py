@@ -18,10 +18,11 @@ from openpyxl import load_workbook
 
 from kb.page_cache import generation_key
 from survey import services
-from survey.models import Edition
+from survey.models import Answer, Edition
 from survey.results_data import (
     cached_results,
     edition_results,
+    load_many,
     questions_of,
     results_access,
     rules_for,
@@ -446,6 +447,50 @@ def test_free_text_shown_only_where_the_edition_allows(client):
     assert "Remark number" not in client.get(results_url(hidden)).content.decode()
     page = client.get(results_url(shown)).content.decode()
     assert page.count("Remark number") == 12
+
+
+def test_respondents_are_numbered_per_edition_in_the_order_of_their_random_ids():
+    editions = [closed_edition(count=5, year=2019), closed_edition(count=7, year=2020)]
+    empty = editions[1]
+    services.store_anonymous_responses(
+        edition=empty, answer_sets=[{}], require_all=False
+    )  # submitted with no answer: counted, but numbers no row
+    questions = questions_of(editions)
+    loaded = load_many(editions, questions)
+    for edition in editions:
+        remarks = dict(
+            Answer.objects.filter(response__edition=edition, question__key="remarks").values_list(
+                "response_id", "text"
+            )
+        )
+        in_id_order = [remarks[pk] for pk in sorted(remarks)]
+        answers = loaded[edition.pk].answers
+        texts = answers[answers["question"] == "remarks"].sort_values("respondent")
+        assert list(texts["text"]) == in_id_order
+        assert sorted(set(answers["respondent"])) == list(range(1, len(remarks) + 1))
+    assert loaded[empty.pk].respondent_count == 8
+
+
+def test_a_choice_or_question_added_while_loading_never_garbles_the_other_rows():
+    edition = closed_edition(count=3)
+    questions = questions_of([edition])
+    before = load_many([edition], questions)[edition.pk].answers
+    tools = edition.questions.get(key="tools")
+    late_choice = tools.choices.create(key="emacs", text_fr="Emacs", position=9)
+    late_question = edition.questions.create(
+        key="late", kind="text", section=tools.section, text_fr="Tard", position=9
+    )
+    response = edition.responses.first()
+    Answer.objects.create(response=response, question=tools, choice=late_choice)
+    Answer.objects.create(response=response, question=late_question, text="Late")
+    after = load_many([edition], questions)[edition.pk].answers  # the questions read before
+    assert "late" not in set(after["question"]) and "Late" not in set(after["text"])
+    expected = before["question"].value_counts()
+    expected["tools"] += 1  # the late choice's row, read as no choice
+    assert after["question"].value_counts().equals(expected)
+    assert after["choice"].isna().sum() == before["choice"].isna().sum() + 1
+    chosen = [frame.dropna(subset="choice").reset_index(drop=True) for frame in (after, before)]
+    assert chosen[0].equals(chosen[1])
 
 
 # Exports

@@ -164,9 +164,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's and allauth's backends, each loading a user with their role in one query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "kb.auth_backends.ModelBackend",
+    "kb.auth_backends.AuthenticationBackend",
 ]
 
 # Accounts (django-allauth): email is the login, and it must be verified.

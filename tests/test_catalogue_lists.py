@@ -91,8 +91,8 @@ def test_unknown_list_is_not_found(coordinator_client):
 
 def test_lists_page_query_count(coordinator_client, django_assert_num_queries):
     ProjectFactory()
-    # Session, user, coordinator check, one query per list.
-    with django_assert_num_queries(7):
+    # Session, user with their role, one query per list.
+    with django_assert_num_queries(6):
         coordinator_client.get("/en/projects/lists/")
 
 

@@ -234,8 +234,8 @@ def test_coordinator_pages_refused_to_others(client, member, method, path):
 def test_review_queue_query_count(coordinator_client, django_assert_num_queries):
     for _ in range(5):
         PendingProjectFactory()
-    # Session, user, coordinator check, pending projects with their proposers.
-    with django_assert_num_queries(4):
+    # Session, user with their role, pending projects with their proposers.
+    with django_assert_num_queries(3):
         assert coordinator_client.get("/en/projects/review/").status_code == 200
 
 

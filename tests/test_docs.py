@@ -234,11 +234,11 @@ def make_tree(size):
 @pytest.mark.parametrize("size", [1, 20])
 def test_page_query_count_is_fixed_for_a_member(member_client, size, django_assert_num_queries):
     make_tree(size)
-    # session, user, coordinator check, the cache (read, generation, page kept), page, tree
-    with django_assert_num_queries(17):
+    # session, user with their role, the cache (read, generation, page kept), page, tree
+    with django_assert_num_queries(16):
         assert member_client.get("/docs/racine/").status_code == 200
-    # Then the copy every member shares: session, user, coordinator check, one cache read.
-    with django_assert_num_queries(4):
+    # Then the copy every member shares: session, user with their role, one cache read.
+    with django_assert_num_queries(3):
         assert "Titre" in member_client.get("/docs/racine/").content.decode()
 
 

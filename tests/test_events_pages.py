@@ -169,8 +169,8 @@ def test_past_listing_query_count(client, django_assert_num_queries, count):
 @pytest.mark.parametrize("count", [1, 20])
 def test_coordinator_listing_query_count(coordinator_client, django_assert_num_queries, count):
     EventFactory.create_batch(count, state=EventState.DRAFT)
-    # Session, user, coordinator group, own registrations, events.
-    with django_assert_num_queries(5):
+    # Session, user with their role, own registrations, events.
+    with django_assert_num_queries(4):
         response = coordinator_client.get("/events/")
     assert response.content.decode().count('class="event-item') == count
 

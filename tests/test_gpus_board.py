@@ -174,8 +174,8 @@ def test_board_query_count_is_fixed(client, django_assert_num_queries, count):
 @pytest.mark.parametrize("count", [1, 6])
 def test_nodes_page_query_count_is_fixed(coordinator_client, django_assert_num_queries, count):
     make_nodes(count)
-    # session, user, coordinator check, nodes
-    with django_assert_num_queries(4):
+    # session, user with their role, nodes
+    with django_assert_num_queries(3):
         assert coordinator_client.get("/en/gpus/nodes/").status_code == 200
 
 

@@ -363,5 +363,7 @@ def test_board_queries_are_fixed_for_every_role(
     for number in range(nodes):
         node, _token = register_node(name=f"hal{number}")
         ingest(node, HELD)
-    with django_assert_num_queries(7):  # session, user, groups, settings, nodes, GPUs, samples
+    with django_assert_num_queries(
+        6
+    ):  # session, user with their role, settings, nodes, GPUs, samples
         coordinator_client.get("/en/gpus/")

@@ -43,8 +43,8 @@ def test_filters_are_cached_apart(client):
 
 def test_members_never_get_a_cached_page(member_client, django_assert_num_queries):
     member_client.get("/events/")
-    # Session, user, coordinator check, own registrations, events: fresh.
-    with django_assert_num_queries(5):
+    # Session, user with their role, own registrations, events: fresh.
+    with django_assert_num_queries(4):
         member_client.get("/events/")
 
 
@@ -64,8 +64,8 @@ def signed_in(user, **options):
 def test_members_share_one_copy_of_a_docs_page(docs_page, django_assert_num_queries):
     signed_in(UserFactory()).get(docs_page)
     other = signed_in(UserFactory())
-    # Session, user, coordinator check, one cache read.
-    with django_assert_num_queries(4):
+    # Session, user with their role, one cache read.
+    with django_assert_num_queries(3):
         page = other.get(docs_page).content.decode()
     assert "Introduction." in page
     assert "Mon espace" in page and "Se connecter" not in page

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from kb.roles import COORDINATORS_GROUP, is_coordinator
-from tests.factories import CoordinatorFactory, UserFactory
+from tests.factories import PASSWORD, CoordinatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,24 @@ def test_coordinator_command_adds_and_removes(capsys):
 def test_coordinator_command_unknown_email_is_a_clear_error():
     with pytest.raises(CommandError, match=r"No account uses nobody@x\.example"):
         call_command("coordinator", "add", "nobody@x.example")
+
+
+@pytest.mark.parametrize("sign_in", ["form", "force_login"])
+def test_a_role_comes_with_the_user_and_follows_the_group_at_once(
+    client, coordinator, sign_in, django_assert_num_queries
+):
+    if sign_in == "form":
+        client.post("/accounts/login/", {"login": coordinator.email, "password": PASSWORD})
+    else:
+        client.force_login(coordinator)
+    assert client.session["_auth_user_backend"].startswith("kb.auth_backends.")
+    client.get("/en/survey/design/")
+    with django_assert_num_queries(3):  # session, user with their role, editions
+        assert client.get("/en/survey/design/").status_code == 200
+    coordinator.groups.clear()
+    assert client.get("/en/survey/design/").status_code == 403
+    coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    assert client.get("/en/survey/design/").status_code == 200
 
 
 def test_is_coordinator_by_role(member, coordinator, django_user_model):

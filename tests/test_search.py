@@ -145,7 +145,7 @@ def test_members_share_one_copy_of_the_search_results(pages, django_assert_num_q
     first.force_login(UserFactory())
     second.force_login(UserFactory())
     first.get("/search/", {"q": "carte"})
-    with django_assert_num_queries(4):  # session, user, coordinator check, one cache read
+    with django_assert_num_queries(3):  # session, user with their role, one cache read
         page = second.get("/search/", {"q": "carte"}).content.decode()
     assert "2 résultats" in page and "Mon espace" in page
 

@@ -213,11 +213,11 @@ def test_survey_page_query_count_with_one_and_many_editions(
     member_client, django_assert_num_queries
 ):
     build_edition(2025, state="closed")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         member_client.get("/en/survey/")
     for year in (2022, 2023, 2024):
         build_edition(year, state="closed")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         member_client.get("/en/survey/")
 
 

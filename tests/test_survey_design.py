@@ -47,13 +47,13 @@ def test_members_cannot_open_close_or_delete(member_client, edition):
 
 def test_edition_list_query_count_with_one_and_many(coordinator_client, django_assert_num_queries):
     build_edition(2020, state="closed")
-    # session, user, coordinator group, editions
-    with django_assert_num_queries(4):
+    # session, user with their role, editions
+    with django_assert_num_queries(3):
         text = coordinator_client.get("/en/survey/design/").content.decode()
     assert "Survey 2020" in text
     for year in (2021, 2022, 2023):
         build_edition(year, state="closed")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         coordinator_client.get("/en/survey/design/")
 
 

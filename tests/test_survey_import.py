@@ -325,6 +325,6 @@ def test_import_page_query_count(coordinator_client, edition, imports, django_as
             file_name="a.csv",
         )
     coordinator_client.get(IMPORT_URL)  # the session and the caches warm up
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = coordinator_client.get(IMPORT_URL).content.decode()
     assert page.count("a.csv") == imports

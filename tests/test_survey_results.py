@@ -364,8 +364,8 @@ def test_members_share_one_copy_of_the_results(django_assert_num_queries):
     first.force_login(UserFactory())
     second.force_login(UserFactory())
     assert "12 respondents" in first.get(results_url(edition)).content.decode()
-    # Edition, session, user, coordinator check, one cache read.
-    with django_assert_num_queries(5):
+    # Edition, session, user with their role, one cache read.
+    with django_assert_num_queries(4):
         page = second.get(results_url(edition)).content.decode()
     assert "12 respondents" in page
     assert Client().get(results_url(edition)).status_code == 302  # readers: log in first

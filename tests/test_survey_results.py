@@ -471,6 +471,20 @@ def test_respondents_are_numbered_per_edition_in_the_order_of_their_random_ids()
     assert loaded[empty.pk].respondent_count == 8
 
 
+def test_texts_and_numbers_load_exactly_as_stored():
+    edition = closed_edition(count=2)
+    response = edition.responses.first()
+    remarks, years = (edition.questions.get(key=key) for key in ("remarks", "years"))
+    Answer.objects.filter(response=response, question__in=[remarks, years]).delete()
+    tricky = 'Comma, "quote"\nnew line, été, \\ , [1, 2], null'
+    Answer.objects.create(response=response, question=remarks, text=tricky)
+    Answer.objects.create(response=response, question=years, number=0.1 + 0.2)
+    answers = load_many([edition], questions_of([edition]))[edition.pk].answers
+    assert tricky in set(answers["text"])
+    assert 0.1 + 0.2 in set(answers["number"]) and 3.0 in set(answers["number"])
+    assert len(answers) == Answer.objects.filter(response__edition=edition).count()
+
+
 def test_a_choice_or_question_added_while_loading_never_garbles_the_other_rows():
     edition = closed_edition(count=3)
     questions = questions_of([edition])

@@ -1,5 +1,6 @@
 """The site's roles: readers (no account), members (verified account), coordinators."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied
 
@@ -15,6 +16,15 @@ def is_coordinator(user):
             user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()
         )
     return user._is_coordinator
+
+
+def is_verified_member(user):
+    """Signed in with a verified email address."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_verified"):  # set by kb.auth_backends when the user is loaded
+        user._is_verified = EmailAddress.objects.filter(user=user, verified=True).exists()
+    return user._is_verified
 
 
 def _coordinator_or_forbidden(user):

@@ -2,7 +2,6 @@
 
 from functools import wraps
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kb.roles import is_coordinator
+from kb.roles import is_coordinator, is_verified_member
 from survey import services
 from survey.forms import SectionAnswersForm
 from survey.models import Edition, Response
@@ -25,7 +24,7 @@ def verified_member_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+        if not is_verified_member(request.user):
             raise PermissionDenied(_("Confirm your email address to answer the survey."))
         return view(request, *args, **kwargs)
 

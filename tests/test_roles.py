@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from kb.roles import COORDINATORS_GROUP, is_coordinator
+from kb.roles import COORDINATORS_GROUP, is_coordinator, is_verified_member
 from tests.factories import PASSWORD, CoordinatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,16 @@ def test_a_role_comes_with_the_user_and_follows_the_group_at_once(
     assert client.get("/en/survey/design/").status_code == 403
     coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
     assert client.get("/en/survey/design/").status_code == 200
+
+
+def test_is_verified_member_asks_the_database_for_a_user_loaded_elsewhere(member):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not is_verified_member(AnonymousUser())
+    assert is_verified_member(type(member).objects.get(pk=member.pk))
+    EmailAddress.objects.filter(user=member).update(verified=False)
+    assert not is_verified_member(type(member).objects.get(pk=member.pk))
 
 
 def test_is_coordinator_by_role(member, coordinator, django_user_model):

@@ -43,8 +43,11 @@ def test_answering_needs_a_login(client, edition):
 
 
 def test_answering_needs_a_verified_email(member_client, member, edition):
+    assert member_client.get("/en/survey/2026/step/1/").status_code == 200
     EmailAddress.objects.filter(user=member).update(verified=False)
     assert member_client.get("/en/survey/2026/step/1/").status_code == 403
+    EmailAddress.objects.filter(user=member).update(verified=True)  # confirmed meanwhile
+    assert member_client.get("/en/survey/2026/step/1/").status_code == 200
 
 
 def test_start_goes_to_the_first_step_then_resumes_where_left(member_client, edition):
@@ -315,9 +318,9 @@ def test_final_submit_reads_only_what_it_stores(
     services.save_draft(
         edition=edition, user=member, answers=complete_answers(), questions=questions
     )
-    # Session, user, verified email, edition; questions and choices; in one transaction
-    # the locked response and its answers, then two updates.
-    with django_assert_num_queries(12):
+    # Session, user with their role and address, edition; questions and choices; in one
+    # transaction the locked response and its answers, then two updates.
+    with django_assert_num_queries(11):
         response = member_client.post("/en/survey/2026/review/")
     assert response.status_code == 302
     assert Response.objects.get().submitted

@@ -49,36 +49,19 @@ def _cell_texts(column):
     return texts
 
 
-# Most columns of a survey export hold small whole numbers (0/1 for each choice, scale
-# points, counts): their cells are looked up in a list of the few texts they can take,
-# several times faster than formatting each number.
-SMALL_INTS = 1000
+def _cells(column, render):
+    """The column's cells as a list of texts, ``render`` (texts -> cells) applied in numpy.
 
-
-def _small_int_codes(column):
-    """(codes, top): each cell's value 0..top, ``top + 1`` where missing; None for other columns."""
-    if not pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
-        return None
-    # The column's array, not the Series: a Series' isna() cost 30 times more here,
-    # paid once per column of an export.
-    array = column.array
-    missing = np.asarray(array.isna())
-    values = array.to_numpy(dtype="int64", na_value=0)
-    if len(values) == 0 or values.min() < 0 or values.max() >= SMALL_INTS:
-        return None
-    top = int(values.max())
-    return np.where(missing, top + 1, values), top
-
-
-def _looked_up(column, text_of, missing_text):
-    """The cells' texts as a list, through ``text_of(number)`` for a column of small whole
-    numbers; None for other columns."""
-    found = _small_int_codes(column)
-    if found is None:
-        return None
-    codes, top = found
-    lookup = np.array([*map(text_of, range(top + 1)), missing_text], dtype=object)
-    return lookup[codes].tolist()
+    A survey column repeats a few values over thousands of rows (a choice key, a 0/1
+    flag, a scale point, a respondent's number in the tidy form): each distinct value
+    is rendered once and the cells looked up. Decimal numbers are rendered cell by
+    cell, as -0.0 and 0.0 would count as one value.
+    """
+    if pd.api.types.is_float_dtype(column.dtype):
+        return render(_cell_texts(column)).tolist()
+    codes, distinct = pd.factorize(column.array)  # a missing cell gets code -1, read last
+    rendered = render(np.array([*map(str, distinct.tolist()), ""], dtype=TEXT))
+    return np.asarray(rendered, dtype=object)[codes].tolist()
 
 
 def _contains_any(texts, parts):
@@ -108,14 +91,10 @@ def csv_text(frame):
     columns = []
     for name in frame.columns:
         column = frame[name]
-        looked_up = _looked_up(column, str, "")
-        if looked_up is not None:
-            columns.append(looked_up)
-            continue
-        texts = _cell_texts(column)
-        if _is_text(column):  # numbers hold no comma, quote or line break
-            texts = _csv_quoted(inert_texts(texts))
-        columns.append(texts.tolist())
+        if _is_text(column):
+            columns.append(_cells(column, lambda texts: _csv_quoted(inert_texts(texts))))
+        else:  # numbers hold no comma, quote or line break
+            columns.append(_cells(column, lambda texts: texts))
     lines = [",".join(header.tolist()), *map(",".join, zip(*columns, strict=True))]
     return "\r\n".join(lines) + "\r\n"
 
@@ -135,17 +114,16 @@ def _xlsx_cells(texts, is_text):
     else:
         before, after = "<c><v>", "</v></c>"
     cells = np.strings.add(np.strings.add(before, texts), after)
-    return np.where(texts == "", "<c/>", cells).tolist()
+    return np.where(texts == "", "<c/>", cells)
 
 
 def _sheet_xml(frame):
     header = np.array([str(name) for name in frame.columns], dtype=TEXT)
-    columns = [
-        _looked_up(frame[name], "<c><v>{}</v></c>".format, "<c/>")
-        or _xlsx_cells(_cell_texts(frame[name]), _is_text(frame[name]))
-        for name in frame.columns
-    ]
-    body = f"<row>{''.join(_xlsx_cells(header, True))}</row>"
+    columns = []
+    for name in frame.columns:
+        is_text = _is_text(frame[name])
+        columns.append(_cells(frame[name], lambda texts, t=is_text: _xlsx_cells(texts, t)))
+    body = f"<row>{''.join(_xlsx_cells(header, True).tolist())}</row>"
     body += "".join(f"<row>{''.join(row)}</row>" for row in zip(*columns, strict=True))
     return f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>{body}</sheetData></worksheet>'
 

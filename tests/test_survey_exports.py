@@ -19,12 +19,15 @@ def mixed_frame():
             "respondent": range(1, len(TEXTS) + 1),
             "remarks": pd.Series(TEXTS, dtype=object),
             "typed": pd.Series(TEXTS, dtype="str"),
-            "years": [-5.0, 1.5, np.nan, 3, 4, 5, 6, 7, 8, 9],
+            "years": [-5.0, 1.5, np.nan, -0.0, 0.0, 5, 6, 7, 8, 9],  # -0.0 and 0.0 apart
             "ticked": pd.array([1, 0, None, 1, 1, 0, 0, 1, 1, 0], dtype="Int64"),
             # Whole numbers beyond the looked-up ones, below zero, and never given.
             "large": [1500, 0, 7, 999, 1000, 2, 3, 4, 5, 6],
             "change": pd.array([-2, None, 0, 1, 2, 3, 4, 5, 6, 7], dtype="Int64"),
             "unanswered": pd.array([None] * len(TEXTS), dtype="Int64"),
+            # Values repeated down a column are written once each, then looked up.
+            "theme": ["ocean", "=x", "ocean", None, "=x", "ice", "ocean", "", "ice", "ocean"],
+            "agreed": [True, False] * 5,
         }
     )
 
@@ -52,6 +55,8 @@ def test_xlsx_keeps_text_as_text_and_numbers_as_numbers():
     assert [row[5].value for row in rows[:5]] == [1500, 0, 7, 999, 1000]
     assert [row[6].value for row in rows[:3]] == [-2, None, 0]
     assert {row[7].value for row in rows} == {None}
+    assert [row[8].value for row in rows[:4]] == ["ocean", "=x", "ocean", None]
+    assert rows[1][8].data_type == "s"
     assert [[c.value for c in row] for row in book["codebook"].iter_rows()] == [
         ["column"],
         ["remarks"],

@@ -60,10 +60,14 @@ def wide_frame(responses, questions):
         if question.kind == "multiple":
             answered = np.zeros(total, dtype=bool)
             answered[respondent[rows]] = True
-            for option in question.choice_list:
-                ticked = np.zeros(total, dtype=np.int64)
-                ticked[respondent[chosen[choice[chosen] == option.key]]] = 1
-                data[f"{question.key}[{option.key}]"] = pd.arrays.IntegerArray(ticked, ~answered)
+            # One pass over the question's rows for all its options: the option of each row.
+            keys = pd.Index([option.key for option in question.choice_list])
+            option = keys.get_indexer(choice[chosen])
+            known = option >= 0
+            ticked = np.zeros((len(keys), total), dtype=np.int64)
+            ticked[option[known], respondent[chosen[known]]] = 1
+            for position, key in enumerate(keys):
+                data[f"{question.key}[{key}]"] = pd.arrays.IntegerArray(ticked[position], ~answered)
         elif question.kind == "single":
             column = column_of(chosen, choice[chosen])
             column[respondent[others]] = OTHER_COLUMN

@@ -10,7 +10,8 @@ COORDINATORS_GROUP = "Coordinators"
 def is_coordinator(user):
     if not user.is_authenticated:
         return False
-    # Cached on the user object: templates and views ask several times per request.
+    # Cached on the user object (kb.auth_backends sets it when it loads a signed-in
+    # user): templates and views ask several times per request.
     if not hasattr(user, "_is_coordinator"):
         user._is_coordinator = (
             user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()

@@ -38,13 +38,10 @@ def _is_text(column):
     return not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
 
 
-def _cell_texts(column):
-    """Each cell as text ("" where missing): numbers written as Python writes floats and ints."""
-    if _is_text(column):
-        return column.to_numpy(dtype=object, na_value="").astype(TEXT)
+def _decimal_texts(column):
+    """Each decimal number as Python writes floats, "" where missing."""
     missing = np.asarray(column.array.isna())
-    kind = "float64" if pd.api.types.is_float_dtype(column.dtype) else "int64"
-    texts = column.to_numpy(dtype=kind, na_value=0).astype(TEXT)
+    texts = column.to_numpy(dtype="float64", na_value=0).astype(TEXT)
     texts[missing] = ""
     return texts
 
@@ -58,7 +55,7 @@ def _cells(column, render):
     cell, as -0.0 and 0.0 would count as one value.
     """
     if pd.api.types.is_float_dtype(column.dtype):
-        return render(_cell_texts(column)).tolist()
+        return render(_decimal_texts(column)).tolist()
     codes, distinct = pd.factorize(column.array)  # a missing cell gets code -1, read last
     rendered = render(np.array([*map(str, distinct.tolist()), ""], dtype=TEXT))
     return np.asarray(rendered, dtype=object)[codes].tolist()

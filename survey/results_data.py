@@ -121,7 +121,6 @@ def _answer_rows(ids, packing):
     """
     quote = connection.ops.quote_name
     aggregate = _JOINED_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"]
-    placeholders = ", ".join(["%s"] * len(ids))
     # An id beyond the bounds (a question or choice added since the questions were
     # read) would spill into its neighbour: such a question's rows are left out and
     # such a choice reads as none, as an unknown id does anyway.
@@ -131,9 +130,7 @@ def _answer_rows(ids, packing):
         "a.choice_id IS NOT NULL AS chosen, a.text, a.number "
         f"FROM {quote(Answer._meta.db_table)} a JOIN ("
         "SELECT id, ROW_NUMBER() OVER (PARTITION BY edition_id ORDER BY id) AS position "
-        f"FROM {quote(Response._meta.db_table)} "
-        f"WHERE edition_id IN ({placeholders}) AND submitted"
-        ") r ON r.id = a.response_id WHERE a.question_id < %s"
+        f"FROM {_submitted_in(ids)}) r ON r.id = a.response_id WHERE a.question_id < %s"
     )
     # Every aggregate of one query reads the rows in the same order, so the other
     # rows' codes, texts and numbers line up. NaN stands for a missing number.
@@ -160,15 +157,18 @@ def _answer_rows(ids, packing):
     )
 
 
+def _submitted_in(ids):
+    """SQL for the submitted responses of editions ``ids`` (one parameter per id)."""
+    table = connection.ops.quote_name(Response._meta.db_table)
+    return f"{table} WHERE edition_id IN ({', '.join(['%s'] * len(ids))}) AND submitted"
+
+
 def _submitted_counts(ids):
     """``{edition id: submitted responses}`` (none: absent), from the responses alone.
 
     The ORM's form of it, editions annotated with a filtered count, joined the two
     tables and took 11 ms at 10,000 responses; this one 2 ms."""
-    sql = (
-        f"SELECT edition_id, COUNT(*) FROM {connection.ops.quote_name(Response._meta.db_table)} "
-        f"WHERE edition_id IN ({', '.join(['%s'] * len(ids))}) AND submitted GROUP BY edition_id"
-    )
+    sql = f"SELECT edition_id, COUNT(*) FROM {_submitted_in(ids)} GROUP BY edition_id"
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
         return dict(cursor.fetchall())

@@ -363,7 +363,6 @@ def test_board_queries_are_fixed_for_every_role(
     for number in range(nodes):
         node, _token = register_node(name=f"hal{number}")
         ingest(node, HELD)
-    with django_assert_num_queries(
-        6
-    ):  # session, user with their role, settings, nodes, GPUs, samples
+    # Session, user with their role, settings, nodes, GPUs, samples.
+    with django_assert_num_queries(6):
         coordinator_client.get("/en/gpus/")

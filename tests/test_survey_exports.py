@@ -21,7 +21,7 @@ def mixed_frame():
             "typed": pd.Series(TEXTS, dtype="str"),
             "years": [-5.0, 1.5, np.nan, -0.0, 0.0, 5, 6, 7, 8, 9],  # -0.0 and 0.0 apart
             "ticked": pd.array([1, 0, None, 1, 1, 0, 0, 1, 1, 0], dtype="Int64"),
-            # Whole numbers beyond the looked-up ones, below zero, and never given.
+            # Whole numbers in the thousands, below zero, and never given.
             "large": [1500, 0, 7, 999, 1000, 2, 3, 4, 5, 6],
             "change": pd.array([-2, None, 0, 1, 2, 3, 4, 5, 6, 7], dtype="Int64"),
             "unanswered": pd.array([None] * len(TEXTS), dtype="Int64"),

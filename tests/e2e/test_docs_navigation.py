@@ -15,15 +15,27 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 PAGE = "docs/cluster/gpu/"
 PERMALINK_NAMES = {"fr": "Lien vers cette section\u202f: ", "en": "Link to this section: "}
 
-# Sums the page's layout shifts from its very start (before its own scripts run).
+# Records the page's layout shifts from its very start (before its own scripts run),
+# with what moved, so that a failure says which element it was.
 LAYOUT_SHIFTS = """
-window.__espriLayoutShift = 0;
+window.__espriLayoutShifts = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
-    if (!entry.hadRecentInput) { window.__espriLayoutShift += entry.value; }
+    if (entry.hadRecentInput) { continue; }
+    window.__espriLayoutShifts.push({
+      value: entry.value,
+      moved: entry.sources.map((source) => [
+        source.node ? source.node.nodeName + "." + source.node.className : "?",
+        JSON.stringify(source.previousRect), JSON.stringify(source.currentRect),
+      ]),
+    });
   }
 }).observe({ type: "layout-shift", buffered: true });
 """
+# On a phone, a list that opens or folds after load scores 0.11 to 0.36. CI once
+# measured 0.0004 (a block moving a few pixels, not seen again in 30 loaded runs here):
+# far below what a reader notices, so that much is let through, and reported.
+UNNOTICED_SHIFT = 0.005
 
 # For each copy button: does it cover any line of its block's code, and does the
 # block have a line longer than the block is wide (one that scrolls under the button)?
@@ -72,8 +84,11 @@ def test_docs_page_navigation_fits_phone_and_desk(web, viewport):
             prose, contents = page.locator(".prose").bounding_box(), toc.bounding_box()
             assert contents["x"] > prose["x"] + prose["width"], "contents beside the text"
         page.wait_for_timeout(500)  # a script that folds or opens a list would have run
-        shift = page.evaluate("window.__espriLayoutShift")
-        assert shift == 0, f"{page.url}: layout shift {shift}"
+        shifts = page.evaluate("window.__espriLayoutShifts")
+        total = sum(shift["value"] for shift in shifts)
+        assert total < UNNOTICED_SHIFT, f"{page.url}: layout shifts {shifts}"
+        if shifts:
+            print(f"{page.url}: small layout shifts {shifts}")
 
         # Each heading links to itself, named for it, shown to the keyboard.
         first_heading = page.locator(".prose h2").first

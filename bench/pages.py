@@ -4,7 +4,8 @@ Starts gunicorn (bench/served_site.py: production settings, a throw-away SQLite
 database with the seed content and the 2026 survey edition closed with
 --responses answers), drives it with wrk on loopback, and prints requests per
 second for a small static file and the pages readers read, anonymous and signed
-in as a member, with their ratios to the static file.
+in as a member, asked for as a browser asks (compressed), with their ratios to the
+static file.
 
     python bench/pages.py [--workers 2] [--seconds 10] [--connections 16] [--responses 10000]
 
@@ -23,9 +24,14 @@ import urllib.parse
 
 from served_site import served_site
 
+# What Chromium sends: pages come gzipped (GZipMiddleware), static files brotli (WhiteNoise).
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
+
 
 def requests_per_second(url, *, seconds, connections, cookie=None):
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    headers = ["-H", f"Accept-Encoding: {BROWSER_ENCODINGS}"]
+    if cookie:
+        headers += ["-H", f"Cookie: {cookie}"]
     result = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", *headers, url],
         capture_output=True,

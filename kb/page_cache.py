@@ -15,8 +15,13 @@ shapes a cached page (pages take the host from ``ESPRI_SITE_URL``); a query
 with any other parameter is rendered and not kept, and each path keeps at most
 ``MAX_VARIANTS`` filtered versions per generation, so made-up query strings
 cannot fill the cache.
+
+A page with no CSRF token holds nothing secret, so it is kept gzipped, once: served
+as is to the browsers that accept it (nearly all), unzipped for the others. Fresh
+and members' pages are compressed per response by GZipMiddleware, with its padding.
 """
 
+import gzip
 import hashlib
 import re
 import uuid
@@ -29,6 +34,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from kb.language_offer import offers_english
@@ -110,6 +118,30 @@ def _room_for_variant(key, generation):
         return False
 
 
+def _kept(generation, response):
+    """What the cache keeps of a rendered page: its HTML with no reader's secret in it."""
+    shared = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    zipped = CSRF_PLACEHOLDER not in shared
+    content = compress_string(shared) if zipped else shared
+    return (generation, content, response["Content-Type"], zipped)
+
+
+def _served(request, kept):
+    """The response for a page the cache kept, with this reader's CSRF token if it has one."""
+    _generation, content, content_type, zipped = kept
+    if not zipped:
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        return HttpResponse(content, content_type=content_type)
+    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(content), content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
 def serve_cached_for_readers(
     request, *, section, render, timeout=TIMEOUT, params=(), members=False, variant=""
 ):
@@ -130,18 +162,14 @@ def serve_cached_for_readers(
         generation = cache.get(section_key)
     cached = found.get(key)
     if cached and cached[0] == generation:
-        content = cached[1]
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        return HttpResponse(content, content_type=cached[2])
+        return _served(request, cached)
     response = render()
     # A response that sets a cookie (session) or says it is private is someone's own.
     shareable = not response.cookies and "private" not in response.get("Cache-Control", "")
     if response.status_code == 200 and shareable and _room_for_variant(key, generation):
         if hasattr(response, "render"):
             response.render()
-        shared = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-        cache.set(key, (generation, shared, response["Content-Type"]), timeout)
+        cache.set(key, _kept(generation, response), timeout)
     return response
 
 

@@ -44,6 +44,10 @@ def percent(share):
     return _("%(value)s%%") % {"value": value}
 
 
+def percent_suffix():
+    return _("%(value)s%%") % {"value": ""}
+
+
 def fewer_than(threshold):
     return _("fewer than %(n)s") % {"n": threshold}
 
@@ -85,8 +89,9 @@ def _axis(**extra):
 
 
 def _percent_axis(**extra):
-    # 0 to 100 % always, so that two charts side by side compare at a glance.
-    return _axis(range=[0, 100], ticksuffix=" %", dtick=25, **extra)
+    # 0 to 100 % always, so that two charts side by side compare at a glance; the
+    # ticks written as the shares are ("50%", "50 %" with a no-break space in French).
+    return _axis(range=[0, 100], ticksuffix=percent_suffix(), dtick=25, **extra)
 
 
 def _layout(height, **extra):
@@ -448,7 +453,7 @@ def trend_chart(trend, labels, colours):
                 "y": shares,
                 "connectgaps": False,
                 "meta": (colours or {}).get(series["option"], ORDERED_COLOUR),
-                "hovertemplate": "%{fullData.name} · %{x}: %{y} %<extra></extra>",
+                "hovertemplate": f"%{{fullData.name}} · %{{x}}: %{{y}}{percent_suffix()}<extra></extra>",
             }
         )
         latest.append(next((s for s in reversed(shares) if s is not None), 0))

@@ -152,6 +152,15 @@ def test_small_groups_read_fewer_than_n_and_leave_no_number_in_chart_json(client
     assert "hidden from others: fewer than the smallest group" in revealed
 
 
+@pytest.mark.parametrize(("language", "suffix"), [("en", "%"), ("fr", "\u00a0%")])
+def test_chart_axes_write_shares_as_the_tables_do(client, language, suffix):
+    edition = with_small_other()
+    with translation.override(language):
+        page = client.get(results_url(edition)).content.decode()
+    assert f">43{suffix}</td>" in page  # Ocean: 6 of 14
+    assert chart_spec(page, "chart-theme")["layout"]["xaxis"]["ticksuffix"] == suffix
+
+
 def test_a_count_hidden_to_protect_another_reads_hidden_not_fewer_than_n(client, coordinator):
     edition = with_small_other()
     page = client.get(results_url(edition)).content.decode()
@@ -439,6 +448,10 @@ def test_trends_across_editions(client):
     closed_edition(year=2020, results_visibility=PUBLIC)
     page = client.get(reverse("survey:trends")).content.decode()
     assert 'id="trend-chart-tools"' in page and "2019" in page and "2020" in page
+    with translation.override("fr"):
+        french = client.get(reverse("survey:trends")).content.decode()
+    line = chart_spec(french, "trend-chart-tools")["data"][0]
+    assert line["hovertemplate"].endswith("%{y}\u00a0%<extra></extra>")  # as "43 %" is written
 
 
 def test_free_text_shown_only_where_the_edition_allows(client):

@@ -12,6 +12,7 @@
   var NARROW = window.matchMedia("(max-width: 599px)");
   var CHAR = 7.5;  // px per character of the 14 px chart font, near enough to wrap labels
   var LINE = 17;
+  var UPRIGHT_HEAD = 16;  // characters a line of an upright column head holds
   var MUTED = "#BDBDBD";
   var charts = [];
 
@@ -23,6 +24,14 @@
     });
     lines.push(line);
     return lines;
+  }
+
+  function longestWord(text) {
+    return Math.max.apply(null, String(text).split(" ").map(function (word) { return word.length; }));
+  }
+
+  function longestLine(text) {
+    return Math.max.apply(null, text.split("<br>").map(function (line) { return line.length; }));
   }
 
   // Tick texts wrapped to ``width`` characters; the categories (and hover) keep the full text.
@@ -59,10 +68,18 @@
         line.name = wrap(line.name, Math.floor((width - 60) / CHAR)).join("<br>");
       });
     } else if (trace.type === "heatmap") {
-      var column = (width * 0.6) / trace.x.length;
-      var heads = wrapAxis(layout.xaxis, trace.x, Math.floor(column / CHAR));
+      var column = Math.floor((width * 0.6) / trace.x.length / CHAR);
+      var head;  // the height of the column heads
+      if (Math.max.apply(null, trace.x.map(longestWord)) <= column) {
+        head = Math.max.apply(null, wrapAxis(layout.xaxis, trace.x, column)) * LINE;
+      } else {
+        // A word wider than its column would run into the next one's: heads stand upright.
+        layout.xaxis.tickangle = -90;
+        wrapAxis(layout.xaxis, trace.x, UPRIGHT_HEAD);
+        head = Math.max.apply(null, layout.xaxis.ticktext.map(longestLine)) * CHAR;
+      }
       var rows = wrapAxis(layout.yaxis, trace.y, Math.floor(width * 0.38 / CHAR));
-      layout.height = rowsHeight(rows, 34) + Math.max.apply(null, heads) * LINE + 40;
+      layout.height = rowsHeight(rows, 34) + head + 40;
     }
     return { data: data, layout: layout, config: spec.config };
   }

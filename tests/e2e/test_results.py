@@ -41,6 +41,30 @@ LABELS_OUTSIDE = """
 """
 
 
+# Tick labels of one axis of a drawn chart whose boxes run into each other.
+LABELS_OVERLAPPING = """
+() => {
+  const found = [];
+  document.querySelectorAll(".results-chart.is-drawn").forEach((chart) => {
+    for (const ticks of [".xtick text", ".ytick text"]) {
+      const labels = Array.from(chart.querySelectorAll(ticks))
+        .map((label) => [label.textContent, label.getBoundingClientRect()])
+        .filter(([, box]) => box.width);
+      labels.forEach(([text, box], index) => {
+        labels.slice(index + 1).forEach(([other, next]) => {
+          if (box.left < next.right - 1 && next.left < box.right - 1 &&
+              box.top < next.bottom - 1 && next.top < box.bottom - 1) {
+            found.push(chart.dataset.chart + ": " + text + " / " + other);
+          }
+        });
+      });
+    }
+  });
+  return found;
+}
+"""
+
+
 @pytest.fixture
 def seeded():
     first, current = seed_survey(demo=True)
@@ -58,6 +82,7 @@ def check_page(web, page, viewport):
     """The page as a reader sees it: charts drawn, labels inside, no sideways scroll, axe."""
     expect_first_chart_drawn(page)
     assert page.evaluate(LABELS_OUTSIDE) == []
+    assert page.evaluate(LABELS_OVERLAPPING) == []
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"], f"{page.url}: {width} px wide"
     checker = web.new_page(for_axe=True, viewport=viewport)
@@ -107,6 +132,14 @@ def test_reader_filters_breaks_down_and_follows_trends(web, seeded, viewport):
         expect(heat_map).to_be_hidden()
         expect(by_group).to_be_visible()
     check_page(web, page, viewport)
+    if viewport is DESK:
+        # Twelve research themes, some with words wider than a column: heads stand upright.
+        page.goto(web.url(f"/en/survey/{seeded.year}/results/?by=research_theme"))
+        themes = page.locator(".results-heatmap").first
+        themes.scroll_into_view_if_needed()
+        expect(themes.locator("svg.main-svg").first).to_be_attached()
+        assert page.evaluate(LABELS_OVERLAPPING) == []
+        assert page.evaluate(LABELS_OUTSIDE) == []
 
     # Trends (2026 is still open: a coordinator sees it, provisional): the most chosen
     # answers in colour; the reader picks another one.

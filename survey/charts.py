@@ -13,6 +13,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from kb.numbers import percent_text
 from survey.aggregation import OTHER
 
 # Okabe and Ito's palette, told apart by colour-blind readers; the yellow is darkened
@@ -40,12 +41,11 @@ RULE_TEXTS = {
 
 
 def percent(share):
-    value = formats.number_format(round(share * 100), 0)
-    return _("%(value)s%%") % {"value": value}
+    return percent_text(formats.number_format(round(share * 100), 0))
 
 
 def percent_suffix():
-    return _("%(value)s%%") % {"value": ""}
+    return percent_text("")
 
 
 def fewer_than(threshold):

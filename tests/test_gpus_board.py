@@ -97,6 +97,17 @@ def test_board_shows_cards_states_and_summary(client):
     assert '<rect class="gpu-bar-fill" width="80" height="10"/>' in page
 
 
+@pytest.mark.parametrize(("prefix", "percent"), [("/en", "97%"), ("", "97\u00a0%")])
+def test_board_writes_percentages_as_the_language_does(client, prefix, percent):
+    hal3, _ = register_node(name="hal3")
+    report(hal3, HAL3_CSV.replace("10989 MiB, 0 %", "10989 MiB, 97 %", 1))
+    for view in ("cards", "table"):
+        page = client.get(f"{prefix}/gpus/?view={view}").content.decode()
+        assert f">{percent}</" in page, view  # GPU 0's utilisation
+        assert f"{percent.replace('97', '10')}." in page  # the free threshold, explained
+    assert f"<span>{percent.replace('97', '100')}</span>" in page  # the table's history scale
+
+
 def test_board_marks_a_silent_node_unknown_with_its_age(client):
     hal1, _ = register_node(name="hal1")
     report(hal1, TWO_GPUS, minutes_ago=7)

@@ -159,6 +159,10 @@ def test_chart_axes_write_shares_as_the_tables_do(client, language, suffix):
         page = client.get(results_url(edition)).content.decode()
     assert f">43{suffix}</td>" in page  # Ocean: 6 of 14
     assert chart_spec(page, "chart-theme")["layout"]["xaxis"]["ticksuffix"] == suffix
+    with translation.override(language):
+        broken_down = client.get(results_url(edition, "?by=theme")).content.decode()
+    assert f"<span>0{suffix}</span>" in broken_down  # the colour scale's ends
+    assert f"<span>100{suffix}</span>" in broken_down
 
 
 def test_a_count_hidden_to_protect_another_reads_hidden_not_fewer_than_n(client, coordinator):

@@ -1,5 +1,6 @@
 """French by default, English on /en/, a switch between them, complete catalogues."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -49,3 +50,13 @@ def test_catalogue_complete_and_compiled(language):
     source = {(e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries() if not e.msgid_plural}
     stale = {key for key, text in source.items() if compiled.get(key) != text}
     assert not stale, "run `make messages` to recompile the catalogue"
+
+
+def test_french_punctuation_keeps_its_no_break_spaces():
+    """A plain space before : ; ? ! or inside « » lets a line break strand the sign."""
+    po = polib.pofile(str(LOCALE / "fr" / "LC_MESSAGES" / "django.po"))
+    texts = [e.msgstr for e in po if e.msgstr] + [
+        text for e in po for text in e.msgstr_plural.values()
+    ]
+    stranded = [t for t in texts if re.search(r" [:;?!](\s|$|<|\))|« | »", t)]
+    assert stranded == []

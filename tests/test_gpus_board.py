@@ -10,6 +10,7 @@ from django.utils import timezone
 from kb.gpus.parsing import parse_report
 from kb.gpus.state import BUSY, FREE, UNKNOWN, Thresholds, bucket_start, gpu_state, sparkline
 from kb.models import Gpu, GpuBoardSettings, GpuNode, GpuSample
+from kb.seed.gpus import create_demo_gpu_nodes
 from kb.services.gpus import hash_token, ingest_report, register_node
 from tests.factories import CoordinatorFactory, UserFactory
 
@@ -356,6 +357,27 @@ def test_seed_demo_creates_labelled_demo_nodes_once(settings, client):
     # hal2's second card is reserved by a Slurm job with nothing on it.
     assert "2 of 8 GPUs free" in page and "1 reserved" in page
     assert "Demo data" in page
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_development_servers_board_keeps_the_demo_nodes_reporting(settings, client, debug):
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    create_demo_gpu_nodes(now=an_hour_ago)
+    real, _token = register_node(name="hal5")
+    report(real, TWO_GPUS, minutes_ago=30)
+    settings.DEBUG = debug
+    page = client.get("/en/gpus/").content.decode()
+    last = dict(GpuNode.objects.values_list("name", "last_report_at"))
+    if debug:
+        # Brought up to now, history included; hal4 stays silent 20 minutes, as seeded.
+        assert timezone.now() - last["hal1"] < timedelta(seconds=10)
+        assert timedelta(minutes=19) < timezone.now() - last["hal4"] < timedelta(minutes=21)
+        assert GpuSample.objects.filter(gpu__node__name="hal1", bucket__gt=an_hour_ago).count() > 20
+        assert "2 of 10 GPUs free" in page
+    else:  # a production server writes nothing on a GET
+        assert last["hal1"] == an_hour_ago
+        assert "0 of 10 GPUs free" in page
+    assert timezone.now() - last["hal5"] > timedelta(minutes=29)  # a real node: its own reports
 
 
 def test_seed_without_demo_creates_no_node(settings):

@@ -2,7 +2,8 @@
 
 Four made-up nodes shaped like the talk's cluster (hal1…hal4, 2 x RTX 2080 Ti 11 GB
 each), fed 6 h of reports (enough to show the history, quick to seed) through the same parser and service as a real node's.
-They are flagged as demo and the board says so.
+They are flagged as demo and the board says so; on a development server the board
+keeps them reporting (``refresh_demo_gpu_nodes``).
 """
 
 import random
@@ -19,7 +20,7 @@ from kb.gpus.parsing import (
 )
 from kb.gpus.state import bucket_start
 from kb.models import GpuNode
-from kb.services.gpus import HISTORY_BUCKET, ingest_report, register_node
+from kb.services.gpus import HISTORY_BUCKET, ReportTooFrequent, ingest_report, register_node
 
 TOTAL_MIB = 10989
 DEMO_HISTORY = timedelta(hours=6)
@@ -109,33 +110,49 @@ def _csv_report(node_name, gpus, moment, final, session_start):
 
 def create_demo_gpu_nodes(now=None):
     """Create the demo nodes once, and bring their reports up to now (nothing twice)."""
-    now = now or timezone.now()
-    for name, description, silent_minutes, gpus in DEMO_NODES:
-        node = GpuNode.objects.filter(name=name).first()
-        if node is None:
-            node, _token = register_node(
+    for name, description, _silent_minutes, _gpus in DEMO_NODES:
+        if not GpuNode.objects.filter(name=name).exists():  # a real node of that name stays
+            register_node(
                 name=name,
                 description_fr=description[0],
                 description_en=description[1],
                 is_demo=True,
             )
-        if not node.is_demo:
-            continue  # a real node of that name: leave it alone
-        last = now - timedelta(minutes=silent_minutes)
-        session_start = now - timedelta(hours=SESSION_HOURS)
-        moment = bucket_start(now - DEMO_HISTORY, HISTORY_BUCKET) + HISTORY_BUCKET
-        if node.last_report_at:
-            moment = max(moment, node.last_report_at + HISTORY_BUCKET)
-        while moment < last:
-            ingest_report(
-                node=node,
-                report=parse_report(_csv_report(name, gpus, moment, False, session_start)),
-                now=moment,
-            )
-            moment += HISTORY_BUCKET
-        if node.last_report_at is None or node.last_report_at < last - timedelta(seconds=10):
-            ingest_report(
-                node=node,
-                report=parse_report(_csv_report(name, gpus, last, True, session_start)),
-                now=last,
-            )
+    refresh_demo_gpu_nodes(now)
+
+
+def refresh_demo_gpu_nodes(now=None):
+    """Bring the demo nodes' reports up to ``now``, as if they had kept reporting.
+
+    For a development server's board (DEBUG only): without it the demo went silent,
+    every card "unknown", a minute and a half after ``seed --demo``.
+    """
+    now = now or timezone.now()
+    nodes = {node.name: node for node in GpuNode.objects.filter(is_demo=True)}
+    for name, _description, silent_minutes, gpus in DEMO_NODES:
+        if name in nodes:
+            try:
+                _report_up_to(nodes[name], gpus, now, now - timedelta(minutes=silent_minutes))
+            except ReportTooFrequent:
+                return  # another request is bringing them up to date
+
+
+def _report_up_to(node, gpus, now, last):
+    """The node's reports every history bucket since its last one, then one at ``last``."""
+    session_start = now - timedelta(hours=SESSION_HOURS)
+    moment = bucket_start(now - DEMO_HISTORY, HISTORY_BUCKET) + HISTORY_BUCKET
+    if node.last_report_at:
+        moment = max(moment, node.last_report_at + HISTORY_BUCKET)
+    while moment < last:
+        ingest_report(
+            node=node,
+            report=parse_report(_csv_report(node.name, gpus, moment, False, session_start)),
+            now=moment,
+        )
+        moment += HISTORY_BUCKET
+    if node.last_report_at is None or node.last_report_at < last - timedelta(seconds=10):
+        ingest_report(
+            node=node,
+            report=parse_report(_csv_report(node.name, gpus, last, True, session_start)),
+            now=last,
+        )

@@ -20,6 +20,7 @@ from kb.gpus.load import heat_map_figure, week_load
 from kb.gpus.parsing import ReportError, parse_report
 from kb.models import ClusterLogin, GpuBoardSettings, GpuLoadHour, GpuNode, GpuSample
 from kb.roles import coordinator_required, is_coordinator
+from kb.seed.gpus import refresh_demo_gpu_nodes
 from kb.services.gpus import (
     HISTORY,
     HISTORY_BUCKET,
@@ -40,6 +41,8 @@ def _board_context(request):
     """The board, and who sees what: readers see states only, signed-in people the
     holders' logins and durations (as squeue shows every user), coordinators the idle holds."""
     now = timezone.now()
+    if django_settings.DEBUG:
+        refresh_demo_gpu_nodes(now)  # seed --demo's nodes, on a development server
     settings = GpuBoardSettings.load()
     board = build_board(
         nodes=GpuNode.objects.for_board(),

@@ -331,6 +331,9 @@ def present_breakdown(by_question, questions_by_key, breakdown, threshold):
         }
         for group in breakdown["groups"]
     ]
+    # A group nobody is in has nothing to draw: the group sizes and the data tables list
+    # it, the heat map and the phone's lists leave it out (the page says so).
+    drawn = [index for index, group in enumerate(groups) if group["respondents"] != 0]
     tables = []
     marks = {group["mark"] for group in breakdown["groups"]}
     for table in breakdown["questions"]:
@@ -350,13 +353,27 @@ def present_breakdown(by_question, questions_by_key, breakdown, threshold):
                 "rows": rows,
                 # The same numbers group by group, for screens too narrow for a heat map.
                 "by_group": [
-                    {**group, "rows": [(row["label"], row["cells"][index]) for row in rows]}
-                    for index, group in enumerate(groups)
+                    {**groups[index], "rows": [(row["label"], row["cells"][index]) for row in rows]}
+                    for index in drawn
                 ],
-                "chart": heat_map(table, labels, groups, threshold),
+                "chart": heat_map(
+                    _columns(table, drawn), labels, [groups[index] for index in drawn], threshold
+                ),
             }
         )
-    return {"by": by_question, "groups": groups, "tables": tables, "marks": marks - {None}}
+    return {
+        "by": by_question,
+        "groups": groups,
+        "empty": [group["label"] for group in groups if group["respondents"] == 0],
+        "tables": tables,
+        "marks": marks - {None},
+    }
+
+
+def _columns(table, kept):
+    """The breakdown table with only the groups (columns) at the indexes ``kept``."""
+    rows = [{**row, "cells": [row["cells"][index] for index in kept]} for row in table["rows"]]
+    return {**table, "rows": rows}
 
 
 def _breakdown_cell(cell, threshold):

@@ -320,6 +320,12 @@ def test_breakdown_is_kept_in_the_address_and_drawn_as_a_heat_map(client):
     assert "Broken down by: Question theme (en)" in page
     assert 'id="breakdown-tools"' in page and '"heatmap"' in page
     assert '<option value="theme" selected>' in page
+    # Nobody wrote another theme: its group is listed with its size but not drawn.
+    assert "No respondent in the group Other: it is left out of the charts." in page
+    assert re.search(r"<th scope=\"row\">Other</th><td class=\"num\">0</td>", page)
+    chart = chart_spec(page, "breakdown-tools")
+    assert [trace["x"] for trace in chart["data"]] == [["Ocean", "Atmosphere"]] * 2
+    assert "Other · " not in page  # no empty list on a phone
 
 
 def test_only_chart_pages_widen_their_style_policy(client):

@@ -18,6 +18,7 @@ import pandas as pd
 from django.core.cache import cache
 from django.db import connection
 
+from kb.page_cache import release
 from kb.roles import is_coordinator
 from survey import aggregation
 from survey.forms import ResultsQueryForm
@@ -275,7 +276,7 @@ def _request_key(edition, questions, rules, conditions, by, text_key):
         (question_specs(questions), rules, sorted(conditions), by, text_key, edition.min_group_size)
     )
     digest = hashlib.sha256(design.encode()).hexdigest()[:32]
-    return f"survey:results:{edition.pk}:{digest}"
+    return f"survey:results:{release()}:{edition.pk}:{digest}"  # a release may change the tables
 
 
 def cached_results(

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kb.page_cache import serve_cached_for_readers
+from kb.page_cache import release, serve_cached_for_readers
 from kb.roles import coordinator_required, is_coordinator
 from survey import charts, exports
 from survey.forms import ResultsQueryForm
@@ -166,9 +166,10 @@ def _filter_fields(results):
 def _page_key(request, results):
     """The cache key of the rendered results, or None while the data have no version yet.
 
-    Everything the fragment shows goes in: the data version (renewed by every submitted
-    answer), the language, who looks (readers or coordinators), the parsed query, and
-    the edition's and questions' texts and settings (edited without a new version).
+    Everything the fragment shows goes in: the release (code and templates), the data
+    version (renewed by every submitted answer), the language, who looks (readers or
+    coordinators), the parsed query, and the edition's and questions' texts and
+    settings (edited without a new version).
     """
     version = results.version
     if version is None:
@@ -192,7 +193,7 @@ def _page_key(request, results):
         )
     )
     digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
-    return f"survey:results-page:{edition.pk}:{version}:{get_language()}:{digest}"
+    return f"survey:results-page:{release()}:{edition.pk}:{version}:{get_language()}:{digest}"
 
 
 def _results_body(request, results):

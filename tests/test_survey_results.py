@@ -17,7 +17,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from kb.page_cache import generation_key
-from survey import services
+from survey import results_data, results_views, services
 from survey.models import Answer, Edition
 from survey.results_data import (
     cached_results,
@@ -639,3 +639,25 @@ def test_draft_edition_results_are_unknown_to_all_but_coordinators(client, membe
     assert client.get(results_url(edition)).status_code == 404
     client.force_login(coordinator)
     assert client.get(results_url(edition)).status_code == 200
+
+
+def test_a_new_release_renders_the_results_afresh(coordinator_client, monkeypatch):
+    edition = closed_edition(results_visibility=PUBLIC)
+    computed, rendered = [], []
+    for module, name, calls in (
+        (results_data, "_compute", computed),
+        (results_views, "_results_body", rendered),
+    ):
+        original = getattr(module, name)
+
+        def counted(*args, _original=original, _calls=calls, **kwargs):
+            _calls.append(1)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    for release in ("this", "this", "next"):
+        for module in (results_data, results_views):
+            monkeypatch.setattr(module, "release", lambda release=release: release, raising=False)
+        assert coordinator_client.get(results_url(edition)).status_code == 200
+    # Cached within a release; the next one's code and templates compute and render anew.
+    assert (len(computed), len(rendered)) == (2, 2)

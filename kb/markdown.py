@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -58,8 +57,27 @@ class RenderedMarkdown:
 
     @property
     def text(self):
-        """Plain text, for search indexes and summaries."""
-        return re.sub(r"\s+", " ", html.unescape(strip_tags(self.html))).strip()
+        """Plain text, for search indexes and their passages (``html_text``)."""
+        return html_text(self.html)
+
+
+# The end of a block that search passages mark with " · " (a heading, a list item, a
+# table cell…), so that "What you need · To be part of…" does not read as one sentence.
+BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|dt|dd|th|td|pre|blockquote|caption|figcaption)>", re.I)
+LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
+TAG = re.compile(r"<[^>]*>")
+SENTENCE_END = tuple(".:;!?…")
+
+
+def html_text(fragment):
+    """The plain text of an HTML fragment, blocks that do not end a sentence followed by
+    " · "; inline tags (code, links, emphasis) go without a trace."""
+    text = ""
+    for block in BLOCK_END.split(LINE_BREAK.sub(" ", fragment)):
+        words = " ".join(html.unescape(TAG.sub("", block)).split())
+        if words:
+            text += ("" if not text else " " if text.endswith(SENTENCE_END) else " · ") + words
+    return text
 
 
 class InternalLinks(Treeprocessor):

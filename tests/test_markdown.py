@@ -148,7 +148,19 @@ def test_markdown_internal_links_resolve_or_show_as_broken():
 
 
 def test_markdown_plain_text_for_search():
-    assert render_markdown("## Titre\n\nUn **mot** <b>gras</b>.").text == "Titre Un mot gras."
+    assert render_markdown("## Titre\n\nUn **mot** <b>gras</b>.").text == "Titre · Un mot gras."
+
+
+def test_plain_text_marks_block_ends_and_keeps_inline_words_whole():
+    source = (
+        "Lancez `nvidia-smi`: la [carte](https://example.org) (**GPU-Util**).\n\n"
+        "## À faire\n\n- un\n- deux\n\n| Carte | Mémoire |\n|---|---|\n| RTX | 11 Go |\n\n"
+        "Fin &lt;p&gt;"
+    )
+    assert render_markdown(source).text == (
+        "Lancez nvidia-smi: la carte (GPU-Util). À faire · un · deux · "
+        "Carte · Mémoire · RTX · 11 Go · Fin <p>"
+    )
 
 
 def test_markdown_empty_text():

@@ -104,6 +104,12 @@ def test_search_odd_queries_never_fail(client, pages, query):
     assert "résultat" in page or "aucun mot à chercher" in page
 
 
+def test_search_passages_show_where_a_heading_or_a_list_item_ends(client):
+    doc_page("cluster", title="Le cluster", body="## Ce qu’il faut\n\n- Un compte\n- Une clé SSH")
+    page = client.get("/search/?q=compte").content.decode()
+    assert "Ce qu’il faut · Un <mark>compte</mark> · Une clé SSH" in page
+
+
 def test_search_page_shows_highlighted_results(client, pages):
     page = client.get("/search/", {"q": "memoire"}).content.decode()
     assert "2 résultats" in page

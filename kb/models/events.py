@@ -6,8 +6,6 @@ last day, so one pair of columns orders and filters every event alike.
 """
 
 import datetime
-import html
-import re
 import uuid
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
@@ -21,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from kb.bilingual import Translated
+from kb.markdown import html_text
 from kb.roles import is_coordinator
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -257,9 +256,7 @@ class Event(models.Model):
 
     def search_text(self, language):
         """Plain text for the site search in ``language``: description, place, organiser."""
-        # Tags become spaces so that a heading and the next paragraph stay two words.
-        description_html = getattr(self, f"description_html_{language}")
-        body = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", description_html)).split())
+        body = html_text(getattr(self, f"description_html_{language}"))
         parts = [body, getattr(self, f"place_{language}"), self.organiser]
         return "\n".join(part for part in parts if part)
 

@@ -14,6 +14,7 @@ import nh3
 from django.utils.text import slugify
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 INTERNAL_SCHEME = "doc:"
 
@@ -45,6 +46,10 @@ URL_SCHEMES = {"http", "https", "mailto"}
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PLACEHOLDERS = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03?")
 HEADINGS = {f"h{level}" for level in range(1, 7)}
+BREAKS_INSIDE_WORDS = re.compile(r"[-/]")
+SPACES = re.compile(r"( +)")
+# About the width of a phone's text column in code type: a longer word may break.
+LONGEST_WHOLE_CODE_WORD = 32
 # Ids the page around a text already uses (templates/base.html, kb/docs/page.html):
 # a heading whose slug is one of them takes another, so that links reach the heading.
 PAGE_IDS = {"main", "page-title", "toc-title"}
@@ -147,6 +152,42 @@ class HeadingPermalinksExtension(Extension):
         md.treeprocessors.register(HeadingPermalinks(md, self.label), "heading_permalinks", 4)
 
 
+class WholeCodeWords(Treeprocessor):
+    """Inline code breaks only between its words: a phone cut ``srun --gres=gpu:1`` after
+    its first hyphen, and "srun -" over "-gres" reads as another command.
+
+    Each word of an inline code with a hyphen or a slash becomes a ``span.code-word``
+    (kept on one line by site.css), unless it is longer than a phone's line; the text,
+    as read and as copied, is unchanged.
+    """
+
+    def run(self, root):
+        for parent in root.iter():
+            if parent.tag == "pre":
+                continue  # code blocks keep their lines
+            for code in parent.findall("code"):
+                if len(code) or not BREAKS_INSIDE_WORDS.search(code.text or ""):
+                    continue
+                words, code.text = SPACES.split(code.text), None
+                # split() with a group: words at even places, the spaces between at odd.
+                for word, space in zip(words[::2], [*words[1::2], ""], strict=True):
+                    if len(word) > LONGEST_WHOLE_CODE_WORD:  # may break, rather than overflow
+                        last = code[-1] if len(code) else None
+                        if last is None:
+                            code.text = AtomicString((code.text or "") + word + space)
+                        else:
+                            last.tail = AtomicString((last.tail or "") + word + space)
+                        continue
+                    span = etree.SubElement(code, "span", {"class": "code-word"})
+                    span.text, span.tail = AtomicString(word), space or None
+
+
+class WholeCodeWordsExtension(Extension):
+    def extendMarkdown(self, md):
+        # After the table of contents (5), whose entries take the headings' text.
+        md.treeprocessors.register(WholeCodeWords(md), "whole_code_words", 3)
+
+
 def heading_slug(value, separator):
     slug = slugify(value) or "section"
     return f"{slug}-section" if slug in PAGE_IDS else slug
@@ -173,6 +214,7 @@ def render_markdown(text, *, resolve_internal_link=None, permalink_label=None):
         "codehilite",
         "toc",
         InternalLinksExtension(resolve_internal_link),
+        WholeCodeWordsExtension(),
     ]
     if permalink_label:
         extensions.append(HeadingPermalinksExtension(permalink_label))

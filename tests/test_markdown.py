@@ -167,3 +167,27 @@ def test_markdown_empty_text():
     rendered = render_markdown("")
     assert rendered.html == ""
     assert rendered.toc == []
+
+
+def test_inline_code_words_with_a_hyphen_or_slash_are_kept_whole():
+    source = (
+        "Run `srun --gres=gpu:1 --pty bash` then `ls`, `module load cuda/10.0`.\n\n    a-b c-d\n"
+    )
+    html = render_markdown(source).html
+    assert (
+        '<code><span class="code-word">srun</span> <span class="code-word">--gres=gpu:1</span> '
+        '<span class="code-word">--pty</span> <span class="code-word">bash</span></code>'
+    ) in html
+    assert "<code>ls</code>" in html  # nothing to break inside
+    assert '<span class="code-word">cuda/10.0</span>' in html
+    assert "<code>a-b c-d\n</code></pre>" in html  # blocks keep their lines
+    # What readers read and copy is the same text.
+    assert render_markdown(source).text.startswith("Run srun --gres=gpu:1 --pty bash then ls,")
+
+
+def test_an_inline_code_word_longer_than_a_phone_line_may_still_break():
+    long_word = "https://example.org/" + "a" * 40
+    html = render_markdown(f"`see {long_word} here-now`").html
+    assert (
+        f'<span class="code-word">see</span> {long_word} <span class="code-word">here-now' in html
+    )

@@ -6,6 +6,7 @@ no layout shift after load, no horizontal scrolling, axe-core and no CSP report.
 import pytest
 from playwright.sync_api import expect
 
+from kb.models import DocPage
 from kb.seed.cluster_docs import load_cluster_docs
 from tests.e2e.test_layout import LANGUAGES, PHONE, SIZES, check_fit_and_axe
 
@@ -136,3 +137,25 @@ def test_docs_page_lists_work_without_javascript(web, viewport):
         expect(toc.get_by_role("link").last).to_be_visible()
         expect(sidebar.get_by_role("link", name="FAQ")).to_be_visible()
     assert page.evaluate("document.querySelector('.copy-button')") is None
+
+
+# Words of inline code that a line break cuts in two ("srun -" over "-gres=gpu:1").
+CUT_CODE_WORDS = """
+() => Array.from(document.querySelectorAll(".prose code:not(pre code) .code-word"))
+  .filter((word) => word.getClientRects().length > 1).map((word) => word.textContent)
+"""
+
+
+def test_every_seed_docs_page_fits_a_phone_with_commands_kept_whole(web):
+    load_cluster_docs()
+    page = web.new_page(viewport=PHONE)
+    words = 0
+    for path in DocPage.objects.values_list("path", flat=True):
+        page.goto(web.url(f"/docs/{path}/"))
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow == 0, f"{path}: {overflow} px of horizontal scrolling"
+        assert page.evaluate(CUT_CODE_WORDS) == [], path
+        words += page.locator(".prose .code-word").count()
+    assert words > 50  # "--gres=gpu:1", "cuda/10.0", … were checked

@@ -101,7 +101,7 @@ def guess_language(text, default="fr"):
 def description_previews(fields):
     """[(language, HTML)] of the Markdown ``description_<language>`` values that are set."""
     return [
-        (language, render_markdown(fields[f"description_{language}"]).html)
+        (language, render_markdown(fields[f"description_{language}"], language=language).html)
         for language in LANGUAGES
         if fields.get(f"description_{language}")
     ]

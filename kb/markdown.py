@@ -188,6 +188,46 @@ class WholeCodeWordsExtension(Extension):
         md.treeprocessors.register(WholeCodeWords(md), "whole_code_words", 3)
 
 
+class FrenchSpacing(Treeprocessor):
+    """French text: a narrow no-break space before ``: ; ? !`` and a no-break space
+    inside « », where the writer typed a plain one, so a line never starts with the sign.
+
+    Code (inline or block) keeps its spaces: ``a ? b`` there is what is to be typed.
+    """
+
+    def run(self, root):
+        self._space(root)
+
+    def _space(self, element):
+        if element.tag in ("code", "pre", "kbd"):
+            return  # its tail is prose again: the parent spaces it
+        element.text = _french_spaces(element.text)
+        for child in element:
+            self._space(child)
+            child.tail = _french_spaces(child.tail)
+
+
+FRENCH_SPACES = (
+    (re.compile(r"[ \u00a0]+(?=[:;?!](?:\s|$))"), "\u202f"),
+    (re.compile(r"«[ \u00a0]+"), "«\u00a0"),
+    (re.compile(r"[ \u00a0]+»"), "\u00a0»"),
+)
+
+
+def _french_spaces(text):
+    if not text:
+        return text
+    spaced = text
+    for pattern, space in FRENCH_SPACES:
+        spaced = pattern.sub(space, spaced)
+    return AtomicString(spaced) if isinstance(text, AtomicString) else spaced
+
+
+class FrenchSpacingExtension(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(FrenchSpacing(md), "french_spacing", 2)
+
+
 def heading_slug(value, separator):
     slug = slugify(value) or "section"
     return f"{slug}-section" if slug in PAGE_IDS else slug
@@ -199,12 +239,13 @@ def _flatten_toc(tokens):
         yield from _flatten_toc(token["children"])
 
 
-def render_markdown(text, *, resolve_internal_link=None, permalink_label=None):
+def render_markdown(text, *, resolve_internal_link=None, permalink_label=None, language=None):
     """Render Markdown (tables, fenced code, admonitions, heading anchors) to safe HTML.
 
     ``resolve_internal_link(path)`` returns the URL of a ``doc:path`` link, or None.
     ``permalink_label`` (``"Link to this section: %(title)s"``, translated) gives every
     heading a link to itself, named with it; without it headings have ids only.
+    ``language="fr"`` spaces French punctuation (``FrenchSpacing``).
     """
     extensions = [
         "tables",
@@ -218,6 +259,8 @@ def render_markdown(text, *, resolve_internal_link=None, permalink_label=None):
     ]
     if permalink_label:
         extensions.append(HeadingPermalinksExtension(permalink_label))
+    if language == "fr":
+        extensions.append(FrenchSpacingExtension())
     converter = markdown.Markdown(
         extensions=extensions,
         extension_configs={

@@ -123,8 +123,8 @@ class Edition(models.Model):
         return f"{self.year} — {self.title_fr}"
 
     def save(self, *args, **kwargs):
-        self.introduction_fr_html = render_markdown(self.introduction_fr).html
-        self.introduction_en_html = render_markdown(self.introduction_en).html
+        self.introduction_fr_html = render_markdown(self.introduction_fr, language="fr").html
+        self.introduction_en_html = render_markdown(self.introduction_en, language="en").html
         super().save(*args, **kwargs)
 
     def clean(self):

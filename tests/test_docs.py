@@ -487,3 +487,9 @@ def test_tree_order_and_neighbours_on_plain_rows():
     assert tree.neighbours("a/x")[0].path == "a" and tree.neighbours("a/x")[1].path == "b"
     assert [n.path for n in tree.breadcrumbs("a/x")] == ["a"]
     assert tree.neighbours("b")[1] is None
+
+
+def test_a_french_page_keeps_its_punctuation_on_the_line(client):
+    doc_page("acces", title="Accès", body="Par SSH : `ssh -X hal` ; voir « Clés ».")
+    page = client.get("/docs/acces/").content.decode()
+    assert "Par SSH\u202f: <code>" in page and "</code>\u202f; voir «&nbsp;Clés&nbsp;»." in page

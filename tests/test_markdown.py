@@ -191,3 +191,13 @@ def test_an_inline_code_word_longer_than_a_phone_line_may_still_break():
     assert (
         f'<span class="code-word">see</span> {long_word} <span class="code-word">here-now' in html
     )
+
+
+def test_french_text_gets_its_no_break_spaces_but_code_and_english_do_not():
+    source = "Se connecter : `ssh -X hal` ; vraiment ? « oui » !\n\n    a ? b : c\n"
+    french = render_markdown(source, language="fr").html
+    assert "Se connecter\u202f: <code>" in french
+    assert "</code>\u202f; vraiment\u202f? «&nbsp;oui&nbsp;»\u202f!" in french
+    assert "<code>a ? b : c\n</code>" in french  # what is to be typed stays as written
+    assert "Se connecter : <code>" in render_markdown(source, language="en").html
+    assert "Se connecter : <code>" in render_markdown(source).html

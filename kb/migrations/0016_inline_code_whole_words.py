@@ -1,5 +1,6 @@
 """Render the stored HTML of docs, events and projects again: each word of an inline
-code with a hyphen or a slash is now a ``span.code-word``, kept whole on a line.
+code with a hyphen or a slash is now a ``span.code-word``, kept whole on a line, and
+French text gets no-break spaces before : ; ? ! and inside « ».
 
 The words are the same, so search entries stay as they are. Going back keeps the new
 HTML, which the older code shows as well (without the style, as before).
@@ -23,7 +24,8 @@ def render_again(apps, schema_editor):
         fields = [f"description_{language}" for language in LANGUAGES]
         for item in model.objects.only("id", *fields):
             for language in LANGUAGES:
-                html = render_markdown(getattr(item, f"description_{language}")).html
+                text = getattr(item, f"description_{language}")
+                html = render_markdown(text, language=language).html
                 setattr(item, f"description_html_{language}", html)
             item.save(update_fields=[f"description_html_{language}" for language in LANGUAGES])
 

@@ -299,8 +299,8 @@ class Project(models.Model):
 
     def save(self, *args, **kwargs):
         # Rendered and normalised once, when written, never on each request.
-        self.description_html_fr = render_markdown(self.description_fr).html
-        self.description_html_en = render_markdown(self.description_en).html
+        self.description_html_fr = render_markdown(self.description_fr, language="fr").html
+        self.description_html_en = render_markdown(self.description_en, language="en").html
         self.search_key = search_key(f"{self.title}\n{self.summary_fr}\n{self.summary_en}")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:

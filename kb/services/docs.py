@@ -41,6 +41,7 @@ def render_body(body, language):
             body,
             resolve_internal_link=_page_url_or_none,
             permalink_label=gettext("Link to this section: %(title)s"),
+            language=language,
         )
 
 

@@ -83,7 +83,8 @@ def _apply(event, fields):
         event.capacity = None
     for language in LANGUAGES:
         description = getattr(event, f"description_{language}")
-        setattr(event, f"description_html_{language}", render_markdown(description).html)
+        html = render_markdown(description, language=language).html
+        setattr(event, f"description_html_{language}", html)
 
 
 @transaction.atomic

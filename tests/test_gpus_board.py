@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.template import Context, Template
+from django.utils import timezone, translation
 
 from kb.gpus.parsing import parse_report
 from kb.gpus.state import BUSY, FREE, UNKNOWN, Thresholds, bucket_start, gpu_state, sparkline
@@ -107,6 +108,13 @@ def test_board_writes_percentages_as_the_language_does(client, prefix, percent):
         assert f">{percent}</" in page, view  # GPU 0's utilisation
         assert f"{percent.replace('97', '10')}." in page  # the free threshold, explained
     assert f"<span>{percent.replace('97', '100')}</span>" in page  # the table's history scale
+
+
+def test_a_figure_the_node_did_not_give_reads_as_a_dash():
+    template = Template("{% load numbers %}{{ given|percent }} {{ missing|percent }}")
+    for language, written in (("en", "2.5%"), ("fr", "2,5\u00a0%")):
+        with translation.override(language):
+            assert template.render(Context({"given": 2.5, "missing": None})) == f"{written} —"
 
 
 def test_board_marks_a_silent_node_unknown_with_its_age(client):

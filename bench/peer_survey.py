@@ -5,9 +5,10 @@ installed into a throw-away virtual environment under the user's cache folder an
 measured by its own benchmark script (/work/shared/peers/django-survey/bench.py,
 or --peer-bench): a CSV export of 500 responses and a cross-tab of two questions
 over 200 responses, timed in-process around one call. Ours is timed the same way
-on a throw-away SQLite database with the seeded 2026 edition (more questions than
-the peer's nine): the wide CSV of 500 responses, answers loaded from the database
-included, and a breakdown of every question by research theme over 200 responses.
+on a throw-away SQLite database, answers loaded from the database included: the
+wide CSV of 500 responses to the peer bench's own nine questions (answered as it
+answers them) and to our seeded 2026 edition (35 questions, 66 columns), and a
+breakdown of every 2026 question by research theme over 200 responses.
 
     python bench/peer_survey.py [--repeat 5] [--peer-bench PATH]
 
@@ -59,6 +60,66 @@ def peer_figures(bench_folder, responses):
     return float(csv.group(1)), float(crosstab.group(1)) if crosstab else None
 
 
+# The peer bench's own questionnaire (its bench.py): the same nine questions and choices.
+PEER_QUESTIONNAIRE = [
+    ("theme", "single", "Ocean,Atmosphere,Land,Cryosphere,Paleo"),
+    ("methods", "multiple", "CNN,RNN,Transformer,GNN,Random forest,SVM,GP"),
+    ("objectives", "multiple", "classification,clustering,regression,generation"),
+    ("languages", "multiple", "Python,R,Julia,Fortran,C++"),
+    ("libraries", "multiple", "PyTorch,TensorFlow,JAX,scikit-learn,xarray"),
+    ("tools", "multiple", "Jupyter,Spyder,Vim,VS Code,Cloud"),
+    ("platforms", "multiple", "Local GPU cluster,National supercomputer,AWS"),
+    ("years_of_ml", "number", ""),
+    ("remarks", "text", ""),
+]
+
+
+def peer_questionnaire_edition(year, responses):
+    """An edition of the peer's nine questions, answered as its bench answers them
+    (one choice, or one to three; 0 to 15 years; the same remark), ``responses`` times."""
+    import random
+
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from survey import services
+    from survey.models import Edition
+
+    now = timezone.now()
+    edition = Edition.objects.create(
+        year=year, title_fr="Questionnaire du pair", opens_at=now - timedelta(days=30),
+        closes_at=now, is_published=True,
+    )  # fmt: skip
+    section = services.save_section(edition=edition, key="practice", title_fr="Pratique")
+    for key, kind, choices in PEER_QUESTIONNAIRE:
+        services.save_question(
+            section=section,
+            fields={"key": key, "kind": kind, "text_fr": key},
+            choices=[
+                {"key": slugify(c).replace("-", "_"), "text_fr": c} for c in choices.split(",") if c
+            ],
+        )
+    questions = services.edition_questions(edition)
+    rng = random.Random(0)  # noqa: S311 - synthetic answers, as the peer's
+    answer_sets = []
+    for _ in range(responses):
+        answers = {}
+        for question in questions:
+            keys = [choice.key for choice in question.choice_list]
+            if question.kind == "single":
+                answers[question.key] = {"choices": [rng.choice(keys)], "other": ""}
+            elif question.kind == "multiple":
+                answers[question.key] = {"choices": rng.sample(keys, rng.randint(1, 3)),
+                                         "other": ""}  # fmt: skip
+            elif question.kind == "number":
+                answers[question.key] = {"number": float(rng.randint(0, 15))}
+            else:
+                answers[question.key] = {"text": "free text remark"}
+        answer_sets.append(answers)
+    services.store_anonymous_responses(edition=edition, answer_sets=answer_sets)
+    return edition
+
+
 def median_ms(function, repeat):
     times = []
     for _ in range(repeat):
@@ -104,7 +165,15 @@ def our_figures(repeat):
                 repeat,
             ),
         }
-    return figures[500]["csv"], figures[200]["crosstab"]
+    peer_shaped = peer_questionnaire_edition(2600, 500)
+    questions = questions_of([peer_shaped])[peer_shaped.pk]
+    same_questionnaire = median_ms(
+        lambda: exports.to_csv(
+            exports.wide_frame(load_responses(peer_shaped, questions), questions)
+        ),
+        repeat,
+    )
+    return figures[500]["csv"], same_questionnaire, figures[200]["crosstab"]
 
 
 def main():
@@ -116,15 +185,22 @@ def main():
         raise SystemExit(f"no peer benchmark at {args.peer_bench} (--peer-bench)")
     peer_csv, _ = peer_figures(args.peer_bench, 500)
     _, peer_crosstab = peer_figures(args.peer_bench, 200)
-    our_csv, our_crosstab = our_figures(args.repeat)
-    print("job                              peer        ours    ours faster")
+    our_csv, same_csv, our_crosstab = our_figures(args.repeat)
+    rows = [
+        ("CSV export, 500 responses, the peer's 9 questions", peer_csv, same_csv),
+        ("CSV export, 500 responses, our 2026 edition", peer_csv, our_csv),
+        ("cross-tab, 200 responses", peer_crosstab, our_crosstab),
+    ]
+    print(f"{'job':<52}{'peer':>10}{'ours':>11}{'ours faster':>13}")
+    for job, peer, ours in rows:
+        print(f"{job:<52}{peer:>7.0f} ms{ours:>8.1f} ms{peer / ours:>12.0f}×")
     print(
-        f"CSV export, 500 responses   {peer_csv:>8.0f} ms {our_csv:>8.1f} ms {peer_csv / our_csv:>8.0f}×"
+        "(our 2026 edition exports 66 columns, a 0/1 per choice, from 35 questions; the "
+        "peer's CSV has one column per question)"
     )
-    print(f"cross-tab, 200 responses    {peer_crosstab:>8.0f} ms {our_crosstab:>8.1f} ms "
-          f"{peer_crosstab / our_crosstab:>8.0f}×")  # fmt: skip
-    met = peer_csv / our_csv >= 100 and peer_crosstab / our_crosstab >= 100
-    print("target: at least 100× faster on both:", "met" if met else "missed")
+    met = peer_csv / same_csv >= 100 and peer_crosstab / our_crosstab >= 100
+    print("target: at least 100× faster on the same questionnaire and the cross-tab:",
+          "met" if met else "missed")  # fmt: skip
     return 0 if met else 1
 
 

@@ -8,6 +8,7 @@ with every other facet's filter applied but not its own, so each count says how
 many projects the list would hold with that value ticked as well.
 """
 
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -29,6 +30,9 @@ SORTS = {
 DEFAULT_SORT = "recent"
 MAX_VALUES = 20  # per facet: a longer list in a URL is not a person's choice
 MAX_QUERY_LENGTH = 200
+# A year in an address: ASCII digits only ("²" passes str.isdigit but not int), and
+# short enough to fit the database's integer column.
+YEAR = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -68,15 +72,17 @@ def parse_selection(query):
     """Read a Selection from a QueryDict-like object (with ``getlist`` and ``get``).
 
     Unknown values are harmless (they match nothing); years that are not numbers
-    and unknown sorts are dropped.
+    of up to four digits and unknown sorts are dropped.
     """
     values = {}
     for facet in FACETS:
         chosen = []
         for raw in query.getlist(facet)[:MAX_VALUES]:
             value = raw.strip()
-            if facet == "year" and not value.isdigit():
-                continue
+            if facet == "year":
+                if not YEAR.fullmatch(value):
+                    continue
+                value = str(int(value))  # "02016" and "2016" are one year
             if value and value not in chosen:
                 chosen.append(value)
         if chosen:

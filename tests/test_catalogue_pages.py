@@ -23,7 +23,8 @@ def test_list_shows_projects_facets_with_counts_and_menu_entry(client):
     assert '<a href="/en/projects/" aria-current="page">Projects</a>' in html
     assert 'href="?task=detection"' in html and 'href="?task=denoising"' in html
     assert 'href="?year=2017"' in html
-    assert '<span class="facet-count">1<span class="visually-hidden"> projects' in html
+    assert '<span class="facet-count">1<span class="visually-hidden"> project</span>' in html
+    assert '<span class="facet-count">2<span class="visually-hidden"> projects</span>' in html
 
 
 def test_list_in_french(client):
@@ -43,6 +44,21 @@ def test_filtered_list_marks_selection_and_keeps_it_in_links(client):
     assert '<input type="hidden" name="task" value="denoising">' in html
     assert 'href="/en/projects/references.bib?task=denoising&amp;q=radar&amp;sort=title"' in html
     assert '<option value="title" selected>' in html
+
+
+@pytest.mark.parametrize("year", ["²", "99999999999999999999", "-1", "٢٠١٧"])
+def test_a_year_that_is_no_year_is_ignored(client, year):
+    ProjectFactory(title="Cyclone finder", year=2017)
+    assert "Cyclone finder" in page(client, f"/en/projects/?year={year}")
+    assert client.get("/en/projects/references.bib", {"year": year}).status_code == 200
+
+
+def test_a_chosen_year_with_no_project_stays_listed_to_be_unticked(client):
+    ProjectFactory(title="Cyclone finder", year=2017, tasks=Task.objects.filter(slug="detection"))
+    html = page(client, "/en/projects/?task=detection&year=2016")
+    assert "0 projects" in html and "Cyclone finder" not in html
+    assert 'href="?task=detection" aria-current="true"' in html  # 2016, ticked: unticks it
+    assert 'href="?task=detection&amp;year=2016&amp;year=2017"' in html
 
 
 def test_list_paginates_and_keeps_filters(client):

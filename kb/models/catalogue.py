@@ -159,6 +159,9 @@ class ProjectQuerySet(models.QuerySet):
             ).order_by("position", "label_en")
             counts[facet] = [(item.slug, item.label, item.project_count) for item in options]
         years = self.filtered(selection, ignore="year").year_counts()
+        # A chosen year that matches nothing stays listed, so it can be seen and unticked.
+        for year in selection.selected("year"):
+            years.setdefault(int(year), 0)
         counts["year"] = [(year, year, years[year]) for year in sorted(years, reverse=True)]
         return counts
 

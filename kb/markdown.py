@@ -71,6 +71,9 @@ class RenderedMarkdown:
 BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|dt|dd|th|td|pre|blockquote|caption|figcaption)>", re.I)
 LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 TAG = re.compile(r"<[^>]*>")
+# Runs of ASCII white space only: the no-break spaces of French typography stay, so a
+# search passage never starts a line with ":" or "?".
+ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 SENTENCE_END = tuple(".:;!?…")
 
 
@@ -79,7 +82,7 @@ def html_text(fragment):
     " · "; inline tags (code, links, emphasis) go without a trace."""
     text = ""
     for block in BLOCK_END.split(LINE_BREAK.sub(" ", fragment)):
-        words = " ".join(html.unescape(TAG.sub("", block)).split())
+        words = ASCII_SPACES.sub(" ", html.unescape(TAG.sub("", block))).strip()
         if words:
             text += ("" if not text else " " if text.endswith(SENTENCE_END) else " · ") + words
     return text

@@ -19,7 +19,14 @@ from django.db.models import Q
 from kb import search_fts5
 from kb.bilingual import current_language, other_language
 from kb.models import SearchEntry
-from kb.search_text import MAX_QUERY_LENGTH, passage, query_words, stem
+from kb.search_text import (
+    MAX_QUERY_LENGTH,
+    mentions,
+    passage,
+    query_words,
+    stem,
+    typed_prefix,
+)
 
 PG_CONFIGS = {"fr": "french_unaccent", "en": "english_unaccent"}
 MAX_RESULTS = 50
@@ -84,6 +91,7 @@ def search(query, language=None):
     from_other_version = []
     for entry_language in (language, other_language(language)):
         query_stems = [stem(w, entry_language) for w in outcome.words]
+        prefix = typed_prefix(outcome.words[-1])
         if connection.vendor == "postgresql":
             entries = _ranked_by_postgresql(outcome.words, entry_language)
         else:
@@ -91,12 +99,15 @@ def search(query, language=None):
         for entry in entries:
             if (entry.kind, entry.object_id) in found:
                 continue
+            fields = (entry.title, entry.summary, entry.headings, entry.text)
+            if not mentions(fields, query_stems[-1], prefix, entry_language):
+                continue
             found.add((entry.kind, entry.object_id))
             if entry_language != language:
                 from_other_version.append(entry)
-            matched = passage(entry.text, query_stems, language=entry_language) or passage(
-                entry.summary, query_stems, language=entry_language
-            )
+            matched = passage(
+                entry.text, query_stems, prefix=prefix, language=entry_language
+            ) or passage(entry.summary, query_stems, prefix=prefix, language=entry_language)
             outcome.hits.append(SearchHit(entry, matched))
     _show_in_reader_language(outcome.hits, from_other_version, language)
     outcome.hits = outcome.hits[:MAX_RESULTS]

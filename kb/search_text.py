@@ -47,6 +47,13 @@ def query_stem(word, language="fr"):
     return unaccent(_STEMMERS[language].stemWord(word.lower()))
 
 
+def typed_prefix(word):
+    """The last query word as the start of a word being typed ("mémo" for "mémoire"):
+    as typed, unaccented. Not its stem: "données" stems to "don", and "don…" would
+    also find "dont"."""
+    return unaccent(word.lower())
+
+
 def stem_tokens(text, language="fr"):
     """The indexed form of a text: the stems of its words, in order, each spelling of each."""
     return " ".join(s for word in WORD.findall(text or "") for s in sorted(stem(word, language)))
@@ -67,13 +74,12 @@ def query_words(query):
     return (meaningful or words)[:MAX_QUERY_WORDS]
 
 
-def _matches(word, query_stems, language):
-    """``query_stems``: one set of stems per query word."""
+def _matches(word, query_stems, prefix, language):
+    """``query_stems``: one set of stems per query word; ``prefix``: see ``typed_prefix``."""
+    if prefix and unaccent(word).startswith(prefix):
+        return True
     return any(
-        word_stem == q or (len(q) >= 3 and word_stem.startswith(q))
-        for word_stem in stem(word, language)
-        for variants in query_stems
-        for q in variants
+        word_stem in variants for word_stem in stem(word, language) for variants in query_stems
     )
 
 
@@ -81,31 +87,47 @@ ACCENTED = {"a": "aàâäáã", "c": "cç", "e": "eéèêë", "i": "iîïíì", 
             "u": "uùûüú", "y": "yÿ"}  # fmt: skip
 
 
-def _candidates(query_stems):
-    """A regex for words that may match: those starting like a stem, accents aside.
+def _candidates(query_stems, prefix):
+    """A regex for words that may match: those starting like a stem or the typed
+    prefix, accents aside.
 
     Stems are prefixes of their words, so this finds every match; the stemmer
     then decides, for the few words found, instead of for every word.
     """
     prefixes = {q[:3] for variants in query_stems for q in variants if q}
+    if prefix:
+        prefixes.add(prefix[:3])
     alternatives = [
         "".join(f"[{re.escape(ACCENTED.get(c, c))}]" for c in prefix) for prefix in prefixes
     ]
     return re.compile(rf"\b(?:{'|'.join(alternatives)})\w*", re.IGNORECASE)
 
 
-def passage(text, query_stems, *, language="fr", width=220):
-    """An escaped passage of ``text`` around the first match, matches in <mark>."""
+def mentions(texts, stems, prefix, language="fr"):
+    """Whether one of ``texts`` holds a word with one of ``stems`` or starting with
+    ``prefix``: the index finds the last query word by the start of its stem, which is
+    wider ("données" stems to "don", which starts "dont")."""
+    candidates = _candidates([stems], prefix)
+    return any(
+        _matches(match.group().lower(), [stems], prefix, language)
+        for text in texts
+        for match in candidates.finditer(text or "")
+    )
+
+
+def passage(text, query_stems, *, prefix="", language="fr", width=220):
+    """An escaped passage of ``text`` around the first match, matches in <mark>: words
+    with one of ``query_stems`` (one set per query word) or starting with ``prefix``."""
     if not text or not query_stems:
         return ""
-    candidates = _candidates(query_stems)
+    candidates = _candidates(query_stems, prefix)
     verdicts = {}  # a word's verdict depends on its spelling only: decide each once
 
     def hits(start=0, end=None):
         for match in candidates.finditer(text, start, len(text) if end is None else end):
             word = match.group().lower()
             if word not in verdicts:
-                verdicts[word] = _matches(word, query_stems, language)
+                verdicts[word] = _matches(word, query_stems, prefix, language)
             if verdicts[word]:
                 yield match
 

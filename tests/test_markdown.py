@@ -163,6 +163,11 @@ def test_plain_text_marks_block_ends_and_keeps_inline_words_whole():
     )
 
 
+def test_plain_text_keeps_french_no_break_spaces():
+    text = render_markdown("Se connecter : `ssh`\n\n- Pourquoi ?", language="fr").text
+    assert text == "Se connecter\u202f: ssh · Pourquoi\u202f?"
+
+
 def test_markdown_empty_text():
     rendered = render_markdown("")
     assert rendered.html == ""

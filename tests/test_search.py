@@ -208,6 +208,23 @@ def test_stems_meet_with_and_without_accents():
     assert stem("données") & stem("donnees")
 
 
+def test_a_last_word_typed_whole_does_not_find_words_that_only_share_its_stem(client):
+    doc_page("donnees", title="Espaces", body="Les données du laboratoire.")
+    doc_page("compte", title="Compte", body="Un compte, dont la clé est privée.")
+    assert titles("données") == titles("donnees") == ["Espaces"]
+    page = client.get("/search/?q=donn%C3%A9es").content.decode()
+    assert "<mark>données</mark>" in page and "<mark>dont</mark>" not in page
+    assert titles("donn") == ["Espaces"]
+    assert sorted(titles("don")) == ["Compte", "Espaces"]  # as typed so far: "dont" too
+
+
+def test_the_last_word_is_also_the_start_of_a_word_being_typed(pages):
+    assert "Mémoire des cartes" in titles("mémo")
+    assert "Mémoire des cartes" in titles("memo")
+    hit = next(hit for hit in search("memo").hits if hit.entry.title == "Mémoire des cartes")
+    assert "<mark>mémoire</mark>" in hit.passage
+
+
 def test_passage_on_plain_text():
     text = "Un début. " * 40 + "La carte graphique est libre. " + "Une fin. " * 40
     result = passage(text, [stem("cartes")])
@@ -273,3 +290,19 @@ def test_search_finds_events_readers_can_see():
     assert hit.entry.get_kind_display() == "Événement"
     events_services.cancel_event(event=event)
     assert titles("slurm") == ["Formation Slurm"]  # cancelled events stay visible, marked
+
+
+def test_french_passages_keep_their_no_break_spaces(client):
+    doc_page(
+        "cluster", title="Le cluster", body="Pourquoi des GPU ? Une session interactive : srun"
+    )
+    page = client.get("/search/?q=srun").content.decode()
+    assert "Pourquoi des GPU\u202f? Une session interactive\u202f: <mark>srun</mark>" in page
+
+
+@pytest.mark.parametrize("query", ["R", "C++", "a"])
+def test_a_search_of_one_letter_says_why_nothing_is_searched(client, pages, query):
+    page = client.get("/search/", {"q": query}).content.decode()
+    assert "aucun mot à chercher\u202f: tapez un mot d’au moins deux lettres" in page
+    page = client.get("/en/search/", {"q": query}).content.decode()
+    assert "type a word of two letters or more, or a number" in page

@@ -328,7 +328,8 @@ class Project(models.Model):
 
     def search_text(self, language):
         """Plain text for the site search in ``language``: description, lists and references."""
-        parts = [render_markdown(getattr(self, f"description_{language}")).text]
+        description = getattr(self, f"description_{language}")
+        parts = [render_markdown(description, language=language).text]
         for taxonomy in (self.tasks, self.architectures, self.data_types, self.laboratories):
             parts.extend(getattr(item, f"label_{language}") for item in taxonomy.all())
         parts.extend(f"{ref.authors} {ref.title} {ref.venue}" for ref in self.references.all())

@@ -146,10 +146,20 @@ CUT_CODE_WORDS = """
 """
 
 
+# How far each table of words (no code) in up to three columns scrolls sideways, beyond
+# its borders (which may round to a pixel or two). Wider tables, and tables of module
+# names kept whole, scroll, with a shadow on the cut edge.
+TABLES_CUT = """
+() => Array.from(document.querySelectorAll(".prose table"))
+  .filter((table) => table.rows[0].cells.length <= 3 && !table.querySelector("code"))
+  .map((table) => table.scrollWidth - table.clientWidth).filter((cut) => cut > 4)
+"""
+
+
 def test_every_seed_docs_page_fits_a_phone_with_commands_kept_whole(web):
     load_cluster_docs()
     page = web.new_page(viewport=PHONE)
-    words = 0
+    words = tables = 0
     for path in DocPage.objects.values_list("path", flat=True):
         page.goto(web.url(f"/docs/{path}/"))
         overflow = page.evaluate(
@@ -157,5 +167,10 @@ def test_every_seed_docs_page_fits_a_phone_with_commands_kept_whole(web):
         )
         assert overflow == 0, f"{path}: {overflow} px of horizontal scrolling"
         assert page.evaluate(CUT_CODE_WORDS) == [], path
+        # The seed's tables of words are read whole, no column behind a sideways scroll.
+        hidden = page.evaluate(TABLES_CUT)
+        assert hidden == [], f"{path}: tables wider than the phone by {hidden} px"
         words += page.locator(".prose .code-word").count()
+        tables += page.locator(".prose table").count()
     assert words > 50  # "--gres=gpu:1", "cuda/10.0", … were checked
+    assert tables >= 5

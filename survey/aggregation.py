@@ -585,6 +585,29 @@ def filter_options(responses, rules, *, conditions=()):
     return found
 
 
+def readers_filter_options(options, summary):
+    """``filter_options`` as readers of ``summary`` may be told them.
+
+    A reason is a count in disguise: "empty" says 0, "too_few" 1 to N-1. Inside a
+    refused selection every option is "refused" (its reasons would list the answers
+    of the few people in it), and an option whose count the table hides is "hidden"
+    (a filter on it would show its count as the selection's size).
+    """
+    if summary["status"] == "too_few":
+        return {key: "limit" if why == "limit" else "refused" for key, why in options.items()}
+    if summary["status"] != "ok":
+        return options
+    hidden = {
+        (table["key"], row["option"])
+        for table in summary["questions"]
+        for row in table["rows"]
+        if row["suppressed"] or table["too_few"]
+    }
+    return {
+        key: "hidden" if key in hidden and why != "limit" else why for key, why in options.items()
+    }
+
+
 def allowed_without_each(responses, rules, *, conditions):
     """For each condition in turn, whether the others alone make a selection readers may see."""
     pairs = responses.option_pairs()

@@ -336,12 +336,15 @@ def _compute(responses, rules, *, conditions, by, text_key):
             "texts": aggregation.free_texts(responses, rules, key=text_key, conditions=conditions)
         }
     summary = aggregation.summarise(responses, rules, conditions=conditions)
+    options = aggregation.filter_options(responses, rules, conditions=conditions)
+    if not rules.reveal:
+        options = aggregation.readers_filter_options(options, summary)
     return {
         "summary": summary,
         "breakdown": (
             aggregation.breakdown(responses, rules, by=by, conditions=conditions) if by else None
         ),
-        "filter_options": aggregation.filter_options(responses, rules, conditions=conditions),
+        "filter_options": options,
         "allowed_without_each": (
             aggregation.allowed_without_each(responses, rules, conditions=conditions)
             if summary["status"] == "too_few"

@@ -136,6 +136,8 @@ def _filter_fields(results):
         "limit": _("three answers already chosen"),
         "too_few": _("would single out fewer than %(n)s people")
         % {"n": results.edition.min_group_size},
+        "hidden": _("its number is hidden in this selection"),
+        "refused": _("remove a filter first"),
     }
     fields = []
     for question in results.form.filter_questions:

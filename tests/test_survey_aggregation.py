@@ -20,6 +20,7 @@ from survey.aggregation import (
     free_texts,
     number_bins,
     question_trends,
+    readers_filter_options,
     summarise,
     trends,
 )
@@ -383,6 +384,45 @@ def test_filter_options_agree_with_what_each_filter_would_show(seed):
             for candidate, status in options.items():
                 added = summarise(data, rules, conditions=[*conditions, candidate])
                 assert status == added["status"], (conditions, candidate)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_filter_reasons_tell_readers_no_count_the_tables_hide(seed):
+    data = random_responses(seed)
+    rules = Rules(threshold=5)
+    seen = set()
+    for size in (0, 1, 2):
+        for conditions in itertools.combinations(ALL_CONDITIONS, size):
+            summary = summarise(data, rules, conditions=list(conditions))
+            raw = filter_options(data, rules, conditions=list(conditions))
+            options = readers_filter_options(raw, summary)
+            seen |= set(options.values())
+            if summary["status"] == "too_few":
+                # Inside a refused selection, reasons would list its few people's answers.
+                assert set(options.values()) == {"refused"}
+                continue
+            shown = {
+                (table["key"], row["option"]): None if table["too_few"] else row["count"]
+                for table in summary["questions"]
+                for row in table["rows"]
+            }
+            for key, why in options.items():
+                if why == "empty":
+                    assert shown.get(key, 0) == 0, (conditions, key)
+                elif why in ("ok", "too_few"):
+                    assert shown[key], (conditions, key)
+                else:
+                    assert why == "hidden" and shown[key] is None, (conditions, key)
+    assert {"refused", "hidden", "ok", "too_few"} <= seen
+
+
+def test_coordinators_keep_every_filter_reason():
+    data = differencing_sample()
+    conditions = [("theme", "ocean"), ("tools", "jupyter")]
+    rules = Rules(threshold=5, reveal=True)
+    summary = summarise(data, rules, conditions=conditions)
+    raw = filter_options(data, rules, conditions=conditions)
+    assert "refused" not in raw.values() and summary["status"] == "too_few"
 
 
 def test_filter_options_past_the_limit_are_all_refused():

@@ -258,6 +258,20 @@ def test_a_refused_combination_says_why_and_links_to_the_nearest_views(client):
     assert links == [results_url(edition, "?by=tools&amp;f=theme%3Aocean")]
 
 
+def test_a_refused_combination_gives_no_reason_per_answer(client):
+    edition = with_partial_vim()
+    page = client.get(results_url(edition, "?f=theme:ocean&f=tools:vim")).content.decode()
+    # Reasons computed inside the few people of the selection would list their answers.
+    reasons = re.findall(r'<small class="results-filter-why"[^>]*>([^<]*)</small>', page)
+    assert reasons and set(reasons) == {"remove a filter first"}
+    with translation.override("fr"):
+        french = client.get(results_url(edition, "?f=theme:ocean&f=tools:vim"))
+    reasons = re.findall(
+        r'<small class="results-filter-why"[^>]*>([^<]*)</small>', french.content.decode()
+    )
+    assert reasons and set(reasons) == {"retirez d’abord un filtre"}
+
+
 def test_free_text_on_the_results_page_is_a_sample_with_a_link_to_all(client):
     edition = closed_edition(count=26, results_visibility=PUBLIC, show_free_text=True)
     page = client.get(results_url(edition, "?f=theme:ocean")).content.decode()

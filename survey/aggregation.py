@@ -367,9 +367,9 @@ def _hidden_fields(rule, rules):
     }
 
 
-def _question_table(question, options, counts, unsafe, answered, answered_unsafe, rules, numbers):
-    """The table of one question in the selected set."""
-    threshold = rules.threshold
+def _suppression(question, options, counts, unsafe, answered, answered_unsafe, threshold):
+    """Why the cells of one question's table are hidden: ``(too_few, option_counts, small,
+    in_atoms, hidden)``, the last three sets of options (rules "small", A and C)."""
     too_few = answered_unsafe or is_small(answered, threshold)
     option_counts = {option: int(counts.get((question.key, option), 0)) for option in options}
     small = {option for option, count in option_counts.items() if is_small(count, threshold)}
@@ -377,6 +377,14 @@ def _question_table(question, options, counts, unsafe, answered, answered_unsafe
     hidden = small | in_atoms
     if question.kind in PARTITION_KINDS:
         hidden = complementary_suppression(option_counts, hidden, answered, threshold)
+    return too_few, option_counts, small, in_atoms, hidden
+
+
+def _question_table(question, options, counts, unsafe, answered, answered_unsafe, rules, numbers):
+    """The table of one question in the selected set."""
+    too_few, option_counts, small, in_atoms, hidden = _suppression(
+        question, options, counts, unsafe, answered, answered_unsafe, rules.threshold
+    )
     rows = []
     for option in options:
         count = option_counts[option]
@@ -473,10 +481,78 @@ def _selection(responses, rules, conditions):
     sizes = atom_sizes(masks, responses.respondent_count, conditions)
     selected = sizes.get(full, 0)
     safe = atoms_are_safe(sizes, rules.threshold)
-    status = "empty" if selected == 0 else ("ok" if safe else "too_few")
+    # Even "nobody" is a count: said of a selection whose other parts are small, it
+    # would tell what those few people did not answer.
+    status = ("ok" if selected else "empty") if safe else "too_few"
     # "small": the selection itself holds 1 to N-1; "hidden": another part of the partition does.
     rule = None if safe else ("small" if is_small(selected, rules.threshold) else "atom")
+    if safe and _shows_a_hidden_count(responses, pairs, conditions, rules.threshold):
+        status, rule = "too_few", "complement"
     return pairs, options, conditions, masks, full, selected, status, rule
+
+
+def _shows_a_hidden_count(responses, pairs, conditions, threshold):
+    """Whether the selection's size, or a narrower filter's, is a count some table hides.
+
+    The respondents meeting conditions D are counted in the table of D without one of
+    them, d, as d's cell. Where that table hides the cell (rule C hides a large count to
+    protect a small one; a question too few answered hides them all), a filter on D
+    would show it as its size. Checked for every D among ``conditions``, since each
+    narrower selection can be opened too. Atoms (rule B) are checked before this.
+    """
+    if not conditions:
+        return False
+    conditions = [tuple(condition) for condition in conditions]
+    questions = {question.key: question for question in responses.questions}
+    keys = {key for key, _option in conditions}
+    # Only the pairs of the conditions' questions are counted again.
+    asked = np.isin(pairs.cell_question, [pairs.question_keys.index(key) for key in keys])
+    in_pairs = asked[pairs.cell]
+    in_answered = np.isin(
+        pairs.answered_question, np.flatnonzero(np.isin(pairs.question_keys, list(keys)))
+    )
+    hidden_of = {}
+    for size in range(1, len(conditions) + 1):
+        for chosen in itertools.combinations(conditions, size):
+            for dropped in chosen:
+                rest = frozenset(chosen) - {dropped}
+                if rest not in hidden_of:
+                    hidden_of[rest] = _hidden_cells(
+                        pairs, questions, keys, [c for c in conditions if c in rest],
+                        in_pairs, in_answered, threshold,
+                    )  # fmt: skip
+                if dropped in hidden_of[rest]:
+                    return True
+    return False
+
+
+def _hidden_cells(pairs, questions, keys, conditions, in_pairs, in_answered, threshold):
+    """The cells of questions ``keys`` that the table of ``conditions`` hides from readers."""
+    masks = atom_masks(pairs, conditions)
+    full = (1 << len(conditions)) - 1
+    sub = Pairs(
+        who=pairs.who[in_pairs],
+        cell=pairs.cell[in_pairs],
+        respondents=pairs.respondents,
+        cells=pairs.cells,
+        cell_question=pairs.cell_question,
+        question_keys=pairs.question_keys,
+        answered_who=pairs.answered_who[in_answered],
+        answered_question=pairs.answered_question[in_answered],
+        options=pairs.options,
+        rows_of=pairs.rows_of,
+    )
+    counts, unsafe, answered, answered_unsafe = _cell_counts(sub, masks, full, threshold)
+    hidden = set()
+    for key in keys:
+        too_few, _counts, _small, _in_atoms, suppressed = _suppression(
+            questions[key], pairs.options[key], counts, unsafe,
+            int(answered.get(key, 0)), key in answered_unsafe, threshold,
+        )  # fmt: skip
+        hidden |= {
+            (key, option) for option in pairs.options[key] if too_few or option in suppressed
+        }
+    return hidden
 
 
 def summarise(responses, rules, *, conditions=()):
@@ -496,6 +572,8 @@ def summarise(responses, rules, *, conditions=()):
         "respondents": _redact(selected, rule is not None, rules),
         "status": status,
         **_hidden_fields(rule, rules),
+        # Refused because its size is a count the tables hide (readers see them hidden).
+        "shows_hidden_count": rule == "complement",
         "questions": [],
     }
     if status == "empty" or (status == "too_few" and not rules.reveal):
@@ -581,7 +659,7 @@ def filter_options(responses, rules, *, conditions=()):
     small |= ((outside > 0) & (outside < rules.threshold)).any(axis=1)
     found = {}
     for candidate, count, too_small in zip(candidates, per_candidate[:, full], small, strict=True):
-        found[candidate] = "empty" if not count else ("too_few" if too_small else "ok")
+        found[candidate] = "too_few" if too_small else ("ok" if count else "empty")
     return found
 
 
@@ -595,8 +673,8 @@ def readers_filter_options(options, summary):
     """
     if summary["status"] == "too_few":
         return {key: "limit" if why == "limit" else "refused" for key, why in options.items()}
-    if summary["status"] != "ok":
-        return options
+    if summary["status"] == "empty":  # whatever is added, nobody: say only that
+        return {key: "limit" if why == "limit" else "empty" for key, why in options.items()}
     hidden = {
         (table["key"], row["option"])
         for table in summary["questions"]
@@ -610,15 +688,11 @@ def readers_filter_options(options, summary):
 
 def allowed_without_each(responses, rules, *, conditions):
     """For each condition in turn, whether the others alone make a selection readers may see."""
-    pairs = responses.option_pairs()
     conditions = list(conditions)[:MAX_FILTERS]
     allowed = []
     for dropped in range(len(conditions)):
         rest = conditions[:dropped] + conditions[dropped + 1 :]
-        masks = atom_masks(pairs, rest)
-        sizes = atom_sizes(masks, responses.respondent_count, rest)
-        full = (1 << len(rest)) - 1
-        allowed.append(atoms_are_safe(sizes, rules.threshold) and sizes.get(full, 0) > 0)
+        allowed.append(_selection(responses, rules, rest)[6] == "ok")
     return allowed
 
 

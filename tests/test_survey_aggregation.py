@@ -383,7 +383,15 @@ def test_filter_options_agree_with_what_each_filter_would_show(seed):
             )
             for candidate, status in options.items():
                 added = summarise(data, rules, conditions=[*conditions, candidate])
-                assert status == added["status"], (conditions, candidate)
+                if status != added["status"]:
+                    # Refused although its parts are large enough: it would show a hidden
+                    # count (readers see such an option as "hidden", see readers_filter_options).
+                    coordinator = Rules(threshold=5, reveal=True)
+                    seen = summarise(data, coordinator, conditions=[*conditions, candidate])
+                    assert status in ("ok", "empty") and seen["rule"] == "complement", (
+                        conditions,
+                        candidate,
+                    )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -409,8 +417,10 @@ def test_filter_reasons_tell_readers_no_count_the_tables_hide(seed):
             for key, why in options.items():
                 if why == "empty":
                     assert shown.get(key, 0) == 0, (conditions, key)
-                elif why in ("ok", "too_few"):
+                elif why == "ok":
                     assert shown[key], (conditions, key)
+                elif why == "too_few":  # of a count the table shows (0 too: other parts small)
+                    assert shown[key] is not None, (conditions, key)
                 else:
                     assert why == "hidden" and shown[key] is None, (conditions, key)
     assert {"refused", "hidden", "ok", "too_few"} <= seen
@@ -423,6 +433,39 @@ def test_coordinators_keep_every_filter_reason():
     summary = summarise(data, rules, conditions=conditions)
     raw = filter_options(data, rules, conditions=conditions)
     assert "refused" not in raw.values() and summary["status"] == "too_few"
+
+
+def complement_sample():
+    """Theme: 10 ocean, 3 atmosphere, 12 "other"; the 3 are hidden, so are the 10 (rule C)."""
+    rows = [answer(r, "theme", "ocean") for r in range(1, 11)]
+    rows += [answer(r, "theme", "atmosphere") for r in range(11, 14)]
+    rows += [answer(r, "theme", text="glaciers") for r in range(14, 26)]
+    rows += [answer(r, "tools", "jupyter") for r in range(1, 26)]
+    return Responses(frame(rows), 25, QUESTIONS[:2])
+
+
+def test_a_filter_never_shows_a_count_its_table_hides():
+    data = complement_sample()
+    rules = Rules(threshold=5)
+    theme = rows(summarise(data, rules), "theme")
+    assert theme["ocean"]["count"] is None and theme[OTHER]["count"] == 12
+    # Filtered by ocean, the page would say "10 respondents": 25 - 10 - 12 = 3 in atmosphere.
+    ocean = summarise(data, rules, conditions=[("theme", "ocean")])
+    assert ocean["status"] == "too_few" and ocean["respondents"] is None
+    assert ocean["questions"] == [] and ocean["mark"] == "hidden" and ocean["shows_hidden_count"]
+    assert (
+        summarise(data, Rules(threshold=5, reveal=True), conditions=[("theme", "ocean")])["rule"]
+        == "complement"
+    )
+    # Nor through a second filter that keeps everyone (all use Jupyter), nor its free texts.
+    both = summarise(data, rules, conditions=[("tools", "jupyter"), ("theme", "ocean")])
+    assert both["status"] == "too_few"
+    assert allowed_without_each(
+        data, rules, conditions=[("tools", "jupyter"), ("theme", "ocean")]
+    ) == [False, True]
+    assert summarise(data, rules, conditions=[("theme", OTHER)])["respondents"] == 12
+    options = readers_filter_options(filter_options(data, rules), summarise(data, rules))
+    assert options[("theme", "ocean")] == "hidden" and options[("theme", OTHER)] == "ok"
 
 
 def test_filter_options_past_the_limit_are_all_refused():

@@ -20,18 +20,40 @@ def both(responses):
     )
 
 
+def newly_refused(responses, conditions, rules):
+    """Refused by rules the old code did not have: a selection that would show a count its
+    table hides, or say "nobody" while its other parts are small."""
+    pairs = responses.option_pairs()
+    masks = aggregation.atom_masks(pairs, list(conditions))
+    sizes = aggregation.atom_sizes(masks, responses.respondent_count, list(conditions))
+    if not aggregation.atoms_are_safe(sizes, rules.threshold):
+        return sizes.get((1 << len(conditions)) - 1, 0) == 0
+    return aggregation._shows_a_hidden_count(responses, pairs, list(conditions), rules.threshold)
+
+
 def assert_same(new, old, rules, conditions, breakdowns, text_keys):
     conditions = list(conditions)
-    assert aggregation.summarise(new, rules, conditions=conditions) == before.summarise(
-        old, rules, conditions=conditions
-    )
-    assert aggregation.filter_options(new, rules, conditions=conditions) == before.filter_options(
-        old, rules, conditions=conditions
-    )
+    old_summary = before.summarise(old, rules, conditions=conditions)
+    if old_summary["status"] != "too_few" and newly_refused(new, conditions, rules):
+        assert aggregation.summarise(new, rules, conditions=conditions)["status"] == "too_few"
+        return
+    new_summary = aggregation.summarise(new, rules, conditions=conditions)
+    assert new_summary.pop("shows_hidden_count") is False
+    assert new_summary == old_summary
+    # "nobody" is now said only where the other parts are large enough too.
+    old_options = before.filter_options(old, rules, conditions=conditions)
+    for candidate, why in aggregation.filter_options(new, rules, conditions=conditions).items():
+        assert why == old_options[candidate] or (why, old_options[candidate]) == (
+            "too_few",
+            "empty",
+        )
     if conditions:
-        assert aggregation.allowed_without_each(
-            new, rules, conditions=conditions
-        ) == before.allowed_without_each(old, rules, conditions=conditions)
+        old_allowed = before.allowed_without_each(old, rules, conditions=conditions)
+        expected = [
+            allowed and not newly_refused(new, conditions[:i] + conditions[i + 1 :], rules)
+            for i, allowed in enumerate(old_allowed)
+        ]
+        assert aggregation.allowed_without_each(new, rules, conditions=conditions) == expected
     for by in breakdowns:
         if any(key == by for key, _option in conditions):
             continue

@@ -272,6 +272,26 @@ def test_a_refused_combination_gives_no_reason_per_answer(client):
     assert reasons and set(reasons) == {"retirez d’abord un filtre"}
 
 
+def test_a_filter_cannot_show_a_count_the_table_hides(client):
+    """Ocean 10, atmosphere 3, other 12: the 3 are hidden, and the 10 with them, else 25 - 10
+    - 12 gives 3; the filter "ocean" would say "10 respondents"."""
+    edition = build_edition(2020, state="closed", results_visibility=PUBLIC, min_group_size=5)
+    theme = {"ocean": 10, "atmosphere": 3}
+    answer_sets = [
+        complete_answers(theme={"choices": [key], "other": ""})
+        for key, count in theme.items()
+        for _ in range(count)
+    ]
+    answer_sets += [complete_answers(theme={"choices": [], "other": "glaciers"})] * 12
+    services.store_anonymous_responses(edition=edition, answer_sets=answer_sets)
+    page = client.get(results_url(edition, "?f=theme:ocean")).content.decode()
+    assert "number of people in this combination is hidden in the tables" in page
+    assert "10 respondents" not in page and 'id="chart-tools"' not in page
+    page = client.get(results_url(edition)).content.decode()
+    assert "its number is hidden in this selection" in page  # ocean, in the filter list
+    assert "disabled" in filter_option(page, "theme:ocean")
+
+
 def test_free_text_on_the_results_page_is_a_sample_with_a_link_to_all(client):
     edition = closed_edition(count=26, results_visibility=PUBLIC, show_free_text=True)
     page = client.get(results_url(edition, "?f=theme:ocean")).content.decode()

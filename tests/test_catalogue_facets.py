@@ -5,7 +5,9 @@ from django.utils.datastructures import MultiValueDict
 
 from kb.catalogue_facets import Selection, build_facet, parse_selection
 from kb.models import Architecture, DataType, Laboratory, Project, Task
-from tests.factories import PendingProjectFactory, ProjectFactory
+from kb.models.catalogue import word_forms
+from kb.services.catalogue import propose_project
+from tests.factories import PendingProjectFactory, ProjectFactory, ReferenceFactory
 
 
 def query(**values):
@@ -151,3 +153,74 @@ def test_text_search_ignores_case_and_accents(catalogue):
 
 def test_unknown_values_match_nothing(catalogue):
     assert titles(task="no-such-task") == []
+
+
+def test_word_forms_let_a_plural_find_its_singular():
+    assert word_forms("reseaux") == ["reseau", "reseal"]
+    assert word_forms("spatiaux") == ["spatiau", "spatial"]
+    assert word_forms("donnees") == ["donne"]
+    assert word_forms("classes") == ["class"]
+    assert word_forms("gans") == ["gan"]
+    # Short words, and words that are no plural, stay as typed.
+    for word in ("les", "aux", "lstm", "class", "reseau"):
+        assert word_forms(word) == [word]
+
+
+@pytest.fixture
+def typed(db, django_capture_on_commit_callbacks):
+    """Projects whose titles and summaries hold none of the words searched for below."""
+    with django_capture_on_commit_callbacks(execute=True):
+        lstm = ProjectFactory(
+            title="Rain",
+            summary="Nowcasting.",
+            architectures=Architecture.objects.filter(slug="rnn-lstm"),
+            laboratories=Laboratory.objects.filter(slug="latmos"),
+        )
+        ReferenceFactory(project=lstm, authors="Evan Racah; Christopher Beckham; et al.")
+        ProjectFactory(
+            title="Fields",
+            summary="Maps.",
+            architectures=Architecture.objects.filter(slug="u-net"),
+            data_types=DataType.objects.all(),
+        )
+    return lstm
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["LSTM", "récurrent", "Recurrent network", "reseau recurrent", "réseaux", "latmos", "RACAH"],
+)
+def test_text_search_finds_list_values_in_both_languages_and_authors(typed, text):
+    assert titles(q=text) == ["Rain"]
+
+
+def test_text_search_plural_finds_the_singular(typed):
+    assert titles(q="réanalyses") == titles(q="réanalyse") == ["Fields"]
+    assert titles(q="stations") == ["Fields"]
+    assert titles(q="networks") == ["Rain"]
+
+
+def test_text_search_follows_a_renamed_list_value(typed, django_capture_on_commit_callbacks):
+    latmos = Laboratory.objects.get(slug="latmos")
+    latmos.label_fr = latmos.label_en = "Atmosphères, milieux"
+    with django_capture_on_commit_callbacks(execute=True):
+        latmos.save()
+    assert titles(q="latmos") == []
+    assert titles(q="atmospheres") == ["Rain"]
+
+
+@pytest.mark.django_db
+def test_text_search_key_is_whole_as_soon_as_a_proposal_is_stored():
+    project = propose_project(
+        proposer=None,
+        fields={
+            "title": "Rain",
+            "summary_en": "Nowcasting.",
+            "tasks": Task.objects.filter(slug="prediction"),
+            "architectures": Architecture.objects.filter(slug="gan"),
+        },
+        references=[{"authors": "Evan Racah", "title": "A paper"}],
+    )
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.PUBLISHED)
+    for text in ("GAN", "antagoniste", "prédiction", "racah"):
+        assert titles(q=text) == ["Rain"]

@@ -208,3 +208,22 @@ def test_search_text_holds_what_the_site_search_indexes():
     french = project.search_text("fr")
     assert "Détection" in french and "Echo paper" in french
     assert "Uses U-Net" not in french
+
+
+@pytest.mark.parametrize(
+    ("prefix", "folded", "with_two"),
+    [("/en/", "Filters", "Filters (2 active)"), ("/", "Filtres", "Filtres (2 actifs)")],
+)
+def test_facets_fold_behind_a_summary_that_counts_the_active_filters(
+    client, prefix, folded, with_two
+):
+    ProjectFactory(laboratories=Laboratory.objects.filter(slug="latmos"))
+    for query, summary in (("", folded), ("?task=detection&lab=latmos&q=project", with_two)):
+        html = page(client, f"{prefix}projects/{query}")
+        start = html.index('<details class="catalogue-facets" data-open-from="(width > 50rem)">')
+        # Closed in the HTML at every width (catalogue.css shows it as a column on a desk),
+        # so nothing folds after load; the search box stays outside, above it.
+        assert html.index('id="catalogue-q"') < start < html.index('id="facet-task"')
+        assert html.index('id="facet-year"') < html.index("</details>", start)
+        assert f"<summary>{summary}</summary>" in html
+        assert "js/catalogue-filters.js" in html

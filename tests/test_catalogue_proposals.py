@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from kb.models import Architecture, Project, Task
 from kb.services import catalogue as catalogue_services
-from tests.factories import PendingProjectFactory, ProjectFactory
+from tests.factories import (
+    CoordinatorFactory,
+    PendingProjectFactory,
+    ProjectFactory,
+    ReferenceFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -247,4 +253,217 @@ def test_preview_shows_each_description_and_stores_nothing(client, member):
     page = response.content.decode()
     assert '<div class="prose" lang="fr"><p>Un <strong>U-Net</strong> français.</p></div>' in page
     assert '<div class="prose" lang="en"><p>We use a <strong>U-Net</strong>.</p></div>' in page
+    assert not Project.objects.exists()
+
+
+# A member's own proposal: edited and withdrawn while it waits, by them or a coordinator.
+
+ROLES = ["anonymous", "another member", "proposer", "coordinator"]
+STATES = [Project.Status.PENDING, Project.Status.PUBLISHED, Project.Status.REJECTED]
+
+
+def log_in_as(client, role, project):
+    users = {
+        "another member": UserFactory,
+        "proposer": lambda: project.proposed_by,
+        "coordinator": CoordinatorFactory,
+    }
+    if role in users:
+        client.force_login(users[role]())
+
+
+def refused_to_proposer(html, status):
+    """The proposer of a reviewed project is told why they can no longer change it."""
+    if status == Project.Status.PUBLISHED:
+        return "is published: only a coordinator can change or delete it now" in html
+    return "was not accepted, so it can no longer be changed" in html
+
+
+@pytest.mark.parametrize("status", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_edit_a_proposal(client, role, status):
+    project = PendingProjectFactory(title="Old title", status=status)
+    log_in_as(client, role, project)
+    url = f"/en/projects/{project.slug}/edit/"
+    shown = client.get(url)
+    sent = client.post(url, proposal(title="New title"))
+    project.refresh_from_db()
+    if role == "anonymous":
+        assert shown.status_code == sent.status_code == 302
+        assert "/accounts/login/" in shown["Location"] and "/accounts/login/" in sent["Location"]
+    elif role == "coordinator" or (role == "proposer" and status == Project.Status.PENDING):
+        assert shown.status_code == 200 and 'value="Old title"' in shown.content.decode()
+        assert sent.status_code == 302 and sent["Location"] == f"/en/projects/{project.slug}/"
+        assert project.title == "New title" and project.status == status
+        return
+    elif role == "proposer":
+        assert shown.status_code == sent.status_code == 403
+        assert refused_to_proposer(shown.content.decode(), status)
+        # Reviewed while they were typing: what they sent is still on the page.
+        assert refused_to_proposer(sent.content.decode(), status)
+        assert 'value="New title"' in sent.content.decode()
+    else:
+        assert shown.status_code == sent.status_code == 403
+        assert "Old title" not in shown.content.decode()
+    assert project.title == "Old title"
+
+
+@pytest.mark.parametrize("status", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_withdraw_or_delete_a_proposal(client, role, status):
+    project = PendingProjectFactory(title="Old title", status=status)
+    log_in_as(client, role, project)
+    url = f"/en/projects/{project.slug}/delete/"
+    shown = client.get(url)
+    html = shown.content.decode()
+    if role == "anonymous":
+        assert shown.status_code == 302 and "/accounts/login/" in shown["Location"]
+    elif role == "coordinator":
+        assert shown.status_code == 200 and "Delete “Old title”?" in html
+    elif role == "proposer" and status == Project.Status.PENDING:
+        assert shown.status_code == 200 and "Withdraw your proposal “Old title”?" in html
+    elif role == "proposer":
+        assert shown.status_code == 403 and refused_to_proposer(html, status)
+    else:
+        assert shown.status_code == 403
+    sent = client.post(url)
+    gone = not Project.objects.filter(pk=project.pk).exists()
+    if role == "coordinator":
+        assert gone and sent["Location"] == "/en/projects/"
+    elif role == "proposer" and status == Project.Status.PENDING:
+        assert gone and sent["Location"] == "/en/projects/mine/"
+        assert (
+            "Your proposal “Old title” is withdrawn."
+            in client.get(sent["Location"]).content.decode()
+        )
+    else:
+        assert not gone and sent.status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "edit", "withdraw"),
+    [("/en/", "Edit my proposal", "Withdraw my proposal"),
+     ("/", "Modifier ma proposition", "Retirer ma proposition")],
+)  # fmt: skip
+def test_proposer_finds_edit_and_withdraw_while_pending_only(client, prefix, edit, withdraw):
+    pending = PendingProjectFactory(title="Waiting")
+    published = PendingProjectFactory(
+        title="Out", status=Project.Status.PUBLISHED, proposed_by=pending.proposed_by
+    )
+    client.force_login(pending.proposed_by)
+    mine = client.get(f"{prefix}projects/mine/").content.decode()
+    assert mine.count(f'href="{prefix}projects/{pending.slug}/edit/"') == 1
+    assert mine.count(f'href="{prefix}projects/{pending.slug}/delete/"') == 1
+    assert f"{published.slug}/edit/" not in mine and f"{published.slug}/delete/" not in mine
+    html = client.get(f"{prefix}projects/{pending.slug}/").content.decode()
+    assert edit in html and withdraw in html
+    assert f'href="{prefix}projects/{pending.slug}/delete/"' in html
+    html = client.get(f"{prefix}projects/{published.slug}/").content.decode()
+    assert edit not in html and "/edit/" not in html
+    client.force_login(UserFactory())  # another member sees the published one, no tools
+    html = client.get(f"{prefix}projects/{published.slug}/").content.decode()
+    assert edit not in html and "/edit/" not in html
+
+
+# The proposal form.
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message", "other_message"),
+    [
+        ("/en/", "Ensure this value has at most 300 characters", "Write it in French, in English"),
+        ("/", "comporte au plus 300 caractères", "Écrivez-le en français, en anglais"),
+    ],
+)
+def test_a_too_long_summary_is_not_also_missing(member_client, prefix, message, other_message):
+    data = proposal(summary_fr="é" * 5000)
+    data["summary_en"] = ""
+    html = member_client.post(f"{prefix}projects/propose/", data).content.decode()
+    assert message in html
+    assert other_message not in html
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "texts"),
+    [
+        (
+            "/en/",
+            [
+                "Tasks: Choose at least one task.",
+                "Architectures: Choose at least one architecture.",
+                "Reference 1: Year: Ensure this value is greater than or equal to 1950.",
+                "Link 1: Web address: Enter a web address starting with http:// or https://.",
+            ],
+        ),
+        (
+            "/",
+            [
+                "Tâches\u202f: Choisissez au moins une tâche.",
+                "Architectures\u202f: Choisissez au moins une architecture.",
+                "Référence 1\u202f: Année\u202f: Assurez-vous que cette valeur est supérieure "
+                "ou égale à 1950.",
+                "Lien 1\u202f: Adresse web\u202f: Saisissez une adresse web commençant par "
+                "http:// ou https://.",
+            ],
+        ),
+    ],
+)
+def test_failed_submit_lists_each_error_with_a_link_to_its_field(member_client, prefix, texts):
+    data = proposal(tasks=[], architectures=[])
+    data.update({"references-0-year": "12", "links-0-url": "ftp://files.example/code"})
+    response = member_client.post(f"{prefix}projects/propose/", data)
+    html = response.content.decode()
+    summary = html[
+        html.index('id="error-summary"') : html.index("</ul>", html.index('id="error-summary"'))
+    ]
+    targets = ["id_tasks_0", "id_architectures_0", "id_references-0-year", "id_links-0-url"]
+    for target, text in zip(targets, texts, strict=True):
+        assert f'<a href="#{target}">{text}</a>' in summary
+        assert f'id="{target}"' in html  # the link leads somewhere
+    assert 'id="error-summary" tabindex="-1"' in html  # so it can take the focus
+    assert "js/catalogue-form.js" in html  # which moves the focus to the list
+    # The group's <fieldset> and each of its tick boxes name the group's message.
+    described = 'aria-describedby="id_tasks_helptext id_tasks_error"'
+    assert html.count(described) == 1 + Task.objects.count()
+    assert f'{described} id="id_tasks_0"' in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "required"), [("/en/", "Required: tick one or more."), ("/", "Obligatoire")]
+)
+def test_required_groups_are_marked_before_sending(member_client, prefix, required):
+    html = member_client.get(f"{prefix}projects/propose/").content.decode()
+    for group in ("tasks", "architectures"):
+        assert f'<div class="helptext" id="id_{group}_helptext">{required}' in html
+        assert f'aria-describedby="id_{group}_helptext" id="id_{group}_0"' in html
+    assert "error-summary" not in html
+
+
+@pytest.mark.parametrize(("prefix", "label"), [("/en/", "Web address"), ("/", "Adresse web")])
+def test_address_labels_are_capitalised_and_new_rows_have_no_delete_box(
+    member_client, coordinator, prefix, label
+):
+    html = member_client.get(f"{prefix}projects/propose/").content.decode()
+    for row in ("references-0", "links-0"):
+        assert f'<label for="id_{row}-url">{label}' in html
+    assert "-DELETE" not in html
+    # A stored row can still be deleted when the project is edited.
+    project = ProjectFactory()
+    ReferenceFactory(project=project)
+    member_client.force_login(coordinator)
+    html = member_client.get(f"{prefix}projects/{project.slug}/edit/").content.decode()
+    assert 'name="references-0-DELETE"' in html and 'name="references-1-DELETE"' not in html
+
+
+def test_year_inputs_have_the_limits_the_server_checks(member_client):
+    this_year = timezone.now().year
+    html = member_client.get("/en/projects/propose/").content.decode()
+    for name in ("year", "references-0-year"):
+        assert f'name="{name}" min="1950" max="{this_year}"' in html
+    for value in ("-5", "0", "1949"):
+        response = member_client.post("/en/projects/propose/", proposal(year=value))
+        html = response.content.decode()
+        assert "greater than or equal to 1950" in html
+        assert "greater than or equal to 0" not in html
     assert not Project.objects.exists()

@@ -4,12 +4,17 @@ a coordinator's review decision, and the curated lists."""
 import re
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.forms import formset_factory
+from django.forms.boundfield import BoundField
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kb.forms.text_limits import TextLimitsMixin
 from kb.models import Architecture, Contact, DataType, Laboratory, Link, Project, Reference, Task
-from kb.models.catalogue import validate_web_url
+from kb.models.catalogue import FIRST_YEAR, validate_web_url
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
@@ -26,7 +31,35 @@ class WebURLField(forms.URLField):
         super().__init__(assume_scheme="https", max_length=500, **kwargs)
 
 
-class ProjectForm(TextLimitsMixin, forms.ModelForm):
+class GroupBoundField(BoundField):
+    """A field whose tick boxes each name the group's help and error text.
+
+    Django ties them to the group's <fieldset> only, which not every screen reader
+    reads out when a box gets focus.
+    """
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.use_fieldset and "aria-describedby" not in attrs and self.aria_describedby:
+            attrs["aria-describedby"] = self.aria_describedby
+        return attrs
+
+
+class YearLimitsMixin:
+    """The year input's limits are the model's (FIRST_YEAR to this year), so the browser
+    and the server agree; the model's validators say what is wrong."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = self.fields["year"]
+        year.widget.attrs.update(min=FIRST_YEAR, max=timezone.now().year)
+        # The positive integer's own "≥ 0" check would answer before the model's "≥ 1950".
+        year.validators = [v for v in year.validators if not isinstance(v, MinValueValidator)]
+
+
+class ProjectForm(YearLimitsMixin, TextLimitsMixin, forms.ModelForm):
+    bound_field_class = GroupBoundField
+
     class Meta:
         model = Project
         fields = [
@@ -55,17 +88,23 @@ class ProjectForm(TextLimitsMixin, forms.ModelForm):
             "tasks": {"required": _("Choose at least one task.")},
             "architectures": {"required": _("Choose at least one architecture.")},
         }
+        help_texts = {
+            "tasks": _("Required: tick one or more."),
+            "architectures": _("Required: tick one or more."),
+        }
 
     def clean(self):
         data = super().clean()
-        # Either language will do; readers of the other see it with a notice.
-        if not (data.get("summary_fr") or data.get("summary_en")):
+        # Either language will do; readers of the other see it with a notice. A summary
+        # that was written but failed its own check is not missing.
+        written = self.has_error("summary_fr") or self.has_error("summary_en")
+        if not (written or data.get("summary_fr") or data.get("summary_en")):
             self.add_error("summary_fr", _("Write it in French, in English, or in both."))
         return data
 
 
-class ReferenceForm(TextLimitsMixin, forms.ModelForm):
-    url = WebURLField(label=_("web address"), required=False)
+class ReferenceForm(YearLimitsMixin, TextLimitsMixin, forms.ModelForm):
+    url = WebURLField(label=capfirst(_("web address")), required=False)
 
     class Meta:
         model = Reference
@@ -93,21 +132,48 @@ class ContactForm(TextLimitsMixin, forms.ModelForm):
 
 
 class LinkForm(TextLimitsMixin, forms.ModelForm):
-    url = WebURLField(label=_("web address"))
+    url = WebURLField(label=capfirst(_("web address")))
 
     class Meta:
         model = Link
         fields = ["kind", "url", "label"]
 
 
-ReferenceFormSet = formset_factory(ReferenceForm, extra=2, can_delete=True, max_num=20)
-ContactFormSet = formset_factory(ContactForm, extra=2, can_delete=True, max_num=10)
-LinkFormSet = formset_factory(LinkForm, extra=3, can_delete=True, max_num=10)
+# Rows already stored can be deleted; blank new rows need no "Delete" box (left blank,
+# they are skipped).
+ReferenceFormSet = formset_factory(
+    ReferenceForm, extra=2, can_delete=True, can_delete_extra=False, max_num=20
+)
+ContactFormSet = formset_factory(
+    ContactForm, extra=2, can_delete=True, can_delete_extra=False, max_num=10
+)
+LinkFormSet = formset_factory(
+    LinkForm, extra=3, can_delete=True, can_delete_extra=False, max_num=10
+)
 FORMSETS = [
     ("references", ReferenceFormSet, ReferenceForm),
     ("contacts", ContactFormSet, ContactForm),
     ("links", LinkFormSet, LinkForm),
 ]
+
+
+# The legend of one row of each formset, as the form page writes it.
+FORMSET_ROWS = {
+    "references": _("Reference %(number)s"),
+    "contacts": _("Contact %(number)s"),
+    "links": _("Link %(number)s"),
+}
+
+
+def _field_errors(form):
+    """(input id, label, message) for each field error of ``form``, in field order."""
+    entries = []
+    for bound in form:
+        if not bound.errors:
+            continue
+        target = f"{bound.auto_id}_0" if bound.use_fieldset else bound.id_for_label
+        entries += [(target, bound.label, error) for error in bound.errors]
+    return entries
 
 
 class ProjectEditor:
@@ -145,6 +211,27 @@ class ProjectEditor:
             for form in self.formsets[prefix].forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+
+    def error_summary(self):
+        """What the top of the page lists, in the form's order: (target id, where, message).
+
+        The target is the input to jump to (a group's first tick box), or "" for an
+        error about the form as a whole; ``where`` names the field, and its row in a
+        formset.
+        """
+        entries = [("", "", error) for error in self.project_form.non_field_errors()]
+        entries += _field_errors(self.project_form)
+        for prefix, formset in self.formsets.items():
+            row_name = FORMSET_ROWS[prefix]
+            entries += [(f"formset-{prefix}", "", error) for error in formset.non_form_errors()]
+            for number, form in enumerate(formset.forms, start=1):
+                row = row_name % {"number": number}
+                entries += [("", row, error) for error in form.non_field_errors()]
+                entries += [
+                    (target, f"{row}{gettext(':')} {label}", error)
+                    for target, label, error in _field_errors(form)
+                ]
+        return entries
 
     @property
     def has_errors(self):

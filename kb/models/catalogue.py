@@ -50,6 +50,30 @@ def search_key(text):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def word_forms(word):
+    """The pieces of text, any of which a project's key must hold to match ``word``.
+
+    The filter matches pieces of words, so "réseau" already finds "réseaux"; for a
+    plural to find its singular as well, a regular French or English plural ending
+    is dropped: "reseaux" → "reseau", "spatiaux" → "spatial", "donnees" → "donne",
+    "classes" → "class", "studies" → "study", "gans" → "gan". What remains keeps
+    three letters at least, so short words ("les", "aux") stay as typed.
+    """
+    forms = [word]
+    if word.endswith(("aux", "eux", "oux")) and len(word) >= 4:
+        forms.append(word[:-1])
+    if word.endswith("aux") and len(word) >= 6:
+        forms.append(word[:-3] + "al")
+    if word.endswith("ies") and len(word) >= 5:
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) >= 6:
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) >= 4:
+        forms.append(word[:-1])
+    # A text that holds "reseau" holds "reseaux" too: only the shortest pieces count.
+    return [form for form in forms if not any(o != form and o in form for o in forms)]
+
+
 class Taxonomy(models.Model):
     """A curated list value with a stable slug and a label in each language."""
 
@@ -118,10 +142,14 @@ class ProjectQuerySet(models.QuerySet):
         return self.published()
 
     def matching(self, text):
-        """Case- and accent-insensitive match of every word on title and summary."""
+        """Case- and accent-insensitive match of every word, in one of its forms
+        (``word_forms``), on what ``Project.text_search_key`` holds."""
         queryset = self
         for word in search_key(text).split():
-            queryset = queryset.filter(search_key__contains=word)
+            forms = Q()
+            for form in word_forms(word):
+                forms |= Q(search_key__contains=form)
+            queryset = queryset.filter(forms)
         return queryset
 
     def filtered(self, selection, *, ignore=None):
@@ -304,7 +332,7 @@ class Project(models.Model):
         # Rendered and normalised once, when written, never on each request.
         self.description_html_fr = render_markdown(self.description_fr, language="fr").html
         self.description_html_en = render_markdown(self.description_en, language="en").html
-        self.search_key = search_key(f"{self.title}\n{self.summary_fr}\n{self.summary_en}")
+        self.search_key = self.text_search_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
@@ -325,6 +353,29 @@ class Project(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+    def is_proposed_by(self, user):
+        return user.is_authenticated and self.proposed_by_id == user.pk
+
+    def can_be_changed_by(self, user):
+        """Coordinators edit and delete any project; its proposer, while it waits for review."""
+        return is_coordinator(user) or (self.is_pending and self.is_proposed_by(user))
+
+    def text_search_key(self):
+        """What the catalogue's text filter matches: the title, both summaries, the
+        values of the four lists in both languages and the authors of the references.
+
+        Lists and references are stored after the project: ``save`` takes those it
+        has, and ``services.catalogue.sync_search_entry`` stores the key again once
+        they change.
+        """
+        parts = [self.title, self.summary_fr, self.summary_en]
+        if self.pk:
+            for values in (self.tasks, self.architectures, self.data_types, self.laboratories):
+                for labels in values.values_list("label_fr", "label_en"):
+                    parts.extend(labels)
+            parts.extend(self.references.values_list("authors", flat=True))
+        return search_key("\n".join(parts))
 
     def search_text(self, language):
         """Plain text for the site search in ``language``: description, lists and references."""

@@ -79,8 +79,14 @@ def _store(project, *, fields, references, contacts, links):
 
 
 def sync_search_entry(project):
-    """Published projects are in the site search (in each language they are written in);
-    no other project ever is."""
+    """Bring both searches up to date with ``project``: the catalogue's text filter, whose
+    key also holds the lists and references stored after the project, and the site
+    search, where published projects are (in each language they are written in) and no
+    other project ever is."""
+    key = project.text_search_key()
+    if key != project.search_key:
+        Project.objects.filter(pk=project.pk).update(search_key=key)
+        project.search_key = key
     if project.status != Project.Status.PUBLISHED:
         remove_entry(kind=SearchEntry.Kind.PROJECT, object_id=project.pk)
         return

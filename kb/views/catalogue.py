@@ -4,6 +4,7 @@ members' proposals, and the coordinators' review and curated lists."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -88,6 +89,7 @@ def project_detail(request, slug):
             "project": project,
             "related_projects": related,
             "is_coordinator": coordinator,
+            "proposer_may_change": not coordinator and project.can_be_changed_by(request.user),
             "review_form": ReviewForm() if coordinator and not project.is_published else None,
         },
     )
@@ -193,10 +195,49 @@ def review(request, slug):
     return redirect("catalogue:review_queue")
 
 
-@coordinator_required
+def _locked_reason(project):
+    """Why the proposer may no longer change ``project``."""
+    if project.is_published:
+        return _(
+            "“%(title)s” is published: only a coordinator can change or delete it now. "
+            "Write to the coordinators of the group with the change you would like."
+        ) % {"title": project}
+    return _(
+        "“%(title)s” was not accepted, so it can no longer be changed. "
+        "Propose the project again with what the coordinator’s message asks for."
+    ) % {"title": project}
+
+
+def _refusal(request, project):
+    """None when the user may change ``project``; else the page that says why not.
+
+    Coordinators may change any project, its proposer only while it is pending:
+    the proposer is told why not, anyone else gets the plain 403.
+    """
+    if project.can_be_changed_by(request.user):
+        return None
+    if not project.is_proposed_by(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "kb/catalogue/locked.html",
+        {"section": SECTION, "project": project, "reason": _locked_reason(project)},
+        status=403,
+    )
+
+
+@login_required
 def edit(request, slug):
     project = get_object_or_404(Project.objects.for_detail(), slug=slug)
+    refusal = _refusal(request, project)
+    if refusal and request.method != "POST":
+        return refusal
     editor = ProjectEditor(request.POST if request.method == "POST" else None, project=project)
+    if refusal:
+        # Reviewed while the proposer was editing: what they sent stays on the page.
+        editor.is_valid()
+        editor.project_form.add_error(None, _locked_reason(project))
+        return _form_page(request, editor, project=project, status=403)
     if _saving(request, editor):
         catalogue_services.update_project(
             project=project,
@@ -210,14 +251,27 @@ def edit(request, slug):
     return _form_page(request, editor, project=project)
 
 
-@coordinator_required
+@login_required
 def delete(request, slug):
+    """A coordinator deletes a project; its proposer withdraws it while it is pending."""
     project = get_object_or_404(Project, slug=slug)
+    if refusal := _refusal(request, project):
+        return refusal
+    withdrawing = not is_coordinator(request.user)
     if request.method == "POST":
         catalogue_services.delete_project(project=project)
+        if withdrawing:
+            messages.success(
+                request, _("Your proposal “%(title)s” is withdrawn.") % {"title": project}
+            )
+            return redirect("catalogue:mine")
         messages.success(request, _("“%(title)s” is deleted.") % {"title": project})
         return redirect("catalogue:list")
-    return render(request, "kb/catalogue/delete.html", {"section": SECTION, "project": project})
+    return render(
+        request,
+        "kb/catalogue/delete.html",
+        {"section": SECTION, "project": project, "withdrawing": withdrawing},
+    )
 
 
 def _taxonomy_model(kind):

@@ -73,6 +73,19 @@ def test_all_day_multi_day_event_shows_dates_only(client):
     assert "00:00" not in page
 
 
+def test_all_day_event_has_no_time_zone_note(client):
+    start, end = all_day_bounds(datetime.date(2030, 6, 5), datetime.date(2030, 6, 5))
+    event = EventFactory(all_day=True, starts_at=start, ends_at=end)
+    english = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "Wednesday 5 June 2030" in english
+    assert "(Paris time)" not in english
+    french = client.get(f"/events/{event.slug}/").content.decode()
+    assert "mercredi 5 juin 2030" in french
+    assert "(heure de Paris)" not in french
+    timed = EventFactory(starts_at=paris(2030, 6, 5, 10), ends_at=paris(2030, 6, 5, 12))
+    assert "(heure de Paris)" in client.get(f"/events/{timed.slug}/").content.decode()
+
+
 # Listings
 
 

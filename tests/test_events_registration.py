@@ -257,3 +257,20 @@ def test_cancelling_asks_first_and_says_where_the_seat_goes(member_client, membe
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.CONFIRMED
     assert member_client.get(f"/en/events/{event.slug}/unregister/").status_code == 404
+
+
+def test_cancel_page_keep_button_agrees_with_what_is_kept(client, member, coordinator):
+    event = builtin_event(capacity=1)
+    registration = RegistrationFactory(event=event, user=member)
+    client.force_login(member)
+    french = client.get(f"/events/{event.slug}/unregister/").content.decode()
+    assert "Annuler mon inscription" in french and ">La garder</a>" in french
+    assert "Le garder" not in french
+    assert ">Keep it</a>" in client.get(f"/en/events/{event.slug}/unregister/").content.decode()
+    registration.status = RegistrationStatus.WAITING
+    registration.save()
+    french = client.get(f"/events/{event.slug}/unregister/").content.decode()
+    assert "Quitter la liste d’attente" in french and ">Rester sur la liste</a>" in french
+    # Cancelling the event itself keeps "Le garder" (for the event).
+    client.force_login(coordinator)
+    assert ">Le garder</a>" in client.get(f"/events/{event.slug}/cancel/").content.decode()

@@ -34,20 +34,22 @@ def test_register_takes_a_seat_and_emails_a_confirmation(django_capture_on_commi
     event = builtin_event(capacity=2, title="Slurm hands-on")
     member = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.register(event=event, user=member)
-    assert registration.status == RegistrationStatus.CONFIRMED
+        registration, created = services.register(event=event, user=member)
+    assert created and registration.status == RegistrationStatus.CONFIRMED
     (message,) = mail.outbox
     assert message.to == [member.email]
     assert "Slurm hands-on" in message.subject
     assert f"/events/{event.slug}/" in message.body
 
 
-def test_register_twice_changes_nothing():
+def test_register_twice_changes_nothing(django_capture_on_commit_callbacks):
     event = builtin_event(capacity=1)
     member = UserFactory()
-    first = services.register(event=event, user=member)
-    assert services.register(event=event, user=member) == first
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _created = services.register(event=event, user=member)
+        assert services.register(event=event, user=member) == (first, False)
     assert Registration.objects.count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_full_event_puts_people_on_the_waiting_list(django_capture_on_commit_callbacks):
@@ -55,7 +57,7 @@ def test_full_event_puts_people_on_the_waiting_list(django_capture_on_commit_cal
     services.register(event=event, user=UserFactory())
     late = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.register(event=event, user=late)
+        registration, _created = services.register(event=event, user=late)
     assert registration.status == RegistrationStatus.WAITING
     assert "waiting list" in mail.outbox[-1].body.lower() or "liste d" in mail.outbox[-1].body
 
@@ -274,3 +276,88 @@ def test_cancel_page_keep_button_agrees_with_what_is_kept(client, member, coordi
     # Cancelling the event itself keeps "Le garder" (for the event).
     client.force_login(coordinator)
     assert ">Le garder</a>" in client.get(f"/events/{event.slug}/cancel/").content.decode()
+
+
+def test_registering_again_says_so_and_sends_nothing(
+    client, member, django_capture_on_commit_callbacks
+):
+    event = builtin_event(capacity=5)
+    client.force_login(member)
+    url = f"/events/{event.slug}/register/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, follow=True)  # shows, and so clears, the first message
+        french = client.post(url, follow=True).content.decode()
+    assert "Vous êtes déjà inscrit." in french
+    assert "Une confirmation vous est envoyée" not in french
+    assert len(mail.outbox) == 1
+    english = client.post(f"/en{url}", follow=True).content.decode()
+    assert "You are already registered." in english
+    assert "confirmation is on its way" not in english
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_joining_the_waiting_list_again_says_so(client, member):
+    event = builtin_event(capacity=1)
+    RegistrationFactory(event=event)
+    client.force_login(member)
+    client.post(f"/en/events/{event.slug}/register/", follow=True)
+    english = client.post(f"/en/events/{event.slug}/register/", follow=True).content.decode()
+    assert "You are already on the waiting list." in english
+    assert "The event is full" not in english
+    french = client.post(f"/events/{event.slug}/register/", follow=True).content.decode()
+    assert "Vous êtes déjà sur la liste d’attente." in french
+
+
+def test_cancelling_without_a_registration_says_so(client, member):
+    event = builtin_event(capacity=5)
+    RegistrationFactory(event=event)
+    client.force_login(member)
+    french = client.post(f"/events/{event.slug}/unregister/", follow=True).content.decode()
+    assert "Vous n’étiez pas inscrit à cet événement." in french
+    assert "Votre inscription est annulée." not in french
+    english = client.post(f"/en/events/{event.slug}/unregister/", follow=True).content.decode()
+    assert "You were not registered for this event." in english
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_leaving_the_waiting_list_says_so(client, member):
+    event = builtin_event(capacity=1)
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, user=member, status=RegistrationStatus.WAITING)
+    client.force_login(member)
+    french = client.post(f"/events/{event.slug}/unregister/", follow=True).content.decode()
+    assert "Vous avez quitté la liste d’attente." in french
+    assert "Votre inscription est annulée." not in french
+    assert not Registration.objects.filter(event=event, user=member).exists()
+
+
+def test_registration_of_a_started_event_cannot_be_cancelled(client, member):
+    event = builtin_event(capacity=1, starts_at=in_days(-3), ends_at=in_days(-3, hour=12))
+    RegistrationFactory(event=event, user=member)
+    waiting = RegistrationFactory(event=event, status=RegistrationStatus.WAITING)
+    client.force_login(member)
+    url = f"/events/{event.slug}/unregister/"
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
+    french = client.post(url, follow=True).content.decode()
+    assert "Cet événement a commencé" in french
+    assert "Votre inscription est annulée." not in french
+    english = client.post(f"/en{url}", follow=True).content.decode()
+    assert "This event has started: registrations can no longer be cancelled." in english
+    assert Registration.objects.get(event=event, user=member).is_confirmed
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.WAITING
+
+
+def test_leaving_a_cancelled_event_promotes_nobody(django_capture_on_commit_callbacks):
+    event = builtin_event(capacity=1)
+    first, second = UserFactory(), UserFactory()
+    services.register(event=event, user=first)
+    services.register(event=event, user=second)
+    services.cancel_event(event=event)
+    event.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.cancel_registration(event=event, user=first) == []
+    assert statuses(event) == [(second.email, "waiting")]
+    assert mail.outbox == []

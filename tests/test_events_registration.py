@@ -156,6 +156,25 @@ def test_full_event_page_offers_the_waiting_list_and_shows_the_position(member_c
     assert "You are on the waiting list (position 2)" in page
 
 
+def test_registration_comes_right_after_when_and_where(client, member):
+    """A phone shows the page in one column, in document order: the registration box
+    must not wait below the whole programme."""
+    event = builtin_event(
+        capacity=5,
+        description_html="<h2>Programme</h2><p>A long programme.</p>",
+    )
+    RegistrationFactory(event=event, user=member, status=RegistrationStatus.WAITING)
+    for who in (None, member):
+        if who:
+            client.force_login(who)
+        page = client.get(f"/en/events/{event.slug}/").content.decode()
+        where = page.index("<dt>Where</dt>")
+        registration = page.index('<h2 id="registration-title">Registration</h2>')
+        programme = page.index("<h2>Programme</h2>")
+        assert where < registration < programme
+    assert page.index("Leave the waiting list") < programme
+
+
 def test_anonymous_reader_is_asked_to_log_in(client):
     event = builtin_event()
     page = client.get(f"/en/events/{event.slug}/").content.decode()

@@ -75,12 +75,11 @@ def build_calendar(entries, *, name, refresh_hours=6):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     # How often subscribed clients should fetch again (RFC 7986, and its older X- form).
-    calendar.add(
-        "refresh-interval",
-        datetime.timedelta(hours=refresh_hours),
-        parameters={"VALUE": "DURATION"},
-    )
-    calendar.add("x-published-ttl", datetime.timedelta(hours=refresh_hours))
+    refresh = datetime.timedelta(hours=refresh_hours)
+    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    # An X- property has no known type: without vDuration it would be written as
+    # str(timedelta), "6:00:00", which Outlook ignores.
+    calendar.add("x-published-ttl", icalendar.vDuration(refresh))
     for entry in entries:
         calendar.add_component(build_event(entry))
     return calendar.to_ical()

@@ -83,6 +83,17 @@ def test_calendar_has_required_properties_and_escapes_text():
     assert b"\r\n" in body  # RFC 5545 lines end with CRLF
 
 
+def test_refresh_interval_and_published_ttl_are_icalendar_durations():
+    body = build_calendar([entry()], name="A", refresh_hours=6).decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in body
+    # Outlook reads X-PUBLISHED-TTL and ignores a value that is no duration ("6:00:00").
+    assert "X-PUBLISHED-TTL:PT6H\r\n" in body
+    calendar = icalendar.Calendar.from_ical(body)
+    assert icalendar.vDuration.from_ical(str(calendar["X-PUBLISHED-TTL"])) == datetime.timedelta(
+        hours=6
+    )
+
+
 def test_same_entries_give_the_same_bytes():
     assert build_calendar([entry()], name="A") == build_calendar([entry()], name="A")
 
@@ -114,6 +125,7 @@ def test_all_events_feed_has_published_and_cancelled_not_drafts_nor_old(client):
     response = client.get("/events/calendar.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert b"\r\nX-PUBLISHED-TTL:PT6H\r\n" in response.content
     by_icalendar, by_vobject = parse_both(response.content)
     uids = {str(event["UID"]): event for event in by_icalendar}
     assert set(uids) == {f"{e.uid}@espri-ia" for e in (upcoming, cancelled, recent)}

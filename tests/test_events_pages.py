@@ -73,6 +73,19 @@ def test_all_day_multi_day_event_shows_dates_only(client):
     assert "00:00" not in page
 
 
+def test_all_day_event_has_no_time_zone_note(client):
+    start, end = all_day_bounds(datetime.date(2030, 6, 5), datetime.date(2030, 6, 5))
+    event = EventFactory(all_day=True, starts_at=start, ends_at=end)
+    english = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "Wednesday 5 June 2030" in english
+    assert "(Paris time)" not in english
+    french = client.get(f"/events/{event.slug}/").content.decode()
+    assert "mercredi 5 juin 2030" in french
+    assert "(heure de Paris)" not in french
+    timed = EventFactory(starts_at=paris(2030, 6, 5, 10), ends_at=paris(2030, 6, 5, 12))
+    assert "(heure de Paris)" in client.get(f"/events/{timed.slug}/").content.decode()
+
+
 # Listings
 
 
@@ -108,6 +121,41 @@ def test_past_listing_by_year(client):
     assert f'href="/en/events/past/{year - 1}/"' in page
     page = client.get(f"/en/events/past/{year - 1}/").content.decode()
     assert "Two years ago" in page and "Last year" not in page
+
+
+def test_past_listing_of_a_kind_with_no_past_event_says_so(client):
+    year = timezone.localdate().year - 1
+    EventFactory(
+        kind=EventKind.SEMINAR, starts_at=paris(year, 3, 1, 10), ends_at=paris(year, 3, 1, 12)
+    )
+    english = client.get("/en/events/past/?kind=hackathon").content.decode()
+    assert "No past event of this kind (Hackathon)." in english
+    assert "<h1>Past events</h1>" in english
+    # No year link is shown, so nothing points to one.
+    assert "Pick another year above." not in english and f"/en/events/past/{year}/" not in english
+    french = client.get("/events/past/?kind=hackathon").content.decode()
+    assert "Aucun événement passé de ce type (Hackathon)." in french
+    assert "ci-dessus" not in french and f" en {year}" not in french
+
+
+def test_past_year_empty_for_a_kind_points_to_its_other_years(client):
+    year = timezone.localdate().year - 1
+    EventFactory(
+        kind=EventKind.SEMINAR, starts_at=paris(year, 3, 1, 10), ends_at=paris(year, 3, 1, 12)
+    )
+    english = client.get(f"/en/events/past/{year - 2}/?kind=seminar").content.decode()
+    assert f"No past event of this kind (Seminar) in {year - 2}." in english
+    assert "Pick another year above." in english
+    assert f'href="/en/events/past/{year}/?kind=seminar"' in english
+    french = client.get(f"/events/past/{year - 2}/?kind=seminar").content.decode()
+    assert f"Aucun événement passé de ce type (Séminaire) en {year - 2}." in french
+
+
+def test_past_listing_with_no_past_event_at_all(client):
+    english = client.get("/en/events/past/").content.decode()
+    assert "No past event yet." in english and "Pick another year above." not in english
+    french = client.get("/events/past/").content.decode()
+    assert "Aucun événement passé pour l’instant." in french
 
 
 def test_past_year_out_of_range_is_not_found(client):

@@ -34,20 +34,22 @@ def test_register_takes_a_seat_and_emails_a_confirmation(django_capture_on_commi
     event = builtin_event(capacity=2, title="Slurm hands-on")
     member = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.register(event=event, user=member)
-    assert registration.status == RegistrationStatus.CONFIRMED
+        registration, created = services.register(event=event, user=member)
+    assert created and registration.status == RegistrationStatus.CONFIRMED
     (message,) = mail.outbox
     assert message.to == [member.email]
     assert "Slurm hands-on" in message.subject
     assert f"/events/{event.slug}/" in message.body
 
 
-def test_register_twice_changes_nothing():
+def test_register_twice_changes_nothing(django_capture_on_commit_callbacks):
     event = builtin_event(capacity=1)
     member = UserFactory()
-    first = services.register(event=event, user=member)
-    assert services.register(event=event, user=member) == first
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _created = services.register(event=event, user=member)
+        assert services.register(event=event, user=member) == (first, False)
     assert Registration.objects.count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_full_event_puts_people_on_the_waiting_list(django_capture_on_commit_callbacks):
@@ -55,7 +57,7 @@ def test_full_event_puts_people_on_the_waiting_list(django_capture_on_commit_cal
     services.register(event=event, user=UserFactory())
     late = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.register(event=event, user=late)
+        registration, _created = services.register(event=event, user=late)
     assert registration.status == RegistrationStatus.WAITING
     assert "waiting list" in mail.outbox[-1].body.lower() or "liste d" in mail.outbox[-1].body
 
@@ -152,6 +154,25 @@ def test_full_event_page_offers_the_waiting_list_and_shows_the_position(member_c
     member_client.post(f"/en/events/{event.slug}/register/")
     page = member_client.get(f"/en/events/{event.slug}/").content.decode()
     assert "You are on the waiting list (position 2)" in page
+
+
+def test_registration_comes_right_after_when_and_where(client, member):
+    """A phone shows the page in one column, in document order: the registration box
+    must not wait below the whole programme."""
+    event = builtin_event(
+        capacity=5,
+        description_html="<h2>Programme</h2><p>A long programme.</p>",
+    )
+    RegistrationFactory(event=event, user=member, status=RegistrationStatus.WAITING)
+    for who in (None, member):
+        if who:
+            client.force_login(who)
+        page = client.get(f"/en/events/{event.slug}/").content.decode()
+        where = page.index("<dt>Where</dt>")
+        registration = page.index('<h2 id="registration-title">Registration</h2>')
+        programme = page.index("<h2>Programme</h2>")
+        assert where < registration < programme
+    assert page.index("Leave the waiting list") < programme
 
 
 def test_anonymous_reader_is_asked_to_log_in(client):
@@ -257,3 +278,105 @@ def test_cancelling_asks_first_and_says_where_the_seat_goes(member_client, membe
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.CONFIRMED
     assert member_client.get(f"/en/events/{event.slug}/unregister/").status_code == 404
+
+
+def test_cancel_page_keep_button_agrees_with_what_is_kept(client, member, coordinator):
+    event = builtin_event(capacity=1)
+    registration = RegistrationFactory(event=event, user=member)
+    client.force_login(member)
+    french = client.get(f"/events/{event.slug}/unregister/").content.decode()
+    assert "Annuler mon inscription" in french and ">La garder</a>" in french
+    assert "Le garder" not in french
+    assert ">Keep it</a>" in client.get(f"/en/events/{event.slug}/unregister/").content.decode()
+    registration.status = RegistrationStatus.WAITING
+    registration.save()
+    french = client.get(f"/events/{event.slug}/unregister/").content.decode()
+    assert "Quitter la liste d’attente" in french and ">Rester sur la liste</a>" in french
+    # Cancelling the event itself keeps "Le garder" (for the event).
+    client.force_login(coordinator)
+    assert ">Le garder</a>" in client.get(f"/events/{event.slug}/cancel/").content.decode()
+
+
+def test_registering_again_says_so_and_sends_nothing(
+    client, member, django_capture_on_commit_callbacks
+):
+    event = builtin_event(capacity=5)
+    client.force_login(member)
+    url = f"/events/{event.slug}/register/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, follow=True)  # shows, and so clears, the first message
+        french = client.post(url, follow=True).content.decode()
+    assert "Vous êtes déjà inscrit." in french
+    assert "Une confirmation vous est envoyée" not in french
+    assert len(mail.outbox) == 1
+    english = client.post(f"/en{url}", follow=True).content.decode()
+    assert "You are already registered." in english
+    assert "confirmation is on its way" not in english
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_joining_the_waiting_list_again_says_so(client, member):
+    event = builtin_event(capacity=1)
+    RegistrationFactory(event=event)
+    client.force_login(member)
+    client.post(f"/en/events/{event.slug}/register/", follow=True)
+    english = client.post(f"/en/events/{event.slug}/register/", follow=True).content.decode()
+    assert "You are already on the waiting list." in english
+    assert "The event is full" not in english
+    french = client.post(f"/events/{event.slug}/register/", follow=True).content.decode()
+    assert "Vous êtes déjà sur la liste d’attente." in french
+
+
+def test_cancelling_without_a_registration_says_so(client, member):
+    event = builtin_event(capacity=5)
+    RegistrationFactory(event=event)
+    client.force_login(member)
+    french = client.post(f"/events/{event.slug}/unregister/", follow=True).content.decode()
+    assert "Vous n’étiez pas inscrit à cet événement." in french
+    assert "Votre inscription est annulée." not in french
+    english = client.post(f"/en/events/{event.slug}/unregister/", follow=True).content.decode()
+    assert "You were not registered for this event." in english
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_leaving_the_waiting_list_says_so(client, member):
+    event = builtin_event(capacity=1)
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, user=member, status=RegistrationStatus.WAITING)
+    client.force_login(member)
+    french = client.post(f"/events/{event.slug}/unregister/", follow=True).content.decode()
+    assert "Vous avez quitté la liste d’attente." in french
+    assert "Votre inscription est annulée." not in french
+    assert not Registration.objects.filter(event=event, user=member).exists()
+
+
+def test_registration_of_a_started_event_cannot_be_cancelled(client, member):
+    event = builtin_event(capacity=1, starts_at=in_days(-3), ends_at=in_days(-3, hour=12))
+    RegistrationFactory(event=event, user=member)
+    waiting = RegistrationFactory(event=event, status=RegistrationStatus.WAITING)
+    client.force_login(member)
+    url = f"/events/{event.slug}/unregister/"
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
+    french = client.post(url, follow=True).content.decode()
+    assert "Cet événement a commencé" in french
+    assert "Votre inscription est annulée." not in french
+    english = client.post(f"/en{url}", follow=True).content.decode()
+    assert "This event has started: registrations can no longer be cancelled." in english
+    assert Registration.objects.get(event=event, user=member).is_confirmed
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.WAITING
+
+
+def test_leaving_a_cancelled_event_promotes_nobody(django_capture_on_commit_callbacks):
+    event = builtin_event(capacity=1)
+    first, second = UserFactory(), UserFactory()
+    services.register(event=event, user=first)
+    services.register(event=event, user=second)
+    services.cancel_event(event=event)
+    event.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.cancel_registration(event=event, user=first) == []
+    assert statuses(event) == [(second.email, "waiting")]
+    assert mail.outbox == []

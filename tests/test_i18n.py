@@ -1,10 +1,13 @@
 """French by default, English on /en/, a switch between them, complete catalogues."""
 
+import datetime
 import re
 from pathlib import Path
 
 import polib
 import pytest
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +63,42 @@ def test_french_punctuation_keeps_its_no_break_spaces():
     ]
     stranded = [t for t in texts if re.search(r" [:;?!](\s|$|<|\))|« | »", t)]
     assert stranded == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["17 December 2026", "17 December 2026, 09:05", "17 December", "17/12/2026"]),
+        ("fr", ["17 décembre 2026", "17 décembre 2026 09:05", "17 décembre", "17/12/2026"]),
+    ],
+)
+def test_dates_read_day_month_year_in_both_languages(language, expected):
+    moment = datetime.datetime(2026, 12, 17, 9, 5)
+    names = ["DATE_FORMAT", "DATETIME_FORMAT", "MONTH_DAY_FORMAT", "SHORT_DATE_FORMAT"]
+    with translation.override(language):
+        assert [date_format(moment, name) for name in names] == expected
+
+
+def test_english_pages_write_dates_one_way(client):
+    from tests.factories import build_edition, doc_page
+
+    doc_page("cluster", title="Cluster")
+    edition = build_edition()
+    closes = timezone.localtime(edition.closes_at)
+    today = timezone.localdate()
+    home = client.get("/en/").content.decode()
+    assert f"open until {closes.day} {closes:%B} {closes.year}." in home
+    page = client.get("/en/docs/cluster/").content.decode()
+    assert f"Updated on {today.day} {today:%B} {today.year}." in page
+    # Not the American "Dec. 17, 2026" beside the British "17 December 2026".
+    us_style = re.compile(
+        r"\b(Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)\.? \d{1,2}, \d{4}"
+    )
+    assert not us_style.search(home) and not us_style.search(page)
+    french = client.get("/docs/cluster/").content.decode()
+    assert f"Mise à jour le {today.day} {FRENCH_MONTHS[today.month - 1]} {today.year}." in french
+
+
+FRENCH_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)

@@ -191,12 +191,16 @@ def delete_draft(*, event):
 
 @transaction.atomic
 def register(*, event, user, now=None):
-    """Register ``user``: a seat when one is free, else the waiting list. Idempotent."""
+    """Register ``user``: a seat when one is free, else the waiting list.
+
+    Idempotent: returns ``(registration, created)``; ``created`` is False, and nothing
+    is sent, when ``user`` was already registered or waiting (a second click, an old tab).
+    """
     # The lock makes concurrent registrations for this event wait for each other.
     event = Event.objects.select_for_update().get(pk=event.pk)
     existing = Registration.objects.filter(event=event, user=user).first()
     if existing:
-        return existing
+        return existing, False
     if not event.has_builtin_registration:
         raise RegistrationError(_("This event has no registration on this site."))
     if not event.registration_open(now):
@@ -209,21 +213,35 @@ def register(*, event, user, now=None):
         status=RegistrationStatus.CONFIRMED if free else RegistrationStatus.WAITING,
     )
     _email_later(user, "registered" if free else "waiting", event, translation.get_language())
-    return registration
+    return registration, True
+
+
+def check_cancellable(event, now=None):
+    """Once an event has started, its registrations stay as they are: who came is kept."""
+    if event.has_started(now):
+        raise RegistrationError(
+            _("This event has started: registrations can no longer be cancelled.")
+        )
 
 
 @transaction.atomic
-def cancel_registration(*, event, user):
-    """Withdraw ``user``; free seats go to the waiting list in order. Returns those promoted."""
+def cancel_registration(*, event, user, now=None):
+    """Withdraw ``user``; free seats go to the waiting list in order. Returns those promoted.
+
+    Raises RegistrationError when the event has started or ``user`` was not registered.
+    """
     event = Event.objects.select_for_update().get(pk=event.pk)
-    deleted, _ = Registration.objects.filter(event=event, user=user).delete()
+    check_cancellable(event, now)
+    deleted, _by_model = Registration.objects.filter(event=event, user=user).delete()
     if not deleted:
-        return []
+        raise RegistrationError(_("You were not registered for this event."))
     return _promote_waiting(event)
 
 
 def _promote_waiting(event):
     """Give free seats to the first people on the waiting list. The event row is locked."""
+    if event.is_cancelled:
+        return []  # a seat in a cancelled event is worth no "a seat is yours" email
     if event.capacity is None:
         waiting = list(event.registrations.waiting())
     else:

@@ -136,11 +136,18 @@ def event_detail(request, slug):
 def register(request, slug):
     event = get_object_or_404(Event.objects.public(), slug=slug)
     try:
-        registration = services.register(event=event, user=request.user)
+        registration, created = services.register(event=event, user=request.user)
     except services.RegistrationError as error:
         messages.error(request, str(error))
     else:
-        if registration.is_confirmed:
+        if not created:
+            messages.info(
+                request,
+                _("You are already registered.")
+                if registration.is_confirmed
+                else _("You are already on the waiting list."),
+            )
+        elif registration.is_confirmed:
             messages.success(
                 request, _("You are registered. A confirmation is on its way by email.")
             )
@@ -161,6 +168,11 @@ def unregister(request, slug):
     event = get_object_or_404(Event.objects.public(), slug=slug)
     if request.method == "GET":
         registration = get_object_or_404(Registration, event=event, user=request.user)
+        try:
+            services.check_cancellable(event)
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+            return redirect(event)
         return render(
             request,
             "kb/events/unregister.html",
@@ -171,8 +183,16 @@ def unregister(request, slug):
                 "waiting_count": event.registrations.waiting().count(),
             },
         )
-    services.cancel_registration(event=event, user=request.user)
-    messages.success(request, _("Your registration is cancelled."))
+    registration = Registration.objects.filter(event=event, user=request.user).first()
+    try:
+        services.cancel_registration(event=event, user=request.user)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        if registration and not registration.is_confirmed:
+            messages.success(request, _("You have left the waiting list."))
+        else:
+            messages.success(request, _("Your registration is cancelled."))
     return redirect(event)
 
 

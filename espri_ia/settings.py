@@ -214,9 +214,14 @@ EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ESPRI-IA <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Side effects (every email) go through a task queue. The default stores tasks in the
-# database and `manage.py db_worker` runs them; with debug on they run at once in the
-# request (`make run` needs no worker), unless ESPRI_TASKS_BACKEND says otherwise.
-ESPRI_TASKS_BACKEND = os.environ.get("ESPRI_TASKS_BACKEND", "immediate" if DEBUG else "database")
+# database and `manage.py db_worker` runs them. With emails printed on the console
+# (debug on, no mail server) they run at once in the request, so `make run` needs no
+# worker; a real mail server gets the queue, whose retries keep a mail through an
+# outage (the immediate backend cannot wait). ESPRI_TASKS_BACKEND overrides either.
+EMAILS_ON_CONSOLE = EMAIL_BACKEND.endswith(".console.EmailBackend")
+ESPRI_TASKS_BACKEND = os.environ.get(
+    "ESPRI_TASKS_BACKEND", "immediate" if EMAILS_ON_CONSOLE else "database"
+)
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",

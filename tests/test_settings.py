@@ -53,6 +53,16 @@ def test_settings_with_debug_start_without_secret():
     assert result.stdout.strip() == "True"
 
 
+def test_emails_wait_in_the_queue_when_a_mail_server_is_set_even_with_debug():
+    code = SETUP + "from django.conf import settings; print(settings.ESPRI_TASKS_BACKEND)"
+    console = run_python(code, {"DJANGO_DEBUG": "1"})
+    assert console.stdout.strip() == "immediate"  # make run: no worker needed
+    # The immediate backend cannot retry: a mail server that is down would lose mails.
+    smtp = run_python(code, {"DJANGO_DEBUG": "1", "DJANGO_EMAIL_HOST": "127.0.0.1"})
+    assert smtp.stdout.strip() == "database"
+    assert run_python(code, PRODUCTION_ENV).stdout.strip() == "database"
+
+
 def test_settings_bad_boolean_is_a_clear_error():
     result = run_python(SETUP, {**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0

@@ -16,6 +16,16 @@ SIZES = pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desk"]
 LANGUAGES = {"fr": "/", "en": "/en/"}
 
 
+# Pixels to spare beside the header search box's placeholder (negative: it is cut).
+PLACEHOLDER_ROOM = """() => {
+  const input = document.querySelector("#header-search-input"), style = getComputedStyle(input);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.font;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return room - context.measureText(input.placeholder).width;
+}"""
+
+
 def box(page, selector):
     return page.locator(selector).first.bounding_box()
 
@@ -46,6 +56,8 @@ def test_header_is_one_short_bar_in_both_languages(web, viewport):
                 menu = box(page, ".site-menu-button")
                 # Name, search and menu button on one line.
                 assert abs(menu["y"] - search["y"]) < 12
+                # The placeholder ("Rechercher", the longest) is read whole, not "Recherc".
+                assert page.evaluate(PLACEHOLDER_ROOM) >= 0, page.url
             else:
                 assert header["height"] <= 64, header
                 middle = header["y"] + header["height"] / 2

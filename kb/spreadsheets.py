@@ -39,9 +39,12 @@ def _is_text(column):
 
 
 def _decimal_texts(column):
-    """Each decimal number as Python writes floats, "" where missing."""
+    """Each decimal number as Python writes floats, a whole one without ".0" ("6", not
+    "6.0": how the member typed it), "" where missing."""
     missing = np.asarray(column.array.isna())
     texts = column.to_numpy(dtype="float64", na_value=0).astype(TEXT)
+    whole = np.strings.endswith(texts, ".0")
+    texts[whole] = np.strings.slice(texts[whole], -2)
     texts[missing] = ""
     return texts
 
@@ -80,6 +83,12 @@ def _csv_quoted(texts):
     needs = _contains_any(texts, CSV_SPECIAL)
     escaped = np.strings.add(np.strings.add('"', np.strings.replace(texts, '"', '""')), '"')
     return np.where(needs, escaped, texts)
+
+
+def csv_for_spreadsheets(text):
+    """CSV text as a file to download, led by the UTF-8 byte-order mark: without it, Excel
+    reads the file in its legacy code page ("expÃ©rience" for "expérience")."""
+    return "\ufeff" + text
 
 
 def csv_text(frame):

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kb.roles import coordinator_required
@@ -146,15 +147,60 @@ def edition_publish(request, year):
 @require_POST
 def edition_open(request, year):
     edition = get_object_or_404(Edition, year=year)
-    services.open_edition(edition=edition)
-    messages.success(request, _("The edition is open: members can answer it."))
+    try:
+        services.open_edition(edition=edition)
+    except services.DesignChangeRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The edition is open: members can answer it."))
     return redirect("survey:design_detail", year=year)
 
 
+def _confirmation(request, edition, *, title, lines, action, keep, back_url, refusal=None):
+    """The page that asks before a change that cannot be taken back; it posts to itself."""
+    return render(
+        request,
+        "survey/design/confirm.html",
+        _context(
+            edition=edition,
+            title=title,
+            lines=lines,
+            action=action,
+            keep=keep,
+            back_url=back_url,
+            refusal=refusal,
+        ),
+    )
+
+
 @coordinator_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def edition_close(request, year):
     edition = get_object_or_404(Edition, year=year)
+    if request.method == "GET":
+        unsubmitted = edition.responses.filter(submitted=False).count()
+        lines = [_("Members can no longer answer it or change their answers.")]
+        if unsubmitted:
+            lines.append(
+                ngettext(
+                    "%(count)s response was begun and not submitted: it will not count "
+                    "in the results.",
+                    "%(count)s responses were begun and not submitted: they will not count "
+                    "in the results.",
+                    unsubmitted,
+                )
+                % {"count": unsubmitted}
+            )
+        return _confirmation(
+            request,
+            edition,
+            title=_("Close “%(title)s” now?") % {"title": edition.title},
+            lines=lines,
+            action=_("Close now"),
+            keep=_("Keep it open"),
+            back_url=reverse("survey:design_detail", args=[year]),
+            refusal=None if edition.is_open else _("This edition is not open."),
+        )
     try:
         services.close_edition(edition=edition)
     except services.DesignChangeRefused as refusal:
@@ -225,9 +271,34 @@ def section_move(request, year, pk):
 
 
 @coordinator_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def section_delete(request, year, pk):
-    section = get_object_or_404(Section, pk=pk, edition__year=year)
+    section = get_object_or_404(
+        Section.objects.select_related("edition"), pk=pk, edition__year=year
+    )
+    if request.method == "GET":
+        questions = section.questions.count()
+        return _confirmation(
+            request,
+            section.edition,
+            title=_("Delete the section “%(section)s”?") % {"section": section.title},
+            lines=[
+                ngettext(
+                    "The section and its %(count)s question, with its choices, are deleted "
+                    "for good.",
+                    "The section and its %(count)s questions, with their choices, are deleted "
+                    "for good.",
+                    questions,
+                )
+                % {"count": questions}
+                if questions
+                else _("The section is deleted for good.")
+            ],
+            action=_("Delete this section"),
+            keep=_("Cancel"),
+            back_url=reverse("survey:design_section", args=[year, pk]),
+            refusal=services.section_deletion_refusal(section),
+        )
     try:
         services.delete_section(section=section)
     except services.DesignChangeRefused as refusal:
@@ -311,9 +382,26 @@ def question_move(request, year, pk):
 
 
 @coordinator_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def question_delete(request, year, pk):
-    question = get_object_or_404(Question, pk=pk, edition__year=year)
+    question = get_object_or_404(
+        Question.objects.select_related("edition"), pk=pk, edition__year=year
+    )
+    if request.method == "GET":
+        return _confirmation(
+            request,
+            question.edition,
+            title=_("Delete the question “%(question)s”?") % {"question": question.text},
+            lines=[
+                _("The question and its choices are deleted for good.")
+                if question.kind in Question.CHOICE_KINDS
+                else _("The question is deleted for good.")
+            ],
+            action=_("Delete this question"),
+            keep=_("Cancel"),
+            back_url=reverse("survey:design_question", args=[year, pk]),
+            refusal=services.question_deletion_refusal(question),
+        )
     try:
         services.delete_question(question=question)
     except services.DesignChangeRefused as refusal:
@@ -364,7 +452,14 @@ def preview(request, year, number):
 def import_csv(request, year):
     """Upload a file and its mapping; the next page previews it (nothing is stored yet)."""
     edition = get_object_or_404(Edition, year=year)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # Back from a preview: its mapping again, to correct rather than retype.
+    earlier_pk = _int_or_none(request.GET.get("from"))
+    earlier = edition.imports.filter(pk=earlier_pk).first() if earlier_pk else None
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"mapping": _mapping_text(earlier)} if earlier else None,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["csv_file"]
         record = services.preview_import(
@@ -391,6 +486,15 @@ def import_csv(request, year):
 
 
 PREVIEW_ROWS = 5
+
+
+def _int_or_none(text):
+    return int(text) if text and len(text) < 19 and text.isascii() and text.isdigit() else None
+
+
+def _mapping_text(record):
+    """An import's mapping as typed in the form: one "column header = target" a line."""
+    return "\n".join(f"{header} = {target}" for header, target in record.mapping)
 
 
 def _shown(question, value):
@@ -425,11 +529,16 @@ def import_preview(request, year, pk):
         except services.ImportRefused:
             messages.error(request, _("Nothing was imported: fix the lines below and retry."))
         else:
-            messages.success(
-                request,
-                _("%(stored)s responses imported (%(skipped)s empty rows skipped).")
-                % {"stored": record.rows, "skipped": parsed.skipped_empty},
-            )
+            imported = ngettext(
+                "%(count)s response imported.", "%(count)s responses imported.", record.rows
+            ) % {"count": record.rows}
+            if parsed.skipped_empty:
+                imported += " " + ngettext(
+                    "%(counter)s empty row skipped.",
+                    "%(counter)s empty rows skipped.",
+                    parsed.skipped_empty,
+                ) % {"counter": parsed.skipped_empty}
+            messages.success(request, imported)
             return redirect("survey:design_import", year=year)
     parsed = services.parse_import(record)
     targets = {target.split("[")[0].strip().lower() for _header, target in record.mapping}
@@ -449,6 +558,10 @@ def import_preview(request, year, pk):
             mapped=mapped,
             sample=sample,
             questions=questions,
+            # With problems, the file again with its mapping, corrected, on the same page.
+            retry_form=ImportForm(initial={"mapping": _mapping_text(record)})
+            if parsed.errors
+            else None,
         ),
         status=400 if parsed.errors else 200,
     )
@@ -463,7 +576,11 @@ def import_undo(request, year, pk):
     record, deleted = services.undo_import(record=record, user=request.user)
     messages.success(
         request,
-        _("Import of “%(file)s” undone: %(count)s responses deleted.")
+        ngettext(
+            "Import of “%(file)s” undone: %(count)s response deleted.",
+            "Import of “%(file)s” undone: %(count)s responses deleted.",
+            deleted,
+        )
         % {"file": record.file_name, "count": deleted},
     )
     return redirect("survey:design_import", year=year)

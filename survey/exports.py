@@ -8,7 +8,7 @@ date, no flag. Built from the same DataFrame as the results.
 import numpy as np
 import pandas as pd
 
-from kb.spreadsheets import csv_text, xlsx_bytes
+from kb.spreadsheets import csv_for_spreadsheets, csv_text, xlsx_bytes
 from survey.aggregation import OTHER, rows_by_question
 
 OTHER_COLUMN = "other"
@@ -126,7 +126,8 @@ def codebook_rows(questions):
 
 
 def to_csv(frame):
-    return csv_text(frame)
+    """The CSV file to download (with the byte-order mark spreadsheet programs need)."""
+    return csv_for_spreadsheets(csv_text(frame))
 
 
 def to_xlsx(frame, codebook):

@@ -64,6 +64,9 @@ class EditionQuerySet(models.QuerySet):
         )
 
 
+MIN_GROUP_FLOOR = 3
+
+
 class Edition(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -94,7 +97,18 @@ class Edition(models.Model):
     min_group_size = models.PositiveSmallIntegerField(
         _("smallest group shown in results"),
         default=5,
-        validators=[MinValueValidator(1)],
+        # Below 3, a member can be picked out (a group of 2 tells each what the other said);
+        # coordinators see every group anyway, so a smaller threshold serves no one.
+        validators=[
+            MinValueValidator(
+                MIN_GROUP_FLOOR,
+                _(
+                    "Enter %(limit_value)s or more: in a smaller group, members’ answers could "
+                    "be picked out, and the survey promises them they cannot. Coordinators see "
+                    "every group anyway."
+                ),
+            )
+        ],
         help_text=_("Groups of fewer respondents are never shown to non-coordinators."),
     )
     show_free_text = models.BooleanField(
@@ -120,12 +134,22 @@ class Edition(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} — {self.title_fr}"
+        # In the reader's language: it labels the editions of a form's list.
+        return f"{self.year} — {self.title}"
 
     def save(self, *args, **kwargs):
         self.introduction_fr_html = render_markdown(self.introduction_fr, language="fr").html
         self.introduction_en_html = render_markdown(self.introduction_en, language="en").html
         super().save(*args, **kwargs)
+
+    def unique_error_message(self, model_class, unique_check):
+        if unique_check == ("year",):
+            return ValidationError(
+                _("There is already an edition for %(year)s."),
+                code="unique",
+                params={"year": self.year},
+            )
+        return super().unique_error_message(model_class, unique_check)
 
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
@@ -192,7 +216,8 @@ class Section(models.Model):
         ]
 
     def __str__(self):
-        return self.title_fr
+        # In the reader's language: it labels the sections of the question form's list.
+        return self.title
 
     @property
     def title(self):
@@ -273,7 +298,7 @@ class Question(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.key}: {self.text_fr}"
+        return f"{self.key}: {self.text}"
 
     @property
     def text(self):
@@ -357,7 +382,7 @@ class Choice(models.Model):
         ]
 
     def __str__(self):
-        return self.text_fr
+        return self.text
 
     @property
     def text(self):

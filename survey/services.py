@@ -11,7 +11,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -498,12 +498,32 @@ def delete_choice(*, choice):
     choice.delete()
 
 
-def delete_question(*, question):
+def question_deletion_refusal(question):
+    """Why the question cannot be deleted, or None."""
     if question.answers.exists():
-        raise DesignChangeRefused(
-            _("“%(question)s” has answers already: it cannot be deleted. You may reword it.")
-            % {"question": question.text}
-        )
+        return _("“%(question)s” has answers already: it cannot be deleted. You may reword it.") % {
+            "question": question.text
+        }
+    return None
+
+
+def section_deletion_refusal(section):
+    """Why the section cannot be deleted, or None."""
+    if Answer.objects.filter(question__section=section).exists():
+        return _section_refusal(section)
+    return None
+
+
+def _section_refusal(section):
+    return _("Questions of “%(section)s” have answers already: it cannot be deleted.") % {
+        "section": section.title
+    }
+
+
+def delete_question(*, question):
+    refusal = question_deletion_refusal(question)
+    if refusal:
+        raise DesignChangeRefused(refusal)
     question.delete()
 
 
@@ -512,19 +532,50 @@ def delete_section(*, section):
         with transaction.atomic():
             section.delete()
     except ProtectedError as error:
-        raise DesignChangeRefused(
-            _("Questions of “%(section)s” have answers already: it cannot be deleted.")
-            % {"section": section.title}
-        ) from error
+        raise DesignChangeRefused(_section_refusal(section)) from error
+
+
+def _when(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def open_edition(*, edition, now=None):
-    """Open the edition now, published; it keeps its closing date if that is still ahead."""
+    """Open the edition now, published; it keeps its closing date if that is still ahead.
+
+    Raises ``DesignChangeRefused`` (nothing changes) when another published edition
+    is open, or opens, before this one would close: members are offered one open
+    edition only, so those halfway through the other would lose their way back to it.
+    """
     now = now or timezone.now()
-    edition.opens_at = now
+    closes_at = edition.closes_at if edition.closes_at > now else now + datetime.timedelta(days=30)
+    overlapping = overlapping_editions(opens_at=now, closes_at=closes_at, exclude=edition)
+    open_now = [other for other in overlapping if other.opens_at <= now]
+    if open_now:
+        raise DesignChangeRefused(
+            _(
+                "This edition was not opened: %(years)s is open until %(closes)s, and members "
+                "are offered only one open edition (those halfway through %(years)s would "
+                "lose it). Close %(years)s first, or open this one once it has closed."
+            )
+            % {
+                "years": ", ".join(str(other.year) for other in open_now),
+                "closes": _when(max(other.closes_at for other in open_now)),
+            }
+        )
+    if overlapping:
+        raise DesignChangeRefused(
+            _(
+                "This edition was not opened: %(years)s opens on %(opens)s, before this one "
+                "would close, and members are offered only one open edition. First change "
+                "the dates of one of them in its settings."
+            )
+            % {
+                "years": ", ".join(str(other.year) for other in overlapping),
+                "opens": _when(min(other.opens_at for other in overlapping)),
+            }
+        )
+    edition.opens_at, edition.closes_at = now, closes_at
     edition.is_published = True
-    if edition.closes_at <= now:
-        edition.closes_at = now + datetime.timedelta(days=30)
     edition.save(update_fields=["opens_at", "closes_at", "is_published"])
     return edition
 

@@ -1,16 +1,15 @@
 """The integer-coded aggregation gives the same tables as the one it replaced, to the cell."""
 
-import csv
 import random
 
 import pytest
 
-from kb.spreadsheets import safe_csv_cell
 from survey import aggregation, exports
 from survey.models import Edition
 from survey.results_data import load_responses, questions_of
 from tests import aggregation_before as before
 from tests.test_survey_aggregation import ALL_CONDITIONS, random_responses, sample
+from tests.test_survey_exports import cell_by_cell_csv
 
 
 def both(responses):
@@ -127,6 +126,4 @@ def test_same_wide_export_on_a_seeded_edition():
     new_frame = exports.wide_frame(new, questions)
     old_frame = before.wide_frame(old, questions)
     assert list(new_frame.columns) == list(old_frame.columns)
-    assert exports.to_csv(new_frame) == old_frame.map(safe_csv_cell).to_csv(
-        index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
-    )
+    assert exports.to_csv(new_frame) == cell_by_cell_csv(old_frame)

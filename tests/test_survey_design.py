@@ -253,6 +253,38 @@ def test_open_and_close_from_the_site(coordinator_client):
     assert edition.closes_at <= timezone.now()
 
 
+def test_open_now_is_refused_while_another_edition_is_open(coordinator_client, member, edition):
+    member_client = Client()
+    member_client.force_login(member)
+    services.save_draft(edition=edition, user=member, answers={}, questions=[])
+    day = timezone.timedelta(days=1)
+    later = services.copy_edition(
+        source=edition,
+        year=2028,
+        opens_at=edition.opens_at + day,
+        closes_at=edition.closes_at + day,
+    )
+    for url, refusal in [
+        ("/en/survey/design/2028/open/", "This edition was not opened: 2026 is open until"),
+        ("/survey/design/2028/open/", "Cette édition n’a pas été ouverte\u202f: 2026 est ouverte"),
+    ]:
+        page = coordinator_client.post(url, follow=True).content.decode()
+        assert refusal in page
+        assert "The edition is open" not in page and "L’édition est ouverte" not in page
+    later.refresh_from_db()
+    assert not later.is_published and later.opens_at == edition.opens_at + day
+    # Members halfway through 2026 are still offered it, and 2028 not at all.
+    survey_page = member_client.get("/en/survey/").content.decode()
+    assert "/en/survey/2026/" in survey_page and "Survey 2028" not in survey_page
+    assert member_client.get("/en/survey/2028/").status_code == 404
+
+    coordinator_client.post("/en/survey/design/2026/close/")
+    page = coordinator_client.post("/en/survey/design/2028/open/", follow=True).content.decode()
+    assert "The edition is open: members can answer it." in page
+    later.refresh_from_db()
+    assert later.state == Edition.State.OPEN
+
+
 def test_settings_refuse_closing_before_opening(coordinator_client, edition):
     response = coordinator_client.post(
         "/en/survey/design/2026/settings/",
@@ -266,6 +298,152 @@ def test_settings_refuse_closing_before_opening(coordinator_client, edition):
         },
     )
     assert "The edition must close after it opens." in response.content.decode()
+
+
+def settings_data(edition, **changes):
+    return {
+        "year": edition.year,
+        "title_fr": edition.title_fr,
+        "title_en": edition.title_en,
+        "opens_at": timezone.localtime(edition.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": timezone.localtime(edition.closes_at).strftime("%Y-%m-%dT%H:%M"),
+        "results_visibility": edition.results_visibility,
+        "min_group_size": edition.min_group_size,
+        **changes,
+    }
+
+
+def test_settings_refuse_a_year_that_has_its_edition_in_plain_words(coordinator_client, edition):
+    build_edition(2020, state="closed")
+    for url, refusal in [
+        ("/en/survey/design/2026/settings/", "There is already an edition for 2020."),
+        ("/survey/design/2026/settings/", "Il existe déjà une édition pour 2020."),
+    ]:
+        response = coordinator_client.post(url, settings_data(edition, year=2020, title_fr="Kept"))
+        text = response.content.decode()
+        assert refusal in text and "already exists" not in text and "existe déjà." not in text
+        assert 'value="Kept"' in text  # what was typed stays
+    edition.refresh_from_db()
+    assert edition.year == 2026 and edition.title_fr == "Sondage 2026"
+
+
+def test_settings_refuse_a_smallest_group_below_three_and_say_why(coordinator_client, edition):
+    for url, refusal in [
+        ("/en/survey/design/2026/settings/", "Enter 3 or more: in a smaller group, members’"),
+        ("/survey/design/2026/settings/", "Entrez 3 ou plus\u202f: dans un groupe plus petit"),
+    ]:
+        for size in (1, 2):
+            response = coordinator_client.post(url, settings_data(edition, min_group_size=size))
+            assert response.status_code == 200 and refusal in response.content.decode()
+    edition.refresh_from_db()
+    assert edition.min_group_size == 5
+    response = coordinator_client.post(
+        "/en/survey/design/2026/settings/", settings_data(edition, min_group_size=3)
+    )
+    assert response["Location"] == "/en/survey/design/2026/"
+    edition.refresh_from_db()
+    assert edition.min_group_size == 3
+
+
+def test_english_design_pages_list_editions_and_sections_in_english(coordinator_client, edition):
+    new = coordinator_client.get("/en/survey/design/new/").content.decode()
+    assert "2026 — Survey 2026</option>" in new and "Sondage" not in new
+    theme = edition.questions.get(key="theme")
+    question = coordinator_client.get(f"/en/survey/design/2026/questions/{theme.pk}/")
+    text = question.content.decode()
+    assert ">Practice</option>" in text and ">You</option>" in text and "Pratique" not in text
+    french = coordinator_client.get(f"/survey/design/2026/questions/{theme.pk}/").content.decode()
+    assert ">Pratique</option>" in french and ">Practice</option>" not in french
+
+
+def test_deleting_a_section_asks_first(client, member, coordinator, edition):
+    section = edition.sections.get(key="about")
+    url = f"/en/survey/design/2026/sections/{section.pk}/delete/"
+    assert client.get(url)["Location"].startswith("/en/accounts/login/")
+    client.force_login(member)
+    assert client.get(url).status_code == 403 and client.post(url).status_code == 403
+    client.force_login(coordinator)
+    edit = client.get(f"/en/survey/design/2026/sections/{section.pk}/").content.decode()
+    assert f'href="{url}"' in edit and f'action="{url}"' not in edit  # a link, not a deletion
+    page = client.get(url).content.decode()
+    assert "Delete the section “You”?" in page
+    assert "The section and its 3 questions, with their choices, are deleted for good." in page
+    assert (
+        f'<a class="button button-secondary" href="/en/survey/design/2026/sections/{section.pk}/">Cancel</a>'
+        in page
+    )
+    french = client.get(f"/survey/design/2026/sections/{section.pk}/delete/").content.decode()
+    assert "Supprimer la rubrique «\u00a0Vous\u00a0»\u202f?" in french
+    assert (
+        "La rubrique et ses 3 questions, avec leurs choix, sont supprimées définitivement."
+        in french
+    )
+    assert edition.sections.filter(pk=section.pk).exists()  # asking deletes nothing
+
+    response = client.post(url, follow=True)
+    assert "The section is deleted." in response.content.decode()
+    assert not edition.sections.filter(pk=section.pk).exists()
+    assert not edition.questions.filter(key__in=["satisfaction", "years", "remarks"]).exists()
+
+
+def test_deleting_an_answered_section_or_question_says_why_not_on_the_confirmation(
+    coordinator_client, member, edition
+):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    section = edition.sections.get(key="practice")
+    page = coordinator_client.get(f"/en/survey/design/2026/sections/{section.pk}/delete/")
+    text = page.content.decode()
+    assert "Questions of “Practice” have answers already: it cannot be deleted." in text
+    assert "Delete this section</button>" not in text
+    theme = edition.questions.get(key="theme")
+    text = coordinator_client.get(
+        f"/en/survey/design/2026/questions/{theme.pk}/delete/"
+    ).content.decode()
+    assert "has answers already: it cannot be deleted. You may reword it." in text
+    assert "Delete this question</button>" not in text
+
+
+def test_deleting_a_question_asks_first(coordinator_client, edition):
+    tools = edition.questions.get(key="tools")
+    url = f"/en/survey/design/2026/questions/{tools.pk}/delete/"
+    edit = coordinator_client.get(f"/en/survey/design/2026/questions/{tools.pk}/").content.decode()
+    assert f'href="{url}"' in edit and f'action="{url}"' not in edit
+    page = coordinator_client.get(url).content.decode()
+    assert "Delete the question “Question tools (en)”?" in page
+    assert "The question and its choices are deleted for good." in page
+    assert "Delete this question</button>" in page
+    french = coordinator_client.get(f"/survey/design/2026/questions/{tools.pk}/delete/")
+    assert "La question et ses choix sont supprimés définitivement." in french.content.decode()
+    assert Choice.objects.filter(question=tools).count() == 3
+
+    coordinator_client.post(url)
+    assert not Question.objects.filter(pk=tools.pk).exists()
+    assert not Choice.objects.filter(question_id=tools.pk).exists()
+
+
+def test_close_now_asks_first(client, member, coordinator, edition):
+    url = "/en/survey/design/2026/close/"
+    services.save_draft(edition=edition, user=member, answers={}, questions=[])
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+    client.force_login(coordinator)
+    detail = client.get("/en/survey/design/2026/").content.decode()
+    assert f'href="{url}"' in detail and f'action="{url}"' not in detail
+    page = client.get(url).content.decode()
+    assert "Close “Survey 2026” now?" in page
+    assert "Members can no longer answer it or change their answers." in page
+    assert "1 response was begun and not submitted: it will not count in the results." in page
+    assert "Close now</button>" in page and ">Keep it open</a>" in page
+    french = client.get("/survey/design/2026/close/").content.decode()
+    assert "Clore «\u00a0Sondage 2026\u00a0» maintenant\u202f?" in french
+    assert "1 réponse a été commencée sans être envoyée" in french
+    edition.refresh_from_db()
+    assert edition.is_open  # asking closes nothing
+
+    client.post(url)
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.CLOSED
+    assert "This edition is not open." in client.get(url).content.decode()
 
 
 def test_admin_refuses_a_type_change_once_answered(client, member, edition):

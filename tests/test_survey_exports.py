@@ -32,13 +32,46 @@ def mixed_frame():
     )
 
 
+def cell_by_cell_csv(frame):
+    """The rule, cell by cell: text made inert, whole decimals without ".0", the mark first."""
+    frame = frame.map(safe_csv_cell)
+    for name in frame.columns:
+        if pd.api.types.is_float_dtype(frame[name].dtype):
+            frame[name] = [
+                "" if pd.isna(value) else repr(float(value)).removesuffix(".0")
+                for value in frame[name]
+            ]
+    text = frame.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    return "\ufeff" + text
+
+
 def test_csv_matches_the_cell_by_cell_rule():
     frame = mixed_frame()
-    expected = frame.map(safe_csv_cell).to_csv(
-        index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+    assert to_csv(frame) == cell_by_cell_csv(frame)
+    assert "'=1+1" in to_csv(frame)
+
+
+def test_csv_opens_as_utf8_in_spreadsheets_and_writes_whole_numbers_bare():
+    frame = pd.DataFrame(
+        {
+            "remarks": ["Un retour d’expérience", None, "", "x", "y", "z"],
+            "years": [6.0, 2.5, np.nan, -0.0, 1e16, -5.0],
+        }
     )
-    assert to_csv(frame) == expected
-    assert "'=1+1" in to_csv(frame) and ",-5.0," in to_csv(frame)
+    content = to_csv(frame)
+    assert content.startswith("\ufeffremarks,years\r\n")
+    assert content.encode()[:3] == b"\xef\xbb\xbf"
+    assert content.splitlines()[1:] == [
+        "Un retour d’expérience,6",
+        ",2.5",
+        ",",
+        "x,-0",
+        "y,1e+16",
+        "z,-5",
+    ]
+    # Read back, as a spreadsheet or the import would: the same numbers.
+    again = pd.read_csv(io.StringIO(content.removeprefix("\ufeff")))
+    assert again["years"].tolist()[:2] == [6.0, 2.5] and again["remarks"][0] == frame["remarks"][0]
 
 
 def test_xlsx_keeps_text_as_text_and_numbers_as_numbers():
@@ -69,4 +102,4 @@ def test_xlsx_drops_characters_xml_cannot_hold_and_writes_empty_tables():
     assert book["answers"]["A2"].value == "bell tab end"
     empty = load_workbook(io.BytesIO(to_xlsx(frame.iloc[:0], [["column"]])))
     assert [[c.value for c in row] for row in empty["answers"].iter_rows()] == [["remarks", "n"]]
-    assert to_csv(frame.iloc[:0]) == "remarks,n\r\n"
+    assert to_csv(frame.iloc[:0]) == "\ufeffremarks,n\r\n"

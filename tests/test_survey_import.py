@@ -11,7 +11,7 @@ from django.utils import translation
 
 from survey import services
 from survey.models import Answer, ImportRecord, Response
-from tests.factories import build_edition
+from tests.factories import build_edition, complete_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -279,6 +279,59 @@ def test_a_preview_with_problems_cannot_be_imported(coordinator_client, edition)
     assert not Response.objects.exists()
 
 
+def test_a_preview_with_problems_keeps_the_mapping_and_says_nothing_will_be_stored(
+    coordinator_client, edition
+):
+    mapping = "Theme = theme\nYears = years"
+    preview = upload(coordinator_client, "a.csv", mapping, b"Theme,Years\nOcean,3\nOcean,99\n")
+    record = ImportRecord.objects.get()
+    page = coordinator_client.get(preview["Location"]).content.decode()
+    assert "1 problem: nothing will be stored until it is fixed." in page
+    assert "1 row without problems." in page and "will be stored." not in page.replace(
+        "nothing will be stored", ""
+    )
+    # The file can be sent again from here, its mapping filled in; so can the import page.
+    assert f'action="{IMPORT_URL}" enctype="multipart/form-data"' in page
+    assert ">\nTheme = theme\nYears = years</textarea>" in page
+    assert f'href="{IMPORT_URL}?from={record.pk}"' in page
+    again = coordinator_client.get(f"{IMPORT_URL}?from={record.pk}").content.decode()
+    assert ">\nTheme = theme\nYears = years</textarea>" in again
+    french = coordinator_client.get(preview["Location"].removeprefix("/en")).content.decode()
+    assert "1 problème\u202f: rien ne sera enregistré tant qu’il n’est pas corrigé." in french
+    assert "1 ligne sans problème." in french and "sera enregistrée" not in french
+
+    fixed = upload(coordinator_client, "a.csv", mapping, b"Theme,Years\nOcean,3\nOcean,9\n")
+    page = coordinator_client.get(fixed["Location"]).content.decode()
+    assert "2 responses will be stored." in page and "problem" not in page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "done"),
+    [
+        ("/en", "1 response imported. 1 empty row skipped."),
+        ("", "1 réponse importée. 1 ligne vide ignorée."),
+    ],
+)
+def test_import_and_undo_messages_count_in_words(coordinator_client, edition, prefix, done):
+    url = f"{prefix}/survey/design/2019/import/"
+    preview = coordinator_client.post(
+        url,
+        {
+            "csv_file": SimpleUploadedFile("a.csv", b"Years,Theme\n3,Ocean\n,\n"),
+            "mapping": "Years = years\nTheme = theme",
+        },
+    )["Location"]
+    page = coordinator_client.post(preview, {"import": ""}, follow=True).content.decode()
+    assert done in page
+    record = ImportRecord.objects.get()
+    page = coordinator_client.post(f"{url}{record.pk}/undo/", follow=True).content.decode()
+    undone = {
+        "/en": "Import of “a.csv” undone: 1 response deleted.",
+        "": "Import de «\u00a0a.csv\u00a0» annulé\u202f: 1 réponse supprimée.",
+    }[prefix]
+    assert undone in page
+
+
 def test_a_preview_set_aside_stores_nothing(coordinator_client, edition):
     response = upload(coordinator_client, "google_forms.csv", GOOGLE_FORMS_MAPPING)
     coordinator_client.post(response["Location"], {"cancel": ""})
@@ -328,3 +381,43 @@ def test_import_page_query_count(coordinator_client, edition, imports, django_as
     with django_assert_num_queries(6):
         page = coordinator_client.get(IMPORT_URL).content.decode()
     assert page.count("a.csv") == imports
+
+
+def _answers_of(edition):
+    """Each response's answers, choices sorted, as comparable text."""
+    stored = []
+    for response in Response.objects.filter(edition=edition):
+        answers = services.stored_answers(response)
+        for value in answers.values():
+            if "choices" in value:
+                value["choices"].sort()
+        stored.append(json.dumps(answers, sort_keys=True, ensure_ascii=False))
+    return sorted(stored)
+
+
+def test_the_sites_csv_export_imports_back_as_the_same_answers(coordinator_client, edition):
+    source = build_edition(2020, state="closed")
+    services.store_anonymous_responses(
+        edition=source,
+        answer_sets=[
+            complete_answers(),
+            complete_answers(
+                theme={"choices": [], "other": "Glaciers, « côtiers »"},
+                tools={"choices": ["vscode"], "other": "Emacs"},
+                years={"number": 2.5},
+                remarks={"text": "Un retour d’expérience\nsur deux lignes, « entre guillemets »"},
+            ),
+            {"theme": {"choices": ["atmosphere"], "other": ""}, "satisfaction": {"number": 1.0}},
+        ],
+    )
+    content = coordinator_client.get("/en/survey/2020/results/answers.csv").content
+    assert content.startswith(b"\xef\xbb\xbf")  # so that Excel reads the accents
+    text = content.decode("utf-8-sig")
+    header = text.split("\r\n", 1)[0].split(",")
+    assert ",4,3," in text and ",2.5," in text and ".0," not in text
+    mapping = "\n".join(f"{column} = {column}" for column in header if column != "respondent")
+
+    preview = upload(coordinator_client, "answers.csv", mapping, content)["Location"]
+    assert "3 responses will be stored." in coordinator_client.get(preview).content.decode()
+    coordinator_client.post(preview, {"import": ""})
+    assert _answers_of(edition) == _answers_of(source)

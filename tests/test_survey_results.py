@@ -615,6 +615,11 @@ def test_exports_carry_no_identity(coordinator_client, member):
 def test_tidy_export_has_one_row_per_answer(coordinator_client):
     edition = closed_edition(count=3)
     content = coordinator_client.get(reverse("survey:export_tidy_csv", args=[edition.year]))
+    assert content.content.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    assert (
+        ",satisfaction,,,4\r\n" in content.content.decode()
+        and ".0\r\n" not in content.content.decode()
+    )
     frame = pd.read_csv(io.StringIO(content.content.decode()))
     assert list(frame.columns) == ["respondent", "question", "choice", "text", "number"]
     assert len(frame[frame["question"] == "tools"]) == 6

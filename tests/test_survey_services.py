@@ -197,6 +197,42 @@ def test_open_and_close_set_the_dates(member):
     assert edition.state_at(now + datetime.timedelta(hours=2)) == Edition.State.CLOSED
 
 
+def test_opening_an_edition_over_an_open_one_is_refused_and_changes_nothing(edition, member):
+    services.save_draft(
+        edition=edition, user=member, answers={}, questions=step_questions(edition, "practice")
+    )
+    day = datetime.timedelta(days=1)
+    later = services.copy_edition(
+        source=edition,
+        year=2028,
+        opens_at=edition.opens_at + day,
+        closes_at=edition.closes_at + day,
+    )
+    stored = (later.opens_at, later.closes_at, later.is_published)
+    with pytest.raises(services.DesignChangeRefused, match="2026 is open until"):
+        services.open_edition(edition=later)
+    assert (later.opens_at, later.closes_at, later.is_published) == stored
+    later.refresh_from_db()
+    assert (later.opens_at, later.closes_at, later.is_published) == stored
+    assert Edition.objects.current() == edition
+    # Once 2026 is closed, 2028 opens.
+    services.close_edition(edition=edition)
+    services.open_edition(edition=later)
+    assert Edition.objects.current() == later
+
+
+def test_opening_an_edition_that_an_upcoming_one_would_overlap_is_refused(edition):
+    Edition.objects.filter(pk=edition.pk).update(is_published=False)  # a draft: no overlap
+    upcoming = build_edition(2027, state="upcoming")
+    with pytest.raises(services.DesignChangeRefused, match="2027 opens on"):
+        services.open_edition(edition=edition)
+    edition.refresh_from_db()
+    assert not edition.is_published
+    # A draft overlapping it is no obstacle: members do not see drafts.
+    Edition.objects.filter(pk=upcoming.pk).update(is_published=False)
+    assert services.open_edition(edition=edition).state == Edition.State.OPEN
+
+
 def test_store_anonymous_responses_all_or_nothing(edition):
     good = complete_answers()
     bad = complete_answers(years={"number": -3.0})

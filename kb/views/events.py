@@ -1,6 +1,7 @@
 """Event pages: listings, an event's page, registration, coordinators' pages, feeds."""
 
 import csv
+import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -38,7 +39,7 @@ from kb.models.events import (
 from kb.page_cache import cached_for_readers
 from kb.roles import coordinator_required, is_coordinator
 from kb.services import events as services
-from kb.spreadsheets import safe_csv_cell
+from kb.spreadsheets import csv_for_spreadsheets, safe_csv_cell
 
 SECTION = "events"
 # What is "upcoming" moves with the clock: readers' cached lists live five minutes.
@@ -309,10 +310,8 @@ def participants(request, slug):
 @require_GET
 def participants_csv(request, slug):
     event = get_object_or_404(Event, slug=slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-participants.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response)
+    rows = io.StringIO()
+    writer = csv.writer(rows)
     writer.writerow([_("Email"), _("First name"), _("Last name"), _("Status"), _("Registered at")])
     for registration in event.registrations.for_participant_list():
         user = registration.user
@@ -327,6 +326,10 @@ def participants_csv(request, slug):
                 registered_at,
             )
         )
+    response = HttpResponse(
+        csv_for_spreadsheets(rows.getvalue()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-participants.csv"'
     return response
 
 

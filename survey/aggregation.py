@@ -491,7 +491,7 @@ def _selection(responses, rules, conditions):
     return pairs, options, conditions, masks, full, selected, status, rule
 
 
-def _shows_a_hidden_count(responses, pairs, conditions, threshold):
+def _shows_a_hidden_count(responses, pairs, conditions, threshold, memo=None):
     """Whether the selection's size, or a narrower filter's, is a count some table hides.
 
     The respondents meeting conditions D are counted in the table of D without one of
@@ -499,6 +499,7 @@ def _shows_a_hidden_count(responses, pairs, conditions, threshold):
     protect a small one; a question too few answered hides them all), a filter on D
     would show it as its size. Checked for every D among ``conditions``, since each
     narrower selection can be opened too. Atoms (rule B) are checked before this.
+    ``memo`` keeps the tables between calls on the same answers (a breakdown's groups).
     """
     if not conditions:
         return False
@@ -511,17 +512,17 @@ def _shows_a_hidden_count(responses, pairs, conditions, threshold):
     in_answered = np.isin(
         pairs.answered_question, np.flatnonzero(np.isin(pairs.question_keys, list(keys)))
     )
-    hidden_of = {}
+    hidden_of = {} if memo is None else memo
     for size in range(1, len(conditions) + 1):
         for chosen in itertools.combinations(conditions, size):
             for dropped in chosen:
                 rest = frozenset(chosen) - {dropped}
-                if rest not in hidden_of:
-                    hidden_of[rest] = _hidden_cells(
+                if (rest, frozenset(keys)) not in hidden_of:
+                    hidden_of[rest, frozenset(keys)] = _hidden_cells(
                         pairs, questions, keys, [c for c in conditions if c in rest],
                         in_pairs, in_answered, threshold,
                     )  # fmt: skip
-                if dropped in hidden_of[rest]:
+                if dropped in hidden_of[rest, frozenset(keys)]:
                     return True
     return False
 
@@ -726,7 +727,19 @@ def breakdown(responses, rules, *, by, conditions=()):
         )
         per_group.append(_cell_counts(pairs, masks, full, rules.threshold) if size else None)
     unsafe_groups = {g["option"] for g in groups if not g["safe"]}
-    hidden = set(unsafe_groups)
+    # A group's size is the selection "these filters and this answer": hidden where a
+    # filter on it would be refused for showing a hidden count.
+    memo = {}
+    revealing = {
+        g["option"]
+        for g in groups
+        if g["safe"]
+        and g["size"]
+        and _shows_a_hidden_count(
+            responses, pairs, [*conditions, (by, g["option"])], rules.threshold, memo
+        )
+    }
+    hidden = unsafe_groups | revealing
     if by_question.kind == "single":
         sizes_by_option = {g["option"]: g["size"] for g in groups}
         hidden = complementary_suppression(sizes_by_option, hidden, selected, rules.threshold)
@@ -748,17 +761,39 @@ def breakdown(responses, rules, *, by, conditions=()):
     for question in questions:
         if question.key == by or question.kind not in (*CHOICE_KINDS, "scale"):
             continue
+        complements = [
+            _column_complement(question, options[question.key], counts, rules.threshold)
+            for counts in per_group
+        ]
         rows = []
         for option in options[question.key]:
             cells = []
-            for group, counts in zip(groups, per_group, strict=True):
-                cells.append(_group_cell(question, option, group, counts, rules))
+            for group, counts, complement in zip(groups, per_group, complements, strict=True):
+                cells.append(
+                    _group_cell(question, option, group, counts, rules, option in complement)
+                )
             rows.append({"option": option, "cells": cells})
         tables.append({"key": question.key, "kind": question.kind, "rows": rows})
     return {"by": by, "groups": result_groups, "questions": tables}
 
 
-def _group_cell(question, option, group, counts, rules):
+def _column_complement(question, options, counts, threshold):
+    """The options of one group's column that rule C hides: a column of a single choice or
+    a scale adds up to the group's answers, which its shares give away."""
+    if counts is None or question.kind not in PARTITION_KINDS:
+        return set()
+    cell_counts, unsafe, answered, _answered_unsafe = counts
+    option_counts = {option: int(cell_counts.get((question.key, option), 0)) for option in options}
+    hidden = {
+        option
+        for option, count in option_counts.items()
+        if is_small(count, threshold) or (question.key, option) in unsafe
+    }
+    total = int(answered.get(question.key, 0))
+    return complementary_suppression(option_counts, hidden, total, threshold) - hidden
+
+
+def _group_cell(question, option, group, counts, rules, complement=False):
     if counts is None:
         return {"count": 0, "share": None, **_hidden_fields(None, rules)}
     cell_counts, unsafe, answered, answered_unsafe = counts
@@ -769,6 +804,7 @@ def _group_cell(question, option, group, counts, rules):
         question=question.key in answered_unsafe,
         small=is_small(count, rules.threshold),
         atom=(question.key, option) in unsafe,
+        complement=complement,
     )
     suppressed = rule is not None
     share = count / denominator if denominator else None

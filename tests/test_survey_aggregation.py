@@ -468,6 +468,34 @@ def test_a_filter_never_shows_a_count_its_table_hides():
     assert options[("theme", "ocean")] == "hidden" and options[("theme", OTHER)] == "ok"
 
 
+def test_a_breakdown_column_hides_what_its_shares_would_give_away():
+    # Everyone uses Jupyter: its column is the theme table, whose shares give its total.
+    column = {
+        row["option"]: row["cells"][0]
+        for table in breakdown(complement_sample(), Rules(threshold=5), by="tools")["questions"]
+        if table["key"] == "theme"
+        for row in table["rows"]
+    }
+    assert column["atmosphere"]["mark"] == "small"
+    assert column["ocean"]["count"] is None and column["ocean"]["mark"] == "hidden"
+    assert column[OTHER]["count"] == 12
+    coordinator = breakdown(complement_sample(), Rules(threshold=5, reveal=True), by="tools")
+    cells = {
+        row["option"]: row["cells"][0]
+        for table in coordinator["questions"]
+        if table["key"] == "theme"
+        for row in table["rows"]
+    }
+    assert cells["ocean"]["count"] == 10 and cells["ocean"]["rule"] == "complement"
+
+
+def test_a_breakdown_group_whose_size_a_table_hides_is_hidden():
+    groups = breakdown(complement_sample(), Rules(threshold=5), by="theme")["groups"]
+    sizes = {group["option"]: (group["respondents"], group["mark"]) for group in groups}
+    assert sizes["ocean"] == (None, "hidden") and sizes["atmosphere"] == (None, "small")
+    assert sizes[OTHER] == (12, None)
+
+
 def test_filter_options_past_the_limit_are_all_refused():
     conditions = [("theme", "ocean"), ("tools", "jupyter"), ("tools", "vim")]
     options = filter_options(random_responses(1), Rules(threshold=5), conditions=conditions)

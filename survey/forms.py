@@ -120,8 +120,18 @@ class SectionAnswersForm(forms.Form):
             chosen = (
                 list(raw or []) if question.kind == Question.Kind.MULTIPLE else [raw] if raw else []
             )
+            typed = self.cleaned_data.get(f"{name}_other", "").strip()
+            if (
+                typed
+                and OTHER not in chosen
+                and question.allow_other
+                and (question.kind == Question.Kind.MULTIPLE or not chosen)
+            ):
+                # Typed, not ticked (no script, or "Other" unticked while the box kept
+                # its text, in sight): the text says what the member meant.
+                chosen.append(OTHER)
             ticked_other = OTHER in chosen
-            other = self.cleaned_data.get(f"{name}_other", "").strip() if ticked_other else ""
+            other = typed if ticked_other else ""
             return {
                 "choices": [key for key in chosen if key != OTHER],
                 "other": other,
@@ -137,6 +147,15 @@ class SectionAnswersForm(forms.Form):
         for question in self.questions:
             name = self.field_name(question)
             if name in self.errors:
+                continue
+            if self._other_typed_but_another_chosen(question):
+                self.add_error(
+                    f"{name}_other",
+                    _(
+                        "You wrote an “other” answer but chose another option: tick "
+                        "“Other” to keep your text, or empty this box."
+                    ),
+                )
                 continue
             value = self._value(question)
             messages = answer_errors(question, value, question.choice_keys)
@@ -156,6 +175,27 @@ class SectionAnswersForm(forms.Form):
             value.pop("other_ticked", None)
             self.answers[question.key] = value
         return cleaned
+
+    def _other_typed_but_another_chosen(self, question):
+        """A single-choice question with an "other" text and another option (or "No
+        answer") chosen: which one the member meant is theirs to say."""
+        if question.kind != Question.Kind.SINGLE or not question.allow_other:
+            return False
+        name = self.field_name(question)
+        typed = self.cleaned_data.get(f"{name}_other", "").strip()
+        chose = self.cleaned_data.get(name) != OTHER and self.add_prefix(name) in self.data
+        return bool(typed) and chose
+
+    def questions_in_error(self):
+        """(question, its error messages, the "other" box's included) in order, for the
+        error summary at the top of the page."""
+        rows = []
+        for question in self.questions:
+            name = self.field_name(question)
+            problems = [*self.errors.get(name, []), *self.errors.get(f"{name}_other", [])]
+            if problems:
+                rows.append((question, problems))
+        return rows
 
     def bound_questions(self):
         """(question, field, other field or None) in order, for the template."""

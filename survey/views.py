@@ -1,6 +1,6 @@
 """Members answer the survey: one section per step, save and resume, review, submit, edit."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kb.roles import is_coordinator, is_verified_member
@@ -18,15 +19,26 @@ from survey.models import Edition, Response
 from survey.validation import missing_required
 
 
-def verified_member_required(view):
-    """Logged in (else the login page) with a verified email address (else 403)."""
+def verified_member_required(view=None, *, lost_post=None):
+    """Logged in (else the login page) with a verified email address (else 403).
+
+    A form sent once the session has ended (logged out in another tab, expired) is not
+    kept; ``lost_post`` is what the login page then says was lost.
+    """
+    if view is None:
+        return partial(verified_member_required, lost_post=lost_post)
 
     @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def member_view(request, *args, **kwargs):
         if not is_verified_member(request.user):
             raise PermissionDenied(_("Confirm your email address to answer the survey."))
         return view(request, *args, **kwargs)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if lost_post and request.method == "POST" and not request.user.is_authenticated:
+            messages.warning(request, lost_post)
+        return member_view(request, *args, **kwargs)
 
     return wrapper
 
@@ -73,14 +85,25 @@ def index(request):
     )
 
 
-def _open_edition_or_review(request, edition):
-    """None when the edition takes answers, else where to send the member."""
+def _open_edition_or_review(request, edition, *, lost=None):
+    """None when the edition takes answers, else where to send the member.
+
+    ``lost`` says what a form sent to a closed edition did not keep (a page opened
+    before it closed). Each message is said once: the review page itself says that a
+    closed edition's answers can be read, not changed.
+    """
+    lost = lost if request.method == "POST" else None
     if edition.is_open:
         return None
     if edition.state == Edition.State.UPCOMING:
         messages.info(request, _("This edition is not open yet."))
         return redirect("survey:index")
-    messages.info(request, _("This edition is closed: your answers can be read, not changed."))
+    if lost:
+        messages.warning(request, lost)
+    if services.find_response(edition=edition, user=request.user) is None:
+        if not lost:
+            messages.info(request, _("This edition is closed and you did not answer it."))
+        return redirect("survey:index")
     return redirect("survey:review", year=edition.year)
 
 
@@ -101,11 +124,17 @@ def start(request, year):
     return redirect("survey:step", year=year, number=step)
 
 
-@verified_member_required
+@verified_member_required(
+    lost_post=gettext_lazy(
+        "Your session had ended: the answers of that page were not saved. "
+        "Log in, then enter them again."
+    )
+)
 @require_http_methods(["GET", "POST"])
 def step(request, year, number):
     edition = get_object_or_404(Edition.objects.published(), year=year)
-    elsewhere = _open_edition_or_review(request, edition)
+    lost = _("This edition has closed: the answers of that page were not saved.")
+    elsewhere = _open_edition_or_review(request, edition, lost=lost)
     if elsewhere:
         return elsewhere
     walk = Walk(edition)
@@ -133,12 +162,10 @@ def step(request, year, number):
                     for problem in problems:
                         form.add_error(f"q_{key}", problem)
             except services.EditionNotOpen:
-                return _open_edition_or_review(request, edition)
+                return _open_edition_or_review(request, edition, lost=lost)
             else:
                 return _after_save(request, edition, walk, number, action, submitted)
-        messages.error(
-            request, _("Some answers need your attention: nothing from this page was saved yet.")
-        )
+        # The page says it, with the questions to correct (the summary of step.html).
     else:
         initial = SectionAnswersForm.initial_from(
             section.question_list, services.stored_answers(response)
@@ -182,7 +209,11 @@ def _format_date(moment):
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-@verified_member_required
+@verified_member_required(
+    lost_post=gettext_lazy(
+        "Your session had ended: your answers were not submitted. Log in, then submit them."
+    )
+)
 @require_http_methods(["GET", "POST"])
 def review(request, year):
     edition = get_object_or_404(Edition.objects.published(), year=year)
@@ -193,7 +224,11 @@ def review(request, year):
         try:
             services.submit_response(edition=edition, user=request.user)
         except services.EditionNotOpen:
-            return _open_edition_or_review(request, edition)
+            return _open_edition_or_review(
+                request,
+                edition,
+                lost=_("This edition has closed: your answers were not submitted."),
+            )
         except services.AnswersInvalid:
             messages.error(request, _("Some required questions have no answer yet."))
         else:
@@ -205,7 +240,7 @@ def review(request, year):
             return redirect("survey:review", year=year)
     response = services.find_response(edition=edition, user=request.user)
     if response is None and not edition.is_open:
-        messages.info(request, _("You did not answer this edition."))
+        messages.info(request, _("This edition is closed and you did not answer it."))
         return redirect("survey:index")
     walk = Walk(edition)
     answers = services.stored_answers(response)

@@ -89,7 +89,8 @@ def test_next_requires_the_required_questions(member_client, edition):
     response = member_client.post("/en/survey/2026/step/1/", {"action": "next", "q_tools": ["vim"]})
     assert response.status_code == 200
     text = page(response)
-    error_at = text.index("This question needs an answer.")
+    # The message by its question (the error summary above the questions repeats it).
+    error_at = text.index("This question needs an answer.", text.index('class="survey-question'))
     assert text.rindex('id="question-theme"', 0, error_at) > text.rfind(
         'id="question-tools"', 0, error_at
     )
@@ -324,3 +325,192 @@ def test_final_submit_reads_only_what_it_stores(
         response = member_client.post("/en/survey/2026/review/")
     assert response.status_code == 302
     assert Response.objects.get().submitted
+
+
+def _question_block(text, key):
+    block = text[text.index(f'id="question-{key}"') :]
+    end = block.find('class="survey-question', 30)
+    return block if end < 0 else block[:end]
+
+
+def test_other_text_typed_without_ticking_other_counts_on_a_multiple_choice(
+    member_client, member, edition
+):
+    """No script, or "Other" unticked while its box kept the text in sight."""
+    response = member_client.post(
+        "/en/survey/2026/step/1/",
+        {"action": "next", "q_theme": "ocean", "q_tools": ["vim"], "q_tools_other": " Emacs "},
+    )
+    assert response["Location"] == "/en/survey/2026/step/2/"
+    stored = services.stored_answers(services.find_response(edition=edition, user=member))
+    assert stored["tools"] == {"choices": ["vim"], "other": "Emacs"}
+    assert "Other: Emacs" in page(member_client.get("/en/survey/2026/review/"))
+    text = page(member_client.get("/en/survey/2026/step/1/"))
+    assert re.search(r'value="__other__"[^>]*checked', text) and 'value="Emacs"' in text
+
+
+def test_other_text_typed_with_nothing_chosen_answers_a_single_choice(
+    member_client, member, edition
+):
+    member_client.post("/en/survey/2026/step/1/", {"action": "save", "q_theme_other": "Glaciers"})
+    stored = services.stored_answers(services.find_response(edition=edition, user=member))
+    assert stored["theme"] == {"choices": [], "other": "Glaciers"}
+
+
+@pytest.mark.parametrize(
+    ("prefix", "chosen", "message"),
+    [
+        ("/en/", "ocean", "You wrote an “other” answer but chose another option"),
+        ("/", "ocean", "cochez «\u00a0Autre\u00a0» pour garder votre texte"),
+        ("/en/", "", "tick “Other” to keep your text, or empty this box."),
+    ],
+)
+def test_other_text_typed_with_another_single_choice_is_refused_and_kept(
+    member_client, edition, prefix, chosen, message
+):
+    Question.objects.filter(key="theme").update(required=False)  # "No answer" is an option
+    response = member_client.post(
+        f"{prefix}survey/2026/step/1/",
+        {"action": "save", "q_theme": chosen, "q_theme_other": "Glaciers"},
+    )
+    assert response.status_code == 200
+    block = _question_block(page(response), "theme")
+    assert message in block
+    assert 'value="Glaciers"' in block
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("/en/", "Your session had ended: the answers of that page were not saved."),
+        ("/", "Votre session était terminée\u202f: les réponses de cette page n’ont pas été"),
+    ],
+)
+def test_answers_sent_after_the_session_ended_are_said_lost_on_the_login_page(
+    client, edition, prefix, message
+):
+    response = client.post(
+        f"{prefix}survey/2026/step/1/", {"action": "next", "q_theme": "ocean"}, follow=True
+    )
+    assert response.redirect_chain[0][0].startswith(f"{prefix}accounts/login/?next=")
+    assert page(response).count(message) == 1
+    assert not Response.objects.exists()
+    # Opening a step logged out loses nothing: no such message.
+    assert message not in page(client.get(f"{prefix}survey/2026/step/1/", follow=True))
+
+
+def test_submitting_after_the_session_ended_is_said_not_done_on_the_login_page(
+    client, member, edition
+):
+    services.save_draft(
+        edition=edition,
+        user=member,
+        answers=complete_answers(),
+        questions=services.edition_questions(edition),
+    )
+    text = page(client.post("/en/survey/2026/review/", follow=True))
+    assert "Your session had ended: your answers were not submitted." in text
+    assert not Response.objects.get().submitted
+
+
+def test_step_errors_are_summed_up_at_the_top_with_links_and_in_the_title(member_client, edition):
+    response = member_client.post(
+        "/en/survey/2026/step/1/",
+        {"action": "next", "q_tools": ["vim", "__other__"], "q_tools_other": ""},
+    )
+    text = page(response)
+    summary = text[text.index('id="error-summary"') : text.index('class="survey-question')]
+    assert "autofocus" in summary and 'tabindex="-1"' in summary
+    assert "nothing from this page was saved yet" in summary
+    assert '<a href="#question-theme">Question theme (en)</a> — This question needs an answer.' in (
+        summary
+    )
+    assert '<a href="#question-tools">Question tools (en)</a> — You ticked “other”' in summary
+    assert "<title>2 answers to correct · Practice · Survey 2026 · ESPRI-IA</title>" in text
+    # Said once: the summary, not also a message at the top of the page.
+    assert text.count("nothing from this page was saved yet") == 1
+    french = page(
+        member_client.post("/survey/2026/step/1/", {"action": "next", "q_tools": ["vim"]})
+    )
+    assert "<title>1 réponse à corriger · Pratique · Sondage 2026 · ESPRI-IA</title>" in french
+    assert '<a href="#question-theme">Question theme</a>' in french
+    # A page without errors has neither.
+    text = page(member_client.get("/en/survey/2026/step/1/"))
+    assert 'id="error-summary"' not in text and "to correct" not in text
+
+
+def test_after_submitting_save_changes_has_a_short_label_for_a_phone(
+    member_client, member, edition
+):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    for prefix, long, short in [
+        ("/en/", "Save changes", "Save"),
+        ("/", "Enregistrer les modifications", "Enregistrer"),
+    ]:
+        text = page(member_client.get(f"{prefix}survey/2026/step/2/"))
+        bar = text[text.index('class="survey-actions"') :]
+        assert f'<span class="survey-label-long">{long}</span>' in bar
+        assert f'<span class="survey-label-short">{short}</span>' in bar
+
+
+@pytest.mark.parametrize(
+    ("prefix", "closed", "not_answered"),
+    [
+        ("/en/", "can be read, not changed", "This edition is closed and you did not answer it."),
+        ("/", "peuvent être lues, pas modifiées", "Cette édition est close et vous n’y avez pas"),
+    ],
+)
+def test_closed_edition_not_answered_says_so_once(member_client, prefix, closed, not_answered):
+    build_edition(2020, state="closed")
+    for address in ("survey/2020/", "survey/2020/step/1/", "survey/2020/review/"):
+        response = member_client.get(f"{prefix}{address}", follow=True)
+        assert response.redirect_chain[-1][0] == f"{prefix}survey/"
+        text = page(response)
+        assert text.count(not_answered) == 1
+        assert closed not in text
+
+
+def test_answers_sent_as_the_edition_closed_are_said_lost_once(member_client, member, edition):
+    services.submit_response(edition=edition, user=member, answers=complete_answers())
+    Edition.objects.filter(pk=edition.pk).update(closes_at=timezone.now())
+    response = member_client.post(
+        "/en/survey/2026/step/1/", {"action": "save", "q_theme": "atmosphere"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/en/survey/2026/review/"
+    text = page(response)
+    assert text.count("This edition has closed: the answers of that page were not saved.") == 1
+    assert text.count("your answers can be read, not changed.") == 1
+    # Opening a page of the closed edition loses nothing: only the page's own line.
+    text = page(member_client.get("/en/survey/2026/step/1/", follow=True))
+    assert "were not saved" not in text
+    assert text.count("your answers can be read, not changed.") == 1
+
+
+def test_submitting_as_the_edition_closed_is_said_not_done(member_client, member, edition):
+    services.save_draft(
+        edition=edition,
+        user=member,
+        answers=complete_answers(),
+        questions=services.edition_questions(edition),
+    )
+    Edition.objects.filter(pk=edition.pk).update(closes_at=timezone.now())
+    text = page(member_client.post("/survey/2026/review/", follow=True))
+    assert text.count("Cette édition est maintenant close\u202f: vos réponses n’ont pas été") == 1
+    assert text.count("vos réponses peuvent être lues, pas modifiées.") == 1
+    assert not Response.objects.get().submitted
+
+
+@pytest.mark.parametrize("prefix", ["/en/", "/"])
+def test_results_to_come_ask_only_an_anonymous_visitor_to_log_in(client, member, prefix):
+    build_edition(results_visibility="members")
+    login = {"/en/": "(log in with your account)", "/": "(connectez-vous avec votre compte)"}[
+        prefix
+    ]
+    assert login in page(client.get(f"{prefix}survey/2026/results/"))
+    client.force_login(member)
+    text = page(client.get(f"{prefix}survey/2026/results/"))
+    assert login not in text
+    assert {"/en/": "can be read by members.", "/": "peuvent être lus par les membres."}[
+        prefix
+    ] in text

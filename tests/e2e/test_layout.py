@@ -4,6 +4,7 @@ languages: heights, one row, no horizontal scrolling, axe-core, no CSP report.""
 import pytest
 from playwright.sync_api import expect
 
+from survey.models import Question, Section
 from survey.services import submit_response
 from tests.e2e.browser import axe_violations, submit
 from tests.factories import RegistrationFactory, UserFactory, build_edition, complete_answers
@@ -94,9 +95,17 @@ def test_phone_menu_closes_with_escape(web):
 
 
 @SIZES
-def test_survey_step_shows_its_first_question_and_a_one_row_action_bar(web, viewport):
-    build_edition()
+@pytest.mark.parametrize("submitted", [False, True], ids=["draft", "submitted"])
+def test_survey_step_shows_its_first_question_and_a_one_row_action_bar(web, viewport, submitted):
+    edition = build_edition()
+    # A third section: step 2 then has the widest bar, Previous, Save and Next.
+    more = Section.objects.create(edition=edition, position=2, key="more", title_fr="Plus")
+    Question.objects.create(
+        edition=edition, section=more, position=0, key="more", kind="text", text_fr="Plus ?"
+    )
     member = UserFactory()
+    if submitted:  # the bar then reads "Save changes"
+        submit_response(edition=edition, user=member, answers=complete_answers())
     page = web.new_page(user=member, viewport=viewport)
     for prefix in LANGUAGES.values():
         page.goto(web.url(prefix + "survey/2026/step/2/"))

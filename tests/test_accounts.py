@@ -9,7 +9,8 @@ from django.db import connection
 from django.test import Client
 
 from kb.models import User
-from tests.factories import PASSWORD, UserFactory
+from kb.models.events import RegistrationMode, RegistrationStatus
+from tests.factories import PASSWORD, EventFactory, RegistrationFactory, UserFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +221,36 @@ def test_delete_account_removes_it_and_logs_out(member_client, member):
     assert not EmailAddress.objects.filter(email=member.email).exists()
     assert "Votre compte a été supprimé." in response.content.decode()
     assert "_auth_user_id" not in member_client.session
+
+
+def test_delete_account_gives_its_seats_to_the_waiting_list(
+    member_client, member, django_capture_on_commit_callbacks
+):
+    event = EventFactory(title="Slurm", registration_mode=RegistrationMode.BUILT_IN, capacity=1)
+    RegistrationFactory(event=event, user=member)
+    waiting = RegistrationFactory(event=event, status=RegistrationStatus.WAITING)
+    past = EventFactory(
+        registration_mode=RegistrationMode.BUILT_IN,
+        capacity=1,
+        starts_at=in_days(-30),
+        ends_at=in_days(-29),
+    )
+    RegistrationFactory(event=past, user=member)
+    still_waiting = RegistrationFactory(event=past, status=RegistrationStatus.WAITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post("/accounts/delete/", {"password": PASSWORD})
+
+    assert not User.objects.filter(pk=member.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    (message,) = mail.outbox
+    assert message.to == [waiting.user.email]
+    assert (
+        message.subject.startswith("[ESPRI-IA] Une place pour vous") and "Slurm" in message.subject
+    )
+    assert "vous êtes maintenant inscrit" in message.body
+    still_waiting.refresh_from_db()  # a past event's list stays as it was
+    assert still_waiting.status == RegistrationStatus.WAITING
 
 
 def test_account_pages_use_the_site_layout_in_both_languages(member_client):

@@ -324,6 +324,23 @@ def test_my_space_gathers_my_answers_registrations_and_proposals(client, member)
     assert 'href="/en/accounts/mine/">My space</a>' in home
 
 
+@pytest.mark.parametrize(
+    ("prefix", "cancelled", "registered"),
+    [("/en", "event cancelled", "registered"), ("", "événement annulé", "inscrit")],
+)
+def test_my_space_marks_a_cancelled_event(member_client, member, prefix, cancelled, registered):
+    from kb.models.events import EventState
+    from tests.factories import RegistrationFactory
+
+    RegistrationFactory(user=member, event__title="Kick-off", event__state=EventState.CANCELLED)
+    RegistrationFactory(user=member, event__title="Slurm")
+    page = member_client.get(f"{prefix}/accounts/mine/").content.decode()
+    kick_off = re.search(r"Kick-off</a>(.*?)</li>", page, re.S).group(1)
+    slurm = re.search(r"Slurm</a>(.*?)</li>", page, re.S).group(1)
+    assert f"<strong>{cancelled}</strong>" in kick_off and registered not in kick_off
+    assert slurm.strip().endswith(f"· {registered}")
+
+
 @pytest.mark.parametrize("events", [1, 4])
 def test_my_space_query_count_is_fixed(client, member, django_assert_num_queries, events):
     _fill_my_space(member, events=events)

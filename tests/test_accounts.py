@@ -208,6 +208,17 @@ def test_pending_email_change_reads_well_and_can_be_withdrawn(member_client, mem
     assert EmailAddress.objects.filter(email=member.email, verified=True).exists()
 
 
+def test_login_keeps_the_language_for_later_emails(client, member):
+    assert member.language == ""
+    client.post("/en/accounts/login/", {"login": member.email, "password": PASSWORD})
+    member.refresh_from_db()
+    assert member.language == "en"
+    client.logout()
+    client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    member.refresh_from_db()
+    assert member.language == "fr"
+
+
 def test_delete_account_with_wrong_password_keeps_it(member_client, member):
     response = member_client.post("/accounts/delete/", {"password": "not-it"})
     assert response.status_code == 200

@@ -269,8 +269,9 @@ def withdraw_deleted_account(*, user, now=None):
 
 
 def _email_later(user, template, event, language=None):
-    """Queued with the change: no one is told of a change that was rolled back."""
-    send_event_email(user, template, event, language or settings.LANGUAGE_CODE)
+    """Queued with the change: no one is told of a change that was rolled back. Without
+    ``language`` (the person is not the one acting), in the language they use the site in."""
+    send_event_email(user, template, event, language or user.email_language)
 
 
 def send_event_email(user, template, event, language):

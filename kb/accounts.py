@@ -65,3 +65,15 @@ class AccountAdapter(DefaultAccountAdapter):
         context = {key: site_link(value) for key, value in context.items()}
         context.update(email=email, current_site=SiteAddress())
         queue_message(self.render_mail(template_prefix, email, context))
+
+
+def remember_language(user, language):
+    """Keep the language ``user`` uses the site in, for the emails sent to them later."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def remember_request_language(sender, request, user, **kwargs):
+    """On sign-up and login (a request outside the site, such as a test's, says nothing)."""
+    remember_language(user, getattr(request, "LANGUAGE_CODE", None))

@@ -1,12 +1,13 @@
 from django.urls import path, register_converter
 
+from kb.models.docs import SLUG_PATTERN
 from kb.views import docs
 
 
 class DocPathConverter:
     """``cluster/acces``: slugs separated by slashes."""
 
-    regex = r"[a-z0-9-]+(?:/[a-z0-9-]+)*"
+    regex = rf"{SLUG_PATTERN}(?:/{SLUG_PATTERN})*"
 
     def to_python(self, value):
         return value

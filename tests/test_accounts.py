@@ -9,7 +9,8 @@ from django.db import connection
 from django.test import Client
 
 from kb.models import User
-from tests.factories import PASSWORD, UserFactory
+from kb.models.events import RegistrationMode, RegistrationStatus
+from tests.factories import PASSWORD, EventFactory, RegistrationFactory, UserFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +208,17 @@ def test_pending_email_change_reads_well_and_can_be_withdrawn(member_client, mem
     assert EmailAddress.objects.filter(email=member.email, verified=True).exists()
 
 
+def test_login_keeps_the_language_for_later_emails(client, member):
+    assert member.language == ""
+    client.post("/en/accounts/login/", {"login": member.email, "password": PASSWORD})
+    member.refresh_from_db()
+    assert member.language == "en"
+    client.logout()
+    client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    member.refresh_from_db()
+    assert member.language == "fr"
+
+
 def test_delete_account_with_wrong_password_keeps_it(member_client, member):
     response = member_client.post("/accounts/delete/", {"password": "not-it"})
     assert response.status_code == 200
@@ -220,6 +232,36 @@ def test_delete_account_removes_it_and_logs_out(member_client, member):
     assert not EmailAddress.objects.filter(email=member.email).exists()
     assert "Votre compte a été supprimé." in response.content.decode()
     assert "_auth_user_id" not in member_client.session
+
+
+def test_delete_account_gives_its_seats_to_the_waiting_list(
+    member_client, member, django_capture_on_commit_callbacks
+):
+    event = EventFactory(title="Slurm", registration_mode=RegistrationMode.BUILT_IN, capacity=1)
+    RegistrationFactory(event=event, user=member)
+    waiting = RegistrationFactory(event=event, status=RegistrationStatus.WAITING)
+    past = EventFactory(
+        registration_mode=RegistrationMode.BUILT_IN,
+        capacity=1,
+        starts_at=in_days(-30),
+        ends_at=in_days(-29),
+    )
+    RegistrationFactory(event=past, user=member)
+    still_waiting = RegistrationFactory(event=past, status=RegistrationStatus.WAITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post("/accounts/delete/", {"password": PASSWORD})
+
+    assert not User.objects.filter(pk=member.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    (message,) = mail.outbox
+    assert message.to == [waiting.user.email]
+    assert (
+        message.subject.startswith("[ESPRI-IA] Une place pour vous") and "Slurm" in message.subject
+    )
+    assert "vous êtes maintenant inscrit" in message.body
+    still_waiting.refresh_from_db()  # a past event's list stays as it was
+    assert still_waiting.status == RegistrationStatus.WAITING
 
 
 def test_account_pages_use_the_site_layout_in_both_languages(member_client):
@@ -291,6 +333,23 @@ def test_my_space_gathers_my_answers_registrations_and_proposals(client, member)
     assert 'href="/en/accounts/mine/" aria-current="page"' in page
     home = client.get("/en/").content.decode()
     assert 'href="/en/accounts/mine/">My space</a>' in home
+
+
+@pytest.mark.parametrize(
+    ("prefix", "cancelled", "registered"),
+    [("/en", "event cancelled", "registered"), ("", "événement annulé", "inscrit")],
+)
+def test_my_space_marks_a_cancelled_event(member_client, member, prefix, cancelled, registered):
+    from kb.models.events import EventState
+    from tests.factories import RegistrationFactory
+
+    RegistrationFactory(user=member, event__title="Kick-off", event__state=EventState.CANCELLED)
+    RegistrationFactory(user=member, event__title="Slurm")
+    page = member_client.get(f"{prefix}/accounts/mine/").content.decode()
+    kick_off = re.search(r"Kick-off</a>(.*?)</li>", page, re.S).group(1)
+    slurm = re.search(r"Slurm</a>(.*?)</li>", page, re.S).group(1)
+    assert f"<strong>{cancelled}</strong>" in kick_off and registered not in kick_off
+    assert slurm.strip().endswith(f"· {registered}")
 
 
 @pytest.mark.parametrize("events", [1, 4])

@@ -57,6 +57,8 @@ def proposal(**overrides):
 def test_propose_review_publish_with_emails(
     client, member, coordinator, django_capture_on_commit_callbacks
 ):
+    coordinator.language = "en"
+    coordinator.save()
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/en/projects/propose/", proposal())
@@ -99,7 +101,7 @@ def test_propose_review_publish_with_emails(
 def test_reject_needs_a_message_and_tells_the_proposer(
     coordinator_client, django_capture_on_commit_callbacks
 ):
-    pending = PendingProjectFactory(title="Too vague")
+    pending = PendingProjectFactory(title="Too vague", proposed_by__language="en")
     response = coordinator_client.post(
         f"/en/projects/{pending.slug}/review/", {"decision": "reject", "message": " "}
     )
@@ -118,6 +120,35 @@ def test_reject_needs_a_message_and_tells_the_proposer(
     (email,) = mail.outbox
     assert email.to == [pending.proposed_by.email]
     assert "was not accepted" in email.subject and "Please add a reference." in email.body
+
+
+def test_decision_is_written_in_the_language_of_the_proposal(
+    client, member, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(member)
+    client.post("/projects/propose/", proposal(title="Projet à publier"))
+    project = Project.objects.get()
+    client.force_login(coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/projects/{project.slug}/review/", {"decision": "approve"})
+    (email,) = mail.outbox
+    assert email.subject.startswith("[ESPRI-IA] Votre projet")
+    assert "Projet à publier" in email.subject and email.subject.endswith("est publié")
+    assert f"http://127.0.0.1:8000/projects/{project.slug}/" in email.body
+
+
+def test_coordinators_are_told_each_in_their_language(
+    member_client, coordinator, django_capture_on_commit_callbacks
+):
+    english = CoordinatorFactory(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post("/en/projects/propose/", proposal())
+    by_recipient = {tuple(message.to): message for message in mail.outbox}
+    assert set(by_recipient) == {(coordinator.email,), (english.email,)}
+    assert "Pour le relire" in by_recipient[coordinator.email,].body
+    assert "/en/projects/review/" in by_recipient[english.email,].body
+    assert by_recipient[english.email,].subject.startswith("[ESPRI-IA] New project proposal")
 
 
 def test_proposer_sees_status_and_message(client):

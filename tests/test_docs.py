@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
 from kb.docs_tree import build_tree
-from kb.models import DocPage, DocRevision
+from kb.models import DocPage, DocRevision, SearchEntry
 from kb.services.docs import EditConflict, mark_reviewed, save_page
 from tests.factories import CoordinatorFactory, doc_page
 
@@ -466,6 +467,65 @@ def test_new_page_refuses_bad_addresses(coordinator_client, cluster_docs, slug, 
     assert response.status_code == 200
     assert error in response.content.decode()
     assert DocPage.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("prefix", "slug", "error"),
+    [
+        (
+            "",
+            "jean_zay",
+            "Utilisez seulement des lettres minuscules, des chiffres et des tirets, par exemple «\u00a0jean-zay\u00a0».",
+        ),
+        ("", "Mon_Espace", "par exemple «\u00a0mon-espace\u00a0»"),
+        ("", "accès", "par exemple «\u00a0acces\u00a0»"),
+        ("/en", "jean_zay", "Use only lowercase letters, digits and hyphens, e.g. “jean-zay”."),
+        ("/en", "___", "Use only lowercase letters, digits and hyphens."),
+    ],
+)
+def test_new_page_refuses_addresses_the_urls_cannot_serve(
+    coordinator_client, cluster_docs, prefix, slug, error
+):
+    response = coordinator_client.post(
+        f"{prefix}/docs/new/",
+        {"parent": cluster_docs[0].pk, "slug": slug, "title": "Jean Zay", "body": "Le texte"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert error in page
+    assert "Le texte</textarea>" in page and 'value="Jean Zay"' in page  # nothing typed is lost
+    assert DocPage.objects.count() == 3
+    assert coordinator_client.get("/docs/").status_code == 200
+
+
+def test_service_refuses_an_address_the_urls_cannot_serve(cluster_docs):
+    with pytest.raises(ValidationError):
+        doc_page("cluster/jean_zay")
+    assert not DocPage.objects.filter(path="cluster/jean_zay").exists()
+
+
+def test_migration_repairs_addresses_the_urls_cannot_serve(client, cluster_docs):
+    """Pages stored with an underscore before the form refused it: the docs and search
+    failed for everyone; the migration gives them (and the pages under them) an address."""
+    doc_page("cluster/jean-zay", title="Jean Zay (déjà là)")
+    bad = doc_page("cluster/jz", title="Jean Zay, le supercalculateur")
+    child = doc_page("cluster/jz/quotas", title="Quotas de Jean Zay")
+    DocPage.objects.filter(pk=bad.pk).update(slug="jean_zay", path="cluster/jean_zay")
+    DocPage.objects.filter(pk=child.pk).update(path="cluster/jean_zay/quotas")
+    SearchEntry.objects.filter(object_id__in=[bad.pk, child.pk]).update(url_kwargs={})
+    migration = importlib.import_module("kb.migrations.0019_docs_slugs_the_urls_serve")
+    migration.repair_addresses(apps, None)
+
+    bad.refresh_from_db()
+    child.refresh_from_db()
+    assert (bad.slug, bad.path) == ("jean-zay-2", "cluster/jean-zay-2")
+    assert child.path == "cluster/jean-zay-2/quotas"
+    assert DocPage.objects.get(slug="acces").path == "cluster/acces"  # the others untouched
+    index = client.get("/docs/").content.decode()
+    assert 'href="/docs/cluster/jean-zay-2/"' in index
+    assert "Quotas de Jean Zay" in client.get("/docs/cluster/jean-zay-2/quotas/").content.decode()
+    results = client.get("/search/", {"q": "supercalculateur"}).content.decode()
+    assert 'href="/docs/cluster/jean-zay-2/"' in results
 
 
 def test_link_to_a_missing_page_heals_when_it_is_created(cluster_docs):

@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 
 from kb.models import Event, Material
-from kb.models.events import EventKind, EventState, MaterialKind, RegistrationMode, all_day_bounds
+from kb.models.events import (
+    EventKind,
+    EventState,
+    MaterialKind,
+    RegistrationMode,
+    RegistrationStatus,
+    all_day_bounds,
+)
 from tests.factories import EventFactory, RegistrationFactory, in_days, paris
 
 pytestmark = pytest.mark.django_db
@@ -333,6 +340,10 @@ def test_all_day_event_from_the_form(coordinator_client):
         ({"registration_mode": "external"}, "Give the link where people register"),
         ({"start_time": ""}, "Give a start time, or tick"),
         ({"title": ""}, "Write it in French, in English, or in both."),
+        ({"place": ""}, "Give a place, an online meeting link, or both."),
+        ({"capacity": "-3"}, "Leave empty for no limit, or give at least 1 seat."),
+        ({"capacity": "0"}, "Leave empty for no limit, or give at least 1 seat."),
+        ({"start_date": "2020-03-10"}, "2020 is past. Check the year;"),
     ],
 )
 def test_form_errors_keep_what_was_typed(coordinator_client, changes, message):
@@ -358,6 +369,95 @@ def test_coordinator_edits_an_event_form_shows_paris_times(coordinator_client):
     assert event.title == "Renamed"
     assert event.ends_at == paris(2030, 7, 1, 17)
     assert event.sequence == 1  # published: calendars must take the change
+
+
+def test_past_start_is_asked_about_then_saved_when_confirmed(coordinator_client):
+    page = coordinator_client.post("/events/new/", form_data(start_date="2020-03-10"))
+    page = page.content.decode()
+    assert "10 mars 2020 est passé. Vérifiez l’année" in page
+    assert "Oui, cet événement est passé" in page  # the box appears only now
+    assert not Event.objects.exists()
+    coordinator_client.post("/events/new/", form_data(start_date="2020-03-10", past_confirmed="on"))
+    assert Event.objects.get().starts_at == paris(2020, 3, 10, 10)
+
+
+def test_form_asks_nothing_of_a_future_event_or_an_unmoved_past_one(coordinator_client):
+    assert "past_confirmed" not in coordinator_client.get("/en/events/new/").content.decode()
+    event = EventFactory(starts_at=paris(2024, 5, 2, 14), ends_at=paris(2024, 5, 2, 16))
+    coordinator_client.post(
+        f"/en/events/{event.slug}/edit/",
+        form_data(
+            title="Typo fixed", start_date="2024-05-02", start_time="14:00", end_time="16:00"
+        ),
+    )
+    event.refresh_from_db()
+    assert event.title == "Typo fixed"
+
+
+def test_announcement_needs_no_place(coordinator_client):
+    coordinator_client.post("/en/events/new/", form_data(kind="announcement", place=""))
+    assert Event.objects.get().place == ""
+
+
+def registered_event(confirmed, waiting=0):
+    event = EventFactory(
+        starts_at=paris(2030, 1, 15, 10),
+        ends_at=paris(2030, 1, 15, 12),
+        registration_mode=RegistrationMode.BUILT_IN,
+        capacity=confirmed,
+    )
+    RegistrationFactory.create_batch(confirmed, event=event)
+    RegistrationFactory.create_batch(waiting, event=event, status=RegistrationStatus.WAITING)
+    return event
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("/en", "2 people already hold a seat: give at least 2 (newcomers then join"),
+        ("", "2 personnes ont déjà une place\u202f: indiquez-en au moins 2 (les suivants"),
+    ],
+)
+def test_edit_refuses_fewer_seats_than_people_holding_one(coordinator_client, prefix, message):
+    event = registered_event(confirmed=2)
+    response = coordinator_client.post(
+        f"{prefix}/events/{event.slug}/edit/", form_data(capacity="1")
+    )
+    assert message in response.content.decode()
+    event.refresh_from_db()
+    assert event.capacity == 2
+    coordinator_client.post(f"{prefix}/events/{event.slug}/edit/", form_data(capacity="2"))
+    event.refresh_from_db()
+    assert event.capacity == 2 and event.title == "GPU cluster hands-on"
+
+
+@pytest.mark.parametrize("mode", ["none", "external"])
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("/en", "2 people are registered on this site (seats or waiting list) and would not"),
+        ("", "2 personnes sont inscrites sur ce site (places ou liste d’attente)"),
+    ],
+)
+def test_edit_refuses_to_drop_registration_with_people_registered(
+    coordinator_client, prefix, message, mode
+):
+    event = registered_event(confirmed=1, waiting=1)
+    data = form_data(registration_mode=mode, registration_url="https://indico.example/e/1")
+    response = coordinator_client.post(f"{prefix}/events/{event.slug}/edit/", data)
+    assert message in response.content.decode()
+    event.refresh_from_db()
+    assert event.registration_mode == RegistrationMode.BUILT_IN
+    assert event.registrations.count() == 2
+
+
+def test_edit_drops_registration_when_nobody_is_registered(coordinator_client):
+    event = registered_event(confirmed=0)
+    coordinator_client.post(
+        f"/en/events/{event.slug}/edit/", form_data(registration_mode="none", capacity="")
+    )
+    event.refresh_from_db()
+    assert event.registration_mode == RegistrationMode.NONE
 
 
 def test_duplicate_prefills_the_form_and_saves_a_new_draft(coordinator_client):

@@ -130,6 +130,26 @@ def test_cancelling_the_event_emails_everyone_registered(
     assert event.state == EventState.CANCELLED and event.sequence == 1
 
 
+def test_later_emails_are_in_each_persons_language(django_capture_on_commit_callbacks):
+    event = builtin_event(capacity=1, title_en="Slurm hands-on")
+    holder, english, unknown = UserFactory(), UserFactory(language="en"), UserFactory()
+    for user in (holder, english, unknown):
+        services.register(event=event, user=user)
+    mail.outbox.clear()
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(event=event, user=holder)  # by a French reader
+    (promoted,) = mail.outbox
+    assert promoted.to == [english.email]
+    assert promoted.subject.startswith("[ESPRI-IA] A seat is yours")
+    assert f"/en/events/{event.slug}/" in promoted.body
+    mail.outbox.clear()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.cancel_event(event=event)  # by an English-speaking coordinator
+    by_recipient = {message.to[0]: message.subject for message in mail.outbox}
+    assert by_recipient[english.email].startswith("[ESPRI-IA] Cancelled")
+    assert by_recipient[unknown.email].startswith("[ESPRI-IA] Annulé")  # the site's default
+
+
 # Through the pages
 
 

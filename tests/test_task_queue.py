@@ -125,7 +125,7 @@ def test_header_text_keeps_to_one_line():
 
 def test_a_title_with_a_line_break_cannot_break_the_decision_email(coordinator_client):
     # A title stored before titles were checked: its approval must still answer and mail.
-    pending = PendingProjectFactory()
+    pending = PendingProjectFactory(proposed_by__language="en")  # the email is in English
     Project.objects.filter(pk=pending.pk).update(title="Header inj\r\nBcc: evil@evil.example")
     response = coordinator_client.post(
         f"/en/projects/{pending.slug}/review/", {"decision": "approve", "message": "OK"}

@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from kb.forms.text_limits import TextLimitsMixin
 from kb.models import DocPage
+from kb.models.docs import validate_doc_slug
 
 # Slugs that would shadow the editing URLs under a page.
 RESERVED_SLUGS = {"new", "edit", "history", "compare", "restore", "review", "stale"}
@@ -69,7 +71,8 @@ class NewDocPageForm(DocPageForm):
         required=False,
         empty_label=_("(top level)"),
     )
-    slug = forms.SlugField(
+    # Not a SlugField: its message says underscores are fine, and the docs' URLs serve none.
+    slug = forms.CharField(
         label=_("Address"),
         max_length=80,
         help_text=_(
@@ -80,6 +83,16 @@ class NewDocPageForm(DocPageForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()
+        try:
+            validate_doc_slug(slug)
+        except ValidationError:
+            suggestion = slugify(slug).replace("_", "-").strip("-")
+            if suggestion:
+                raise ValidationError(
+                    _("Use only lowercase letters, digits and hyphens, e.g. “%(suggestion)s”."),
+                    params={"suggestion": suggestion},
+                ) from None
+            raise
         if slug in RESERVED_SLUGS:
             raise ValidationError(_("This address is reserved; choose another."))
         return slug

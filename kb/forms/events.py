@@ -4,13 +4,16 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MinValueValidator, URLValidator
+from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kb.event_materials import allowed_extensions, check_material_file
 from kb.forms.text_limits import TextLimitsMixin
-from kb.models.events import PARIS, Event, RegistrationMode, all_day_bounds
+from kb.models.events import PARIS, Event, EventKind, RegistrationMode, all_day_bounds
 
 WEB_URL = URLValidator(schemes=["http", "https"])
 
@@ -61,6 +64,12 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
         required=False,
         max_length=500,
         help_text=_("Only when people register on another site."),
+    )
+    # Shown, under the dates, only once a new start date in the past was refused.
+    past_confirmed = forms.BooleanField(
+        label=_("Yes, this event is in the past"),
+        required=False,
+        help_text=_("To record a past event, for instance to share its slides."),
     )
 
     class Meta:
@@ -141,10 +150,20 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
 
     def grouped_fields(self):
         """[(legend, [bound fields])] for the template's fieldsets."""
-        return [(legend, [self[name] for name in names]) for legend, names in self.sections]
+        sections = [(legend, list(names)) for legend, names in self.sections]
+        if self.asks_past_confirmation or self.data.get("past_confirmed"):
+            sections[1][1].append("past_confirmed")
+        return [(legend, [self[name] for name in names]) for legend, names in sections]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.asks_past_confirmation = False
+        # One message for any number below 1 (the model's own says "at least 0").
+        capacity = self.fields["capacity"]
+        capacity.validators = [
+            MinValueValidator(1, _("Leave empty for no limit, or give at least 1 seat."))
+        ]
+        capacity.widget.attrs["min"] = 1
         event = self.instance
         if event.pk and not self.is_bound:
             start, end = event.local_start, event.local_end
@@ -185,9 +204,63 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
             self.add_error(
                 "registration_url", _("Give the link where people register for this event.")
             )
-        if mode == RegistrationMode.BUILT_IN and data.get("capacity") == 0:
-            self.add_error("capacity", _("Leave empty for no limit, or give at least 1 seat."))
+        if data.get("kind") != EventKind.ANNOUNCEMENT and not (
+            data.get("place_fr") or data.get("place_en") or data.get("online_url")
+        ):
+            self.add_error("place_fr", _("Give a place, an online meeting link, or both."))
+        self._check_past_start(data.get("starts_at"), data.get("past_confirmed"))
+        self._check_registrations_kept(mode, data.get("capacity"))
         return data
+
+    def _check_past_start(self, starts_at, confirmed):
+        """A new start in the past is most often a typo in the year: ask before saving."""
+        if starts_at is None or starts_at >= timezone.now() or confirmed:
+            return
+        if self.instance.pk and starts_at == self.instance.starts_at:
+            return  # editing a past event without moving it
+        self.asks_past_confirmation = True
+        self.add_error(
+            "start_date",
+            _(
+                "%(date)s is past. Check the year; if the event did take place then, "
+                "tick “Yes, this event is in the past” below."
+            )
+            % {"date": format_date(starts_at.astimezone(PARIS), "DATE_FORMAT")},
+        )
+
+    def _check_registrations_kept(self, mode, capacity):
+        """An edit never takes a seat back nor hides registrations: nobody would be told."""
+        event = self.instance
+        if not event.pk or not event.has_builtin_registration:
+            return
+        confirmed = event.registrations.confirmed().count()
+        registered = event.registrations.count()
+        if mode != RegistrationMode.BUILT_IN and registered:
+            self.add_error(
+                "registration_mode",
+                ngettext(
+                    "%(count)s person is registered on this site (seat or waiting list) "
+                    "and would not be told. Keep registration on this site, or cancel "
+                    "the event (registered people are emailed) and publish a copy.",
+                    "%(count)s people are registered on this site (seats or waiting list) "
+                    "and would not be told. Keep registration on this site, or cancel "
+                    "the event (registered people are emailed) and publish a copy.",
+                    registered,
+                )
+                % {"count": registered},
+            )
+        elif mode == RegistrationMode.BUILT_IN and capacity is not None and capacity < confirmed:
+            self.add_error(
+                "capacity",
+                ngettext(
+                    "%(count)s person already holds a seat: give at least %(count)s "
+                    "(newcomers then join the waiting list).",
+                    "%(count)s people already hold a seat: give at least %(count)s "
+                    "(newcomers then join the waiting list).",
+                    confirmed,
+                )
+                % {"count": confirmed},
+            )
 
     def event_fields(self):
         """The values for ``create_event`` / ``update_event``."""

@@ -1,5 +1,6 @@
 """People: a user signs in with an email address, never a username."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -34,6 +35,11 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    # The site's language when the person last signed up or logged in (kb.accounts):
+    # emails sent later, when they are not on the site, are written in it.
+    language = models.CharField(
+        _("language of emails"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -51,3 +57,8 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    @property
+    def email_language(self):
+        """The language to write to this person in; the site's default when unknown."""
+        return self.language or settings.LANGUAGE_CODE

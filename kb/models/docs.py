@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from kb.bilingual import LANGUAGES, Localized, Translated, localized, other_language
 
 STALE_AFTER_DAYS = 365
+
+# What one step of a page's address may hold: the docs' URL pattern serves nothing else
+# (kb.urls_docs), so a page stored with another character could not be linked to.
+SLUG_PATTERN = "[a-z0-9-]+"
+validate_doc_slug = RegexValidator(
+    rf"\A{SLUG_PATTERN}\Z",
+    _("Use only lowercase letters, digits and hyphens."),
+)
 
 
 def _translation_behind(language):
@@ -63,7 +72,7 @@ class DocPage(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    slug = models.SlugField(_("slug"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, validators=[validate_doc_slug])
     # The full path ("cluster/acces") is the page's URL: it never changes once created.
     path = models.CharField(max_length=255, unique=True, editable=False)
     # Each language is written, saved and versioned on its own (see kb.bilingual).

@@ -12,10 +12,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kb.accounts import remember_language
 from kb.bilingual import LANGUAGES
 from kb.mail import queue_email
 from kb.models import Contact, Link, Project, Reference, SearchEntry
@@ -121,6 +122,8 @@ def propose_project(*, proposer, fields, references=(), contacts=(), links=()):
     project.slug = unique_slug(fields["title"])
     _store(project, fields=fields, references=references, contacts=contacts, links=links)
     if proposer is not None:
+        # The decision will be written in the language the proposal was made in.
+        remember_language(proposer, translation.get_language())
         _notify_coordinators(project)
     return project
 
@@ -176,36 +179,44 @@ def _notify_proposer(project):
     proposer = project.proposed_by
     if proposer is None or not proposer.email:
         return
-    if project.is_published:
-        subject = _("Your project “%(title)s” is published") % {"title": project.title}
-    else:
-        subject = _("Your project proposal “%(title)s” was not accepted") % {"title": project.title}
-    body = render_to_string(
-        "kb/catalogue/email/decision.txt",
-        {
-            "project": project,
-            "project_url": settings.ESPRI_SITE_URL + project.get_absolute_url(),
-            "mine_url": settings.ESPRI_SITE_URL + reverse("catalogue:mine"),
-        },
-    )
+    # In the proposer's language, not in that of the coordinator who decided.
+    with translation.override(proposer.email_language):
+        if project.is_published:
+            subject = _("Your project “%(title)s” is published") % {"title": project.title}
+        else:
+            subject = _("Your project proposal “%(title)s” was not accepted") % {
+                "title": project.title
+            }
+        body = render_to_string(
+            "kb/catalogue/email/decision.txt",
+            {
+                "project": project,
+                "project_url": settings.ESPRI_SITE_URL + project.get_absolute_url(),
+                "mine_url": settings.ESPRI_SITE_URL + reverse("catalogue:mine"),
+            },
+        )
     queue_email(subject=f"[ESPRI-IA] {subject}", body=body, to=[proposer.email])
 
 
 def _notify_coordinators(project):
-    recipients = list(
+    """One email per language, each to the coordinators who use the site in it."""
+    coordinators = (
         get_user_model()
         .objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .order_by("email")
     )
-    if not recipients:
-        return
-    subject = _("New project proposal: %(title)s") % {"title": project.title}
-    body = render_to_string(
-        "kb/catalogue/email/proposal.txt",
-        {
-            "project": project,
-            "review_url": settings.ESPRI_SITE_URL + reverse("catalogue:review_queue"),
-        },
-    )
-    queue_email(subject=f"[ESPRI-IA] {subject}", body=body, to=recipients)
+    by_language = {}
+    for coordinator in coordinators:
+        by_language.setdefault(coordinator.email_language, []).append(coordinator.email)
+    for language, recipients in by_language.items():
+        with translation.override(language):
+            subject = _("New project proposal: %(title)s") % {"title": project.title}
+            body = render_to_string(
+                "kb/catalogue/email/proposal.txt",
+                {
+                    "project": project,
+                    "review_url": settings.ESPRI_SITE_URL + reverse("catalogue:review_queue"),
+                },
+            )
+        queue_email(subject=f"[ESPRI-IA] {subject}", body=body, to=recipients)

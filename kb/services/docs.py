@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from kb.bilingual import LANGUAGES
 from kb.markdown import render_markdown
 from kb.models import DocPage, DocRevision, SearchEntry
+from kb.models.docs import validate_doc_slug
 from kb.search import index_entry, remove_entry
 
 
@@ -127,6 +128,7 @@ def create_page(
     is_initial_content=False,
 ):
     """A new page, written in one language; the other is added later (or never)."""
+    validate_doc_slug(slug)  # a page the docs' URLs cannot serve would break the whole tree
     path = f"{parent.path}/{slug}" if parent else slug
     page = DocPage(parent=parent, slug=slug, path=path)
     page = _apply(

@@ -269,12 +269,27 @@ def waiting_position(registration):
     )
 
 
+@transaction.atomic
+def withdraw_deleted_account(*, user, now=None):
+    """Before ``user``'s account is deleted: each seat it holds in an event still to come
+    goes to the next person waiting, who is emailed as after a cancellation. Returns those
+    promoted. (The deletion would drop the registrations without promoting anyone.)"""
+    promoted = []
+    for event_id in Registration.objects.filter(user=user).values_list("event_id", flat=True):
+        event = Event.objects.select_for_update().get(pk=event_id)
+        Registration.objects.filter(event=event, user=user).delete()
+        if not event.has_started(now) and not event.is_cancelled:
+            promoted += _promote_waiting(event)
+    return promoted
+
+
 # Emails
 
 
 def _email_later(user, template, event, language=None):
-    """Queued with the change: no one is told of a change that was rolled back."""
-    send_event_email(user, template, event, language or settings.LANGUAGE_CODE)
+    """Queued with the change: no one is told of a change that was rolled back. Without
+    ``language`` (the person is not the one acting), in the language they use the site in."""
+    send_event_email(user, template, event, language or user.email_language)
 
 
 def send_event_email(user, template, event, language):

@@ -304,7 +304,7 @@ def _email_idle_holders(*, node, gpus, now, thresholds):
 
 
 def send_idle_hold_email(*, user, node, gpu, now):
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(user.email_language):
         context = {
             "user": user,
             "node": node,

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kb.forms.accounts import AccountDeleteForm
 from kb.models import Project, Registration
+from kb.services.events import withdraw_deleted_account
 from survey.models import Participation
 from survey.services import delete_member_answers
 
@@ -45,7 +47,9 @@ def account_delete(request):
         if form.cleaned_data["delete_survey_answers"]:
             delete_member_answers(user=user)
         logout(request)
-        user.delete()
+        with transaction.atomic():
+            withdraw_deleted_account(user=user)
+            user.delete()
         messages.success(request, _("Your account has been deleted."))
         return redirect("home")
     return render(request, "account/delete.html", {"form": form})

@@ -4,10 +4,20 @@ languages: heights, one row, no horizontal scrolling, axe-core, no CSP report.""
 import pytest
 from playwright.sync_api import expect
 
+from kb.models import Architecture
+from kb.services.docs import save_page
+from kb.services.gpus import register_node
 from survey.models import Question, Section
 from survey.services import submit_response
 from tests.e2e.browser import axe_violations, submit
-from tests.factories import RegistrationFactory, UserFactory, build_edition, complete_answers
+from tests.factories import (
+    CoordinatorFactory,
+    RegistrationFactory,
+    UserFactory,
+    build_edition,
+    complete_answers,
+    doc_page,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -146,3 +156,38 @@ def test_my_space_fits_both_sizes(web, viewport):
         page.goto(web.url(prefix + "accounts/mine/"))
         expect(page.get_by_role("main")).to_contain_text("Prise en main du cluster GPU HAL")
         check_fit_and_axe(web, page, viewport, member)
+
+
+def test_coordinator_tables_scroll_in_their_box_on_a_phone(web):
+    """History, GPU nodes and curated lists: the page never scrolls sideways; a table wider
+    than the phone scrolls in its own box, where its last buttons stay within reach."""
+    coordinator = CoordinatorFactory()
+    page_ = doc_page("acces", title="Obtenir un compte et se connecter", body="Texte.")
+    for number in range(2):
+        page_.refresh_from_db()
+        save_page(
+            page=page_,
+            language="fr",
+            base_version=page_.version_fr,
+            title=page_.title_fr,
+            summary="",
+            body=f"Texte {number}.",
+            position=page_.position,
+            author=coordinator,
+            message="Une précision sur les clés SSH et la connexion",
+        )
+    for number in range(1, 5):
+        register_node(name=f"hal{number}", description_fr="2 × RTX 2080 Ti 11 Go", is_demo=True)
+    assert Architecture.objects.exists()  # the migration's curated lists
+    page = web.new_page(user=coordinator, viewport=PHONE)
+    for prefix in LANGUAGES.values():
+        for path in ("docs/acces/history/?lang=fr", "gpus/nodes/", "projects/lists/"):
+            page.goto(web.url(prefix + path))
+            check_fit_and_axe(web, page, PHONE, coordinator)
+        page.goto(web.url(prefix + "docs/acces/history/?lang=fr"))
+        radio = page.locator(".history input[type=radio]").first.bounding_box()
+        assert radio["width"] >= 24 and radio["height"] >= 24, radio
+        restore = page.locator(".history button").last
+        restore.scroll_into_view_if_needed()
+        shape = restore.bounding_box()
+        assert shape["x"] >= 0 and shape["x"] + shape["width"] <= PHONE["width"], shape

@@ -288,7 +288,7 @@ def _question_chart(question, table, labels, threshold):
     if median is not None:
         _mark_median(chart, table["rows"], median, horizontal=False)
         _mark_median(narrow, table["rows"], median, horizontal=True)
-    chart["narrow"] = {"data": narrow["data"], "layout": narrow["layout"]}
+    chart["narrow"] = {"data": narrow["data"], "layout": narrow["layout"], "config": CONFIG}
     return chart
 
 

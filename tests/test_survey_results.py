@@ -622,6 +622,36 @@ def test_coordinators_charts_mark_what_others_do_not_see(client, coordinator):
     assert "an asterisk (*) marks them" in page
 
 
+@pytest.mark.parametrize(
+    ("language", "mark", "wrong"),
+    [
+        ("en", "hidden from others: would give away a hidden number by subtraction", "others :"),
+        ("fr", "masqué aux autres\u202f: trahirait un nombre masqué par soustraction", "autres:"),
+    ],
+)
+def test_coordinators_hidden_marks_follow_the_language_typography(
+    client, coordinator, language, mark, wrong
+):
+    edition = with_small_other()
+    client.force_login(coordinator)
+    with translation.override(language):
+        page = client.get(results_url(edition)).content.decode()
+        broken_down = client.get(results_url(edition, "?by=theme")).content.decode()
+    assert mark in page and mark in broken_down
+    assert wrong not in page and wrong not in broken_down
+
+
+def test_phone_charts_carry_the_desk_charts_settings(client):
+    """Scales and histograms have a phone version: no plotly toolbar nor zoom there either."""
+    edition = with_small_other()
+    page = client.get(results_url(edition)).content.decode()
+    for chart_id in ("chart-satisfaction", "chart-years"):
+        spec = chart_spec(page, chart_id)
+        assert spec["narrow"]["config"] == spec["config"]
+        assert spec["narrow"]["config"]["displayModeBar"] is False
+        assert all(spec["narrow"]["layout"][axis]["fixedrange"] for axis in ("xaxis", "yaxis"))
+
+
 def test_upcoming_edition_results_say_when_it_opens_and_closes(client):
     edition = build_edition(2027, state="upcoming", results_visibility=MEMBERS)
     response = client.get(results_url(edition))

@@ -149,7 +149,7 @@ def option_colours(question):
 def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
     """Bars of the share of respondents, each with its value; hidden rows say why, in grey."""
     names, shares, texts, hovers, bar_colours, notes = [], [], [], [], [], []
-    for row in rows:
+    for position, row in enumerate(rows):
         label = labels.get(row["option"], row["option"])
         names.append(label)
         share = None if row["share"] is None else round(row["share"] * 100, 1)
@@ -162,7 +162,9 @@ def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
         )
         bar_colours.append((colours or {}).get(row["option"], ORDERED_COLOUR))
         if row["count"] is None:
-            notes.append((label, mark_text(row["mark"], threshold)))
+            # At the bar's position, not its label: plotly reads a label such as "2" (a
+            # scale's value) as the position of the third bar.
+            notes.append((position, mark_text(row["mark"], threshold)))
     trace = {
         "type": "bar",
         "orientation": "h" if horizontal else "v",
@@ -177,8 +179,8 @@ def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
     if horizontal:
         trace.update(x=shares, y=names)
         annotations = [
-            {**note, "x": 0, "y": label, "text": f"<i>{text}</i>", "xanchor": "left"}
-            for label, text in notes
+            {**note, "x": 0, "y": position, "text": f"<i>{text}</i>", "xanchor": "left"}
+            for position, text in notes
         ]
         layout = _layout(
             BAR_HEIGHT * len(rows) + 50,
@@ -192,8 +194,8 @@ def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
     else:
         trace.update(x=names, y=shares)
         annotations = [
-            {**note, "x": label, "y": 0, "text": f"<i>{text}</i>", "yanchor": "bottom"}
-            for label, text in notes
+            {**note, "x": position, "y": 0, "text": f"<i>{text}</i>", "yanchor": "bottom"}
+            for position, text in notes
         ]
         layout = _layout(
             320,
@@ -286,29 +288,53 @@ def _question_chart(question, table, labels, threshold):
     chart = bar_chart(table["rows"], labels, threshold, horizontal=False)
     narrow = bar_chart(table["rows"], labels, threshold, horizontal=True)
     if median is not None:
-        _mark_median(chart, table["rows"], median, horizontal=False)
-        _mark_median(narrow, table["rows"], median, horizontal=True)
+        _mark_median(chart, table["rows"], median, threshold, horizontal=False)
+        _mark_median(narrow, table["rows"], median, threshold, horizontal=True)
     chart["narrow"] = {"data": narrow["data"], "layout": narrow["layout"], "config": CONFIG}
     return chart
 
 
-def _mark_median(chart, rows, median, *, horizontal):
-    """A line at the median of a scale (its categories are its values, in order)."""
+def _mark_median(chart, rows, median, threshold, *, horizontal):
+    """A dashed line at the median of a scale (its categories are its values, in order).
+
+    Between two values the line runs whole, in the gap between their bars. On a value it
+    would cross that bar's value ("39 %" read as struck out): it runs through the bar,
+    stops, and goes on a few pixels past the value (shapes on the axes are cut at the
+    plot's edge, so "on" means to the edge).
+    """
     position = median - float(rows[0]["option"])
-    line = {"type": "line", "line": {"color": PALETTE[5], "width": 3, "dash": "dash"}}
+    style = {"type": "line", "line": {"color": PALETTE[5], "width": 3, "dash": "dash"}}
     label = {
         "text": _("median"),
         "showarrow": False,
         "font": {"color": "#8a3500"},
         "bgcolor": "rgba(255,255,255,0.85)",
     }
+    # The line runs ``along`` the value axis, at the median's place on the category axis.
     if horizontal:
-        line.update(x0=0, x1=1, xref="paper", y0=position, y1=position)
+        along, line = "x", {"y0": position, "y1": position}
         label.update(x=1, xref="paper", xanchor="right", y=position, yanchor="bottom")
     else:
-        line.update(x0=position, x1=position, y0=0, y1=1, yref="paper")
+        along, line = "y", {"x0": position, "x1": position}
         label.update(x=position, y=1, yref="paper", yanchor="top", xanchor="left")
-    chart["layout"]["shapes"] = [line]
+    if not position.is_integer():
+        shapes = [{**style, **line, f"{along}ref": "paper", f"{along}0": 0, f"{along}1": 1}]
+    else:
+        trace = chart["data"][0]
+        share = trace[along][int(position)] or 0
+        written = trace["text"][int(position)] or mark_text(rows[int(position)]["mark"], threshold)
+        # The pixels the value takes past the bar's end: its width across, a line of text up.
+        gap = len(written) * 8 + 12 if horizontal else 24
+        past = {f"{along}sizemode": "pixel", f"{along}anchor": share}
+        shapes = [{**style, **line, **past, f"{along}0": gap, f"{along}1": 5000}]
+        if share:
+            shapes.insert(0, {**style, **line, f"{along}0": 0, f"{along}1": share})
+        # A long bar's value reaches where "median" is written: the word moves clear of it.
+        if horizontal and share >= 60:
+            label["yshift"] = 10
+        elif not horizontal and share >= 80:
+            label["xshift"] = len(written) * 4 + 6
+    chart["layout"]["shapes"] = shapes
     chart["layout"]["annotations"].append(label)
 
 

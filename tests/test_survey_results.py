@@ -652,6 +652,54 @@ def test_phone_charts_carry_the_desk_charts_settings(client):
         assert all(spec["narrow"]["layout"][axis]["fixedrange"] for axis in ("xaxis", "yaxis"))
 
 
+def scale_edition(values):
+    """A public closed edition whose satisfaction answers are ``values``."""
+    edition = build_edition(2020, state="closed", results_visibility=PUBLIC, min_group_size=5)
+    services.store_anonymous_responses(
+        edition=edition,
+        answer_sets=[complete_answers(satisfaction={"number": value}) for value in values],
+    )
+    return edition
+
+
+def test_the_median_line_stops_short_of_the_value_it_passes(client):
+    # 6 answered 2, 12 answered 4, 6 answered 5: the median is 4, whose bar holds 50%.
+    edition = scale_edition([2.0] * 6 + [4.0] * 12 + [5.0] * 6)
+    spec = chart_spec(client.get(results_url(edition)).content.decode(), "chart-satisfaction")
+    for chart, along in ((spec, "y"), (spec["narrow"], "x")):
+        assert chart["data"][0][along][3] == 50 and chart["data"][0]["text"][3] == "50%"
+        through_bar, past_value = chart["layout"]["shapes"]
+        assert (through_bar[f"{along}0"], through_bar[f"{along}1"]) == (0, 50)
+        # Past the value: from some pixels beyond the bar's end ("50%" is written there).
+        assert past_value[f"{along}sizemode"] == "pixel" and past_value[f"{along}anchor"] == 50
+        assert past_value[f"{along}0"] >= 24
+        across = "x" if along == "y" else "y"
+        assert all(
+            shape[f"{across}0"] == shape[f"{across}1"] == 3 for shape in (through_bar, past_value)
+        )
+
+
+def test_the_median_line_between_two_values_runs_whole(client):
+    edition = scale_edition([2.0] * 6 + [3.0] * 6)  # the median, 2.5, is between two bars
+    spec = chart_spec(client.get(results_url(edition)).content.decode(), "chart-satisfaction")
+    (line,) = spec["layout"]["shapes"]
+    assert (line["x0"], line["yref"], line["y0"], line["y1"]) == (1.5, "paper", 0, 1)
+
+
+def test_hidden_bars_of_a_scale_are_noted_at_their_own_place(client):
+    """A scale's values are labels such as "2", which plotly would read as positions."""
+    edition = scale_edition([4.0] * 12 + [2.0] * 2)  # 2 is small, 4 hidden with it
+    spec = chart_spec(client.get(results_url(edition)).content.decode(), "chart-satisfaction")
+    for chart, across in ((spec, "x"), (spec["narrow"], "y")):
+        bars = chart["data"][0]
+        notes = {
+            bars[across][note[across]]: note["text"]
+            for note in chart["layout"]["annotations"]
+            if note["text"].startswith("<i>")
+        }
+        assert notes == {"2": "<i>fewer than 5</i>", "4": "<i>hidden</i>"}
+
+
 def test_upcoming_edition_results_say_when_it_opens_and_closes(client):
     edition = build_edition(2027, state="upcoming", results_visibility=MEMBERS)
     response = client.get(results_url(edition))

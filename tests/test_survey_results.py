@@ -287,6 +287,49 @@ def test_free_text_pages_follow_the_results_rules(client, member):
     )
 
 
+@pytest.mark.parametrize(
+    ("selection", "english", "french"),
+    [
+        # 2 wrote another theme.
+        (
+            "?f=theme:_other",
+            "This combination selects fewer than 5 people",
+            "sélectionne moins de 5",
+        ),
+        # Ocean and Vim: 12 people, which leaves the 3 ocean respondents without Vim.
+        (
+            "?f=theme:ocean&f=tools:vim",
+            "would single out fewer than 5 people",
+            "isolerait moins de 5",
+        ),
+        # 3 answered the question: with no filter at all.
+        ("", "Fewer than 5 people answered this question", "Moins de 5 personnes ont répondu"),
+    ],
+)
+def test_free_text_page_of_a_hidden_selection_says_why(client, selection, english, french):
+    edition = closed_edition(count=12, results_visibility=PUBLIC, show_free_text=True)
+    services.store_anonymous_responses(
+        edition=edition,
+        answer_sets=[complete_answers(theme={"choices": [], "other": "Glaciers"})] * 2
+        + [complete_answers(tools={"choices": ["jupyter"], "other": ""})] * 3,
+    )
+    if not selection:
+        Answer.objects.filter(response__edition=edition, question__key="remarks").exclude(
+            text__in=["Remark number 1", "Remark number 2", "Remark number 3"]
+        ).delete()
+    every = reverse("survey:results_texts", args=[edition.year, "remarks"])
+    response = client.get(every + selection)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert english in page and "Remark number" not in page and "More GPUs" not in page
+    assert f'href="{results_url(edition)}' in page  # to the results of the same selection
+    without = f'<a href="{every}">All respondents, without filters</a>'
+    assert (without in page) == bool(selection)
+    with translation.override("fr"):
+        every = reverse("survey:results_texts", args=[edition.year, "remarks"])
+        assert french in client.get(every + selection).content.decode()
+
+
 def test_free_text_pages_are_paginated(client):
     edition = closed_edition(count=60, results_visibility=PUBLIC, show_free_text=True)
     every = reverse("survey:results_texts", args=[edition.year, "remarks"])

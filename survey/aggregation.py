@@ -700,10 +700,19 @@ def trends(tables_by_year, choices_by_year):
     ``tables_by_year`` maps year to that year's question table (from ``summarise``);
     ``choices_by_year`` maps year to the option keys the question offered that year.
     An option not offered in a year has ``offered`` False and no share, so a chart
-    shows a gap rather than a false zero. Returns ``{"years", "options": [{"option",
-    "points": [{"year", "share", "count", "offered", "suppressed", "mark"}]}]}``.
+    shows a gap rather than a false zero. Returns ``{"years", "answered", "options":
+    [{"option", "points": [{"year", "share", "count", "offered", "suppressed", "mark",
+    "rule"}]}]}``; ``answered`` holds, year by year, how many answered the question and
+    whether that number is hidden (``{"count", "suppressed"}``, as the tables have it).
     """
     years = sorted(tables_by_year)
+    answered = [
+        {
+            "count": tables_by_year[year]["answered"],
+            "suppressed": tables_by_year[year]["too_few"],
+        }
+        for year in years
+    ]
     all_options = []
     for year in years:
         for option in choices_by_year[year]:
@@ -726,10 +735,11 @@ def trends(tables_by_year, choices_by_year):
                     "count": row["count"] if row else None,
                     "suppressed": suppressed,
                     "mark": (row["mark"] or "hidden") if suppressed else None,
+                    "rule": row.get("rule") if row else None,
                 }
             )
         series.append({"option": option, "points": points})
-    return {"years": years, "options": series}
+    return {"years": years, "answered": answered, "options": series}
 
 
 def question_trends(summaries_by_year, questions_by_year):

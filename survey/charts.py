@@ -472,11 +472,46 @@ def heat_map(table, labels, groups, threshold):
 # Trends.
 
 
-def trend_chart(trend, labels, colours):
+def trend_years(trend, thresholds, provisional):
+    """Each year of a trend as the table's head and the chart's axis write it.
+
+    ``provisional`` holds the years of editions not closed yet (coordinators alone
+    see them). Each year says how many answered the question that year, hidden
+    (with the rule, for coordinators) when too few did.
+    """
+    years = []
+    for year, answered in zip(trend["years"], trend["answered"], strict=True):
+        label = str(year)
+        if year in provisional:
+            label = _("%(year)s (provisional)") % {"year": year}
+        if answered["count"] is None:
+            count, axis_count = (
+                fewer_than(thresholds[year]),
+                _("n < %(n)s") % {"n": thresholds[year]},
+            )
+        else:
+            count = str(answered["count"])
+            axis_count = _("n = %(n)s") % {"n": count + (" *" if answered["suppressed"] else "")}
+        years.append(
+            {
+                "year": year,
+                "label": label,
+                "tick": f"{label}<br>{axis_count}",
+                "answered": count,
+                "suppressed": answered["suppressed"],
+                "rule": RULE_TEXTS["question"] if answered["suppressed"] else "",
+            }
+        )
+    return years
+
+
+def trend_chart(trend, labels, colours, years):
     """Each option's share by year: the most chosen in colour, the others in grey.
 
     ``picked`` lists the options drawn in colour at first; the page lets the
     reader pick others (``survey-charts.js``), with each option's own colour.
+    ``years`` (``trend_years``) names the years on the axis. A share that others
+    do not see (coordinators alone have it) carries a *, as on the results page.
     """
     data, latest = [], []
     for series in trend["options"]:
@@ -487,16 +522,24 @@ def trend_chart(trend, labels, colours):
         if all(share is None for share in shares):
             continue
         label = labels.get(series["option"], series["option"])
+        marks = [
+            "*" if point["suppressed"] and point["share"] is not None else ""
+            for point in series["points"]
+        ]
+        marked = any(marks)
         data.append(
             {
                 "type": "scatter",
-                "mode": "lines+markers",
+                "mode": "lines+markers+text" if marked else "lines+markers",
                 "name": label,
                 "x": [str(year) for year in trend["years"]],
                 "y": shares,
                 "connectgaps": False,
                 "meta": (colours or {}).get(series["option"], ORDERED_COLOUR),
-                "hovertemplate": f"%{{fullData.name}} · %{{x}}: %{{y}}{percent_suffix()}<extra></extra>",
+                "hovertemplate": f"%{{fullData.name}} · %{{x}}: %{{y}}{percent_suffix()}"
+                + (" %{text}" if marked else "")
+                + "<extra></extra>",
+                **({"text": marks, "textposition": "top right"} if marked else {}),
             }
         )
         latest.append(next((s for s in reversed(shares) if s is not None), 0))
@@ -508,11 +551,17 @@ def trend_chart(trend, labels, colours):
             data[index]["meta"] = PALETTE[rank]
     for index, trace in enumerate(data):
         _style_trend_line(trace, index in picked)
+    axis = _axis(
+        type="category",
+        tickmode="array",
+        tickvals=[str(year["year"]) for year in years],
+        ticktext=[year["tick"] for year in years],
+    )
     layout = _layout(
         380,
-        xaxis=_axis(type="category"),
+        xaxis=axis,
         yaxis=_percent_axis(),
-        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
         showlegend=True,
     )
     return figure(data, layout, picked=picked, palette=None if colours else PALETTE)
@@ -526,18 +575,25 @@ def _style_trend_line(trace, picked):
 
 
 def trend_rows(trend, labels, thresholds):
-    """The data table of a trend: one row per option, one cell per year."""
+    """The data table of a trend: one row per option, one cell per year.
+
+    Each cell is ``{"text", "suppressed", "rule"}``: coordinators read the share and,
+    where others do not see it, the rule that hides it.
+    """
     rows = []
     for series in trend["options"]:
         cells = []
         for point in series["points"]:
             if not point["offered"]:
-                cells.append(_("not asked"))
+                text = _("not asked")
             elif point["count"] is None:
-                cells.append(mark_text(point["mark"], thresholds[point["year"]]))
+                text = mark_text(point["mark"], thresholds[point["year"]])
             elif point["share"] is None:
-                cells.append("—")
+                text = "—"
             else:
-                cells.append(percent(point["share"]))
+                text = percent(point["share"])
+            cells.append(
+                {"text": text, "suppressed": point["suppressed"], "rule": rule_text(point)}
+            )
         rows.append({"label": labels.get(series["option"], series["option"]), "cells": cells})
     return rows

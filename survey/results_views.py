@@ -309,17 +309,22 @@ def trends(request):
     """Each choice question asked in several editions: the share of each option by year."""
     editions, found = visible_trends(request.user)
     thresholds = {edition.year: edition.min_group_size for edition in editions}
+    # Editions still open: coordinators alone see them, marked as on the results page.
+    provisional = [edition for edition in editions if edition.state != Edition.State.CLOSED]
+    smallest_groups = set(thresholds.values())
     shown = []
     for asked, trend in found:
         latest_question = asked[max(asked)]
         labels = {}
         for year in sorted(asked):
             labels.update(charts.option_labels(asked[year]))
-        chart = charts.trend_chart(trend, labels, charts.option_colours(latest_question))
+        years = charts.trend_years(trend, thresholds, {edition.year for edition in provisional})
+        chart = charts.trend_chart(trend, labels, charts.option_colours(latest_question), years)
         shown.append(
             {
                 "question": latest_question,
                 "trend": trend,
+                "years": years,
                 "chart": chart,
                 "picker": [
                     {"index": index, "label": trace["name"], "checked": index in chart["picked"]}
@@ -331,7 +336,15 @@ def trends(request):
     return render(
         request,
         "survey/trends.html",
-        {"section": "results", "editions": editions, "trends": shown},
+        {
+            "section": "results",
+            "editions": editions,
+            "provisional": provisional,
+            "reveal": is_coordinator(request.user),
+            # The smallest group, when every edition has the same one.
+            "threshold": min(smallest_groups) if len(smallest_groups) == 1 else None,
+            "trends": shown,
+        },
     )
 
 

@@ -249,6 +249,7 @@ def test_trends_follow_options_that_appear_and_disappear():
     def year_table(shares):
         return {
             "too_few": False,
+            "answered": 20,
             "rows": [
                 {"option": k, "share": v, "count": 10, "suppressed": False}
                 for k, v in shares.items()
@@ -453,3 +454,5 @@ def test_question_trends_follow_keys_shown_in_two_editions():
     assert [p["share"] for p in ocean["points"]] == [0.6, 0.6]
     other = next(s for s in found["theme"]["options"] if s["option"] == OTHER)
     assert [p["mark"] for p in other["points"]] == ["small", "small"]
+    answered = table(summarise(first, rules), "theme")["answered"]
+    assert found["theme"]["answered"] == [{"count": answered, "suppressed": False}] * 2

@@ -507,6 +507,74 @@ def test_trends_across_editions(client):
     assert line["hovertemplate"].endswith("%{y}\u00a0%<extra></extra>")  # as "43 %" is written
 
 
+def trend_table(page, key):
+    """The data table of a trend: its head and rows of cell texts, tags stripped."""
+    found = re.search(rf'id="trend-{key}".*?<table[^>]*>(.*?)</table>', page, re.S).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", found, re.S)
+
+    def text(cell):
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+
+    return [
+        [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows
+    ]
+
+
+def test_trends_mark_the_open_edition_the_answered_and_what_others_do_not_see(
+    client, member, coordinator
+):
+    with_small_other(year=2019)  # 14 answered the theme, 2 of them "other"
+    edition = build_edition(2020, state="open", results_visibility=PUBLIC)
+    services.store_anonymous_responses(
+        edition=edition, answer_sets=[answers_for(i) for i in range(8)]
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("survey:trends")).content.decode()
+    assert "Provisional" in page and "The 2020 edition is not closed" in page
+    assert "in charts, an asterisk (*) marks them" in page
+    table = trend_table(page, "theme")
+    assert table[0] == ["Answer", "2019", "2020 (provisional)"]
+    assert table[1] == ["Answered the question", "14", "8"]
+    assert table[-1] == ["Other", "14% hidden from others: fewer than the smallest group", "0%"]
+    spec = chart_spec(page, "trend-chart-theme")
+    assert spec["layout"]["xaxis"]["ticktext"] == ["2019<br>n = 14", "2020 (provisional)<br>n = 8"]
+    other = next(line for line in spec["data"] if line["name"] == "Other")
+    assert other["text"] == ["*", ""] and other["hovertemplate"].endswith("%{text}<extra></extra>")
+    with translation.override("fr"):
+        french = client.get(reverse("survey:trends")).content.decode()
+    assert trend_table(french, "theme")[0][2] == "2020 (provisoire)"
+    assert "masqué aux autres\u202f: moins que le plus petit groupe" in french
+    # Members do not see the open edition, nor the number others do not see.
+    client.force_login(member)
+    closed_edition(year=2021, results_visibility=PUBLIC)
+    page = client.get(reverse("survey:trends")).content.decode()
+    assert "Provisional" not in page and "hidden from others" not in page
+    table = trend_table(page, "theme")
+    assert table[0] == ["Answer", "2019", "2021"]
+    assert table[-1] == ["Other", "fewer than 5", "0%"]
+
+
+def test_trend_years_say_how_many_answered_even_when_it_is_hidden():
+    from survey import charts
+
+    trend = {
+        "years": [2019, 2020, 2021],
+        "answered": [
+            {"count": 40, "suppressed": False},
+            {"count": None, "suppressed": True},  # readers: too few answered
+            {"count": 3, "suppressed": True},  # coordinators
+        ],
+    }
+    years = charts.trend_years(trend, {2019: 5, 2020: 5, 2021: 5}, {2021})
+    assert [year["tick"] for year in years] == [
+        "2019<br>n = 40",
+        "2020<br>n < 5",
+        "2021 (provisional)<br>n = 3 *",
+    ]
+    assert [year["answered"] for year in years] == ["40", "fewer than 5", "3"]
+    assert years[2]["rule"] == "too few answered the question"
+
+
 def test_free_text_shown_only_where_the_edition_allows(client):
     hidden = closed_edition(year=2019, results_visibility=PUBLIC, show_free_text=False)
     shown = closed_edition(year=2020, results_visibility=PUBLIC, show_free_text=True)

@@ -117,9 +117,13 @@ def number_bins(values, low=None, high=None):
 
     One bin per value for whole numbers over a short range, else about ten
     bins of a round width. Bounds come from the question where it has them,
-    so that the edges do not give away the smallest or largest answer.
+    so that the edges do not give away the smallest or largest answer, and
+    the bins stay within them: a 0-50 question ends with "45-50", not "50-54".
+    Whole-number bins hold the integers from their left edge to below their
+    right one, so a last bin that ends on the top value has its edge one above.
     """
     values = np.asarray(values, dtype=float)
+    bounded_low, bounded_high = low is not None, high is not None
     if low is None:
         low = math.floor(values.min()) if values.size else 0.0
     if high is None:
@@ -132,9 +136,17 @@ def number_bins(values, low=None, high=None):
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     whole = whole and float(step).is_integer()
     start = math.floor(low / step) * step
-    # Whole numbers: the top value opens a bin of its own ("50-54"), as the others do.
-    count = max(math.ceil((high - start) / step), 1) + (1 if whole else 0)
-    return [float(start + i * step) for i in range(count + 1)], whole
+    count = max(math.ceil((high - start) / step), 1)
+    edges = [float(start + i * step) for i in range(count + 1)]
+    # Round edges inside, the question's own bounds at the ends (the answers' bounds are
+    # left rounded: they would tell the smallest or largest answer).
+    if bounded_low:
+        edges[0] = max(edges[0], float(low))
+    if bounded_high:
+        edges[-1] = min(edges[-1], float(math.floor(high) if whole else high))
+    if whole and edges[-1] <= high:
+        edges[-1] += 1  # a top value on the last edge belongs to the last bin
+    return edges, whole
 
 
 def bin_labels(edges, whole):
@@ -821,10 +833,19 @@ def trends(tables_by_year, choices_by_year):
     ``tables_by_year`` maps year to that year's question table (from ``summarise``);
     ``choices_by_year`` maps year to the option keys the question offered that year.
     An option not offered in a year has ``offered`` False and no share, so a chart
-    shows a gap rather than a false zero. Returns ``{"years", "options": [{"option",
-    "points": [{"year", "share", "count", "offered", "suppressed", "mark"}]}]}``.
+    shows a gap rather than a false zero. Returns ``{"years", "answered", "options":
+    [{"option", "points": [{"year", "share", "count", "offered", "suppressed", "mark",
+    "rule"}]}]}``; ``answered`` holds, year by year, how many answered the question and
+    whether that number is hidden (``{"count", "suppressed"}``, as the tables have it).
     """
     years = sorted(tables_by_year)
+    answered = [
+        {
+            "count": tables_by_year[year]["answered"],
+            "suppressed": tables_by_year[year]["too_few"],
+        }
+        for year in years
+    ]
     all_options = []
     for year in years:
         for option in choices_by_year[year]:
@@ -847,10 +868,11 @@ def trends(tables_by_year, choices_by_year):
                     "count": row["count"] if row else None,
                     "suppressed": suppressed,
                     "mark": (row["mark"] or "hidden") if suppressed else None,
+                    "rule": row.get("rule") if row else None,
                 }
             )
         series.append({"option": option, "points": points})
-    return {"years": years, "options": series}
+    return {"years": years, "answered": answered, "options": series}
 
 
 def question_trends(summaries_by_year, questions_by_year):

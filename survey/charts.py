@@ -149,7 +149,7 @@ def option_colours(question):
 def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
     """Bars of the share of respondents, each with its value; hidden rows say why, in grey."""
     names, shares, texts, hovers, bar_colours, notes = [], [], [], [], [], []
-    for row in rows:
+    for position, row in enumerate(rows):
         label = labels.get(row["option"], row["option"])
         names.append(label)
         share = None if row["share"] is None else round(row["share"] * 100, 1)
@@ -162,7 +162,9 @@ def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
         )
         bar_colours.append((colours or {}).get(row["option"], ORDERED_COLOUR))
         if row["count"] is None:
-            notes.append((label, mark_text(row["mark"], threshold)))
+            # At the bar's position, not its label: plotly reads a label such as "2" (a
+            # scale's value) as the position of the third bar.
+            notes.append((position, mark_text(row["mark"], threshold)))
     trace = {
         "type": "bar",
         "orientation": "h" if horizontal else "v",
@@ -177,8 +179,8 @@ def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
     if horizontal:
         trace.update(x=shares, y=names)
         annotations = [
-            {**note, "x": 0, "y": label, "text": f"<i>{text}</i>", "xanchor": "left"}
-            for label, text in notes
+            {**note, "x": 0, "y": position, "text": f"<i>{text}</i>", "xanchor": "left"}
+            for position, text in notes
         ]
         layout = _layout(
             BAR_HEIGHT * len(rows) + 50,
@@ -192,8 +194,8 @@ def bar_chart(rows, labels, threshold, *, horizontal, colours=None):
     else:
         trace.update(x=names, y=shares)
         annotations = [
-            {**note, "x": label, "y": 0, "text": f"<i>{text}</i>", "yanchor": "bottom"}
-            for label, text in notes
+            {**note, "x": position, "y": 0, "text": f"<i>{text}</i>", "yanchor": "bottom"}
+            for position, text in notes
         ]
         layout = _layout(
             320,
@@ -286,29 +288,53 @@ def _question_chart(question, table, labels, threshold):
     chart = bar_chart(table["rows"], labels, threshold, horizontal=False)
     narrow = bar_chart(table["rows"], labels, threshold, horizontal=True)
     if median is not None:
-        _mark_median(chart, table["rows"], median, horizontal=False)
-        _mark_median(narrow, table["rows"], median, horizontal=True)
-    chart["narrow"] = {"data": narrow["data"], "layout": narrow["layout"]}
+        _mark_median(chart, table["rows"], median, threshold, horizontal=False)
+        _mark_median(narrow, table["rows"], median, threshold, horizontal=True)
+    chart["narrow"] = {"data": narrow["data"], "layout": narrow["layout"], "config": CONFIG}
     return chart
 
 
-def _mark_median(chart, rows, median, *, horizontal):
-    """A line at the median of a scale (its categories are its values, in order)."""
+def _mark_median(chart, rows, median, threshold, *, horizontal):
+    """A dashed line at the median of a scale (its categories are its values, in order).
+
+    Between two values the line runs whole, in the gap between their bars. On a value it
+    would cross that bar's value ("39 %" read as struck out): it runs through the bar,
+    stops, and goes on a few pixels past the value (shapes on the axes are cut at the
+    plot's edge, so "on" means to the edge).
+    """
     position = median - float(rows[0]["option"])
-    line = {"type": "line", "line": {"color": PALETTE[5], "width": 3, "dash": "dash"}}
+    style = {"type": "line", "line": {"color": PALETTE[5], "width": 3, "dash": "dash"}}
     label = {
         "text": _("median"),
         "showarrow": False,
         "font": {"color": "#8a3500"},
         "bgcolor": "rgba(255,255,255,0.85)",
     }
+    # The line runs ``along`` the value axis, at the median's place on the category axis.
     if horizontal:
-        line.update(x0=0, x1=1, xref="paper", y0=position, y1=position)
+        along, line = "x", {"y0": position, "y1": position}
         label.update(x=1, xref="paper", xanchor="right", y=position, yanchor="bottom")
     else:
-        line.update(x0=position, x1=position, y0=0, y1=1, yref="paper")
+        along, line = "y", {"x0": position, "x1": position}
         label.update(x=position, y=1, yref="paper", yanchor="top", xanchor="left")
-    chart["layout"]["shapes"] = [line]
+    if not position.is_integer():
+        shapes = [{**style, **line, f"{along}ref": "paper", f"{along}0": 0, f"{along}1": 1}]
+    else:
+        trace = chart["data"][0]
+        share = trace[along][int(position)] or 0
+        written = trace["text"][int(position)] or mark_text(rows[int(position)]["mark"], threshold)
+        # The pixels the value takes past the bar's end: its width across, a line of text up.
+        gap = len(written) * 8 + 12 if horizontal else 24
+        past = {f"{along}sizemode": "pixel", f"{along}anchor": share}
+        shapes = [{**style, **line, **past, f"{along}0": gap, f"{along}1": 5000}]
+        if share:
+            shapes.insert(0, {**style, **line, f"{along}0": 0, f"{along}1": share})
+        # A long bar's value reaches where "median" is written: the word moves clear of it.
+        if horizontal and share >= 60:
+            label["yshift"] = 10
+        elif not horizontal and share >= 80:
+            label["xshift"] = len(written) * 4 + 6
+    chart["layout"]["shapes"] = shapes
     chart["layout"]["annotations"].append(label)
 
 
@@ -446,11 +472,46 @@ def heat_map(table, labels, groups, threshold):
 # Trends.
 
 
-def trend_chart(trend, labels, colours):
+def trend_years(trend, thresholds, provisional):
+    """Each year of a trend as the table's head and the chart's axis write it.
+
+    ``provisional`` holds the years of editions not closed yet (coordinators alone
+    see them). Each year says how many answered the question that year, hidden
+    (with the rule, for coordinators) when too few did.
+    """
+    years = []
+    for year, answered in zip(trend["years"], trend["answered"], strict=True):
+        label = str(year)
+        if year in provisional:
+            label = _("%(year)s (provisional)") % {"year": year}
+        if answered["count"] is None:
+            count, axis_count = (
+                fewer_than(thresholds[year]),
+                _("n < %(n)s") % {"n": thresholds[year]},
+            )
+        else:
+            count = str(answered["count"])
+            axis_count = _("n = %(n)s") % {"n": count + (" *" if answered["suppressed"] else "")}
+        years.append(
+            {
+                "year": year,
+                "label": label,
+                "tick": f"{label}<br>{axis_count}",
+                "answered": count,
+                "suppressed": answered["suppressed"],
+                "rule": RULE_TEXTS["question"] if answered["suppressed"] else "",
+            }
+        )
+    return years
+
+
+def trend_chart(trend, labels, colours, years):
     """Each option's share by year: the most chosen in colour, the others in grey.
 
     ``picked`` lists the options drawn in colour at first; the page lets the
     reader pick others (``survey-charts.js``), with each option's own colour.
+    ``years`` (``trend_years``) names the years on the axis. A share that others
+    do not see (coordinators alone have it) carries a *, as on the results page.
     """
     data, latest = [], []
     for series in trend["options"]:
@@ -461,16 +522,24 @@ def trend_chart(trend, labels, colours):
         if all(share is None for share in shares):
             continue
         label = labels.get(series["option"], series["option"])
+        marks = [
+            "*" if point["suppressed"] and point["share"] is not None else ""
+            for point in series["points"]
+        ]
+        marked = any(marks)
         data.append(
             {
                 "type": "scatter",
-                "mode": "lines+markers",
+                "mode": "lines+markers+text" if marked else "lines+markers",
                 "name": label,
                 "x": [str(year) for year in trend["years"]],
                 "y": shares,
                 "connectgaps": False,
                 "meta": (colours or {}).get(series["option"], ORDERED_COLOUR),
-                "hovertemplate": f"%{{fullData.name}} · %{{x}}: %{{y}}{percent_suffix()}<extra></extra>",
+                "hovertemplate": f"%{{fullData.name}} · %{{x}}: %{{y}}{percent_suffix()}"
+                + (" %{text}" if marked else "")
+                + "<extra></extra>",
+                **({"text": marks, "textposition": "top right"} if marked else {}),
             }
         )
         latest.append(next((s for s in reversed(shares) if s is not None), 0))
@@ -482,11 +551,17 @@ def trend_chart(trend, labels, colours):
             data[index]["meta"] = PALETTE[rank]
     for index, trace in enumerate(data):
         _style_trend_line(trace, index in picked)
+    axis = _axis(
+        type="category",
+        tickmode="array",
+        tickvals=[str(year["year"]) for year in years],
+        ticktext=[year["tick"] for year in years],
+    )
     layout = _layout(
         380,
-        xaxis=_axis(type="category"),
+        xaxis=axis,
         yaxis=_percent_axis(),
-        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
         showlegend=True,
     )
     return figure(data, layout, picked=picked, palette=None if colours else PALETTE)
@@ -500,18 +575,25 @@ def _style_trend_line(trace, picked):
 
 
 def trend_rows(trend, labels, thresholds):
-    """The data table of a trend: one row per option, one cell per year."""
+    """The data table of a trend: one row per option, one cell per year.
+
+    Each cell is ``{"text", "suppressed", "rule"}``: coordinators read the share and,
+    where others do not see it, the rule that hides it.
+    """
     rows = []
     for series in trend["options"]:
         cells = []
         for point in series["points"]:
             if not point["offered"]:
-                cells.append(_("not asked"))
+                text = _("not asked")
             elif point["count"] is None:
-                cells.append(mark_text(point["mark"], thresholds[point["year"]]))
+                text = mark_text(point["mark"], thresholds[point["year"]])
             elif point["share"] is None:
-                cells.append("—")
+                text = "—"
             else:
-                cells.append(percent(point["share"]))
+                text = percent(point["share"])
+            cells.append(
+                {"text": text, "suppressed": point["suppressed"], "rule": rule_text(point)}
+            )
         rows.append({"label": labels.get(series["option"], series["option"]), "cells": cells})
     return rows

@@ -280,26 +280,30 @@ def _results_page(request, edition):
 
 def free_texts(request, year, key):
     """Every free-text answer to one question, page by page, under the results' rules."""
-    results = _edition_results(request, _edition(request, year), text_key=key)
+    edition = _edition(request, year)
+    results = _edition_results(request, edition, text_key=key)
     if results.access is None:
         return _not_shown(request, results.edition)
     question = results.questions_by_key.get(key)
-    if question is None or results.texts is None:
-        raise Http404
+    if question is None or question.kind != question.Kind.TEXT or not edition.show_free_text:
+        raise Http404  # no such list: the results page never links to it
     _warn_about_query(request, results.form, also=["page"])
+    context = {
+        "section": "results",
+        "edition": results.edition,
+        "question": question,
+        "threshold": edition.min_group_size,
+        "filters": [_condition_label(c, results.questions_by_key) for c in results.conditions],
+        "selection_query": _query_string(results.conditions, results.form.breakdown),
+    }
+    if results.texts is None:
+        # Hidden for this selection (a link kept from before the answers changed, say):
+        # the page says why, as the results page does for the same selection.
+        summary = _edition_results(request, edition).summary
+        context["refused"] = summary["mark"] if summary["status"] == "too_few" else "question"
+        return render(request, "survey/results_texts.html", context)
     page = Paginator(results.texts, TEXTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "survey/results_texts.html",
-        {
-            "section": "results",
-            "edition": results.edition,
-            "question": question,
-            "page_obj": page,
-            "filters": [_condition_label(c, results.questions_by_key) for c in results.conditions],
-            "selection_query": _query_string(results.conditions, results.form.breakdown),
-        },
-    )
+    return render(request, "survey/results_texts.html", {**context, "page_obj": page})
 
 
 @chart_page
@@ -307,17 +311,22 @@ def trends(request):
     """Each choice question asked in several editions: the share of each option by year."""
     editions, found = visible_trends(request.user)
     thresholds = {edition.year: edition.min_group_size for edition in editions}
+    # Editions still open: coordinators alone see them, marked as on the results page.
+    provisional = [edition for edition in editions if edition.state != Edition.State.CLOSED]
+    smallest_groups = set(thresholds.values())
     shown = []
     for asked, trend in found:
         latest_question = asked[max(asked)]
         labels = {}
         for year in sorted(asked):
             labels.update(charts.option_labels(asked[year]))
-        chart = charts.trend_chart(trend, labels, charts.option_colours(latest_question))
+        years = charts.trend_years(trend, thresholds, {edition.year for edition in provisional})
+        chart = charts.trend_chart(trend, labels, charts.option_colours(latest_question), years)
         shown.append(
             {
                 "question": latest_question,
                 "trend": trend,
+                "years": years,
                 "chart": chart,
                 "picker": [
                     {"index": index, "label": trace["name"], "checked": index in chart["picked"]}
@@ -329,7 +338,15 @@ def trends(request):
     return render(
         request,
         "survey/trends.html",
-        {"section": "results", "editions": editions, "trends": shown},
+        {
+            "section": "results",
+            "editions": editions,
+            "provisional": provisional,
+            "reveal": is_coordinator(request.user),
+            # The smallest group, when every edition has the same one.
+            "threshold": min(smallest_groups) if len(smallest_groups) == 1 else None,
+            "trends": shown,
+        },
     )
 
 

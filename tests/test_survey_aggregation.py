@@ -13,6 +13,7 @@ from survey.aggregation import (
     Responses,
     Rules,
     allowed_without_each,
+    bin_labels,
     breakdown,
     complementary_suppression,
     empty_answers,
@@ -100,7 +101,7 @@ def test_scale_distribution_and_median_number_histogram_and_quartiles():
     years = table(result, "years")
     assert years["stats"] == {"q1": 2.0, "median": 3.0, "q3": 18.5}
     counts = {row["option"]: row["count"] for row in years["rows"]}
-    assert counts["0–4"] == 4 and counts["10–14"] == 1 and counts["50–54"] == 1
+    assert counts["0–4"] == 4 and counts["10–14"] == 1 and counts["45–50"] == 1
     assert sum(counts.values()) == 7
 
 
@@ -249,6 +250,7 @@ def test_trends_follow_options_that_appear_and_disappear():
     def year_table(shares):
         return {
             "too_few": False,
+            "answered": 20,
             "rows": [
                 {"option": k, "share": v, "count": 10, "suppressed": False}
                 for k, v in shares.items()
@@ -276,6 +278,27 @@ def test_number_bins_follow_bounds_not_answers():
     assert number_bins([3.0, 4.0], 0, 5) == ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0], True)
     edges, whole = number_bins([0.5, 99.5], 0, 100)
     assert edges[0] == 0 and edges[-1] == 100 and not whole and len(edges) == 11
+
+
+@pytest.mark.parametrize(
+    ("values", "low", "high", "first", "last"),
+    [
+        ([3.0, 50.0], 0, 50, "0–4", "45–50"),  # no "50-54" beyond the question's top
+        ([3.0, 12.0], 0, 47, "0–4", "45–47"),
+        ([3.0, 12.0], 0, 47.5, "0–4", "45–47"),  # whole answers: 47 is the largest possible
+        ([5.0, 12.0], 3, 100, "3–9", "90–100"),  # nor a "0-9" below its bottom
+        ([0.5, 12.0], 0, 47, "0–5", "45–47"),
+    ],
+)
+def test_number_bins_stay_within_the_question_bounds(values, low, high, first, last):
+    labels = bin_labels(*number_bins(values, low, high))
+    assert labels[0] == first and labels[-1] == last
+
+
+def test_number_bins_without_bounds_do_not_give_away_the_largest_answer():
+    assert bin_labels(*number_bins([3.0, 54.0]))[-1] == "50–59"
+    assert bin_labels(*number_bins([3.0, 50.0]))[-1] == "45–50"
+    assert bin_labels(*number_bins([3.0, 4.0])) == ["3", "4"]
 
 
 def random_responses(seed, count=60):
@@ -542,3 +565,5 @@ def test_question_trends_follow_keys_shown_in_two_editions():
     assert [p["share"] for p in ocean["points"]] == [0.6, 0.6]
     other = next(s for s in found["theme"]["options"] if s["option"] == OTHER)
     assert [p["mark"] for p in other["points"]] == ["small", "small"]
+    answered = table(summarise(first, rules), "theme")["answered"]
+    assert found["theme"]["answered"] == [{"count": answered, "suppressed": False}] * 2

@@ -1,4 +1,10 @@
-"""The integer-coded aggregation gives the same tables as the one it replaced, to the cell."""
+"""The integer-coded aggregation gives the same tables as the one it replaced, to the cell.
+
+One change is by design: histogram bins stop at the question's bounds (a 0-50
+question ends with "45-50", no longer with "50-54"). The old module is run with
+the new bins (``number_bins``, ``bin_labels``), so that every count, share and
+mark is still compared; the bins themselves are tested in test_survey_aggregation.
+"""
 
 import random
 
@@ -10,6 +16,12 @@ from survey.results_data import load_responses, questions_of
 from tests import aggregation_before as before
 from tests.test_survey_aggregation import ALL_CONDITIONS, random_responses, sample
 from tests.test_survey_exports import cell_by_cell_csv
+
+
+@pytest.fixture(autouse=True)
+def _bins_of_today(monkeypatch):
+    monkeypatch.setattr(before, "number_bins", aggregation.number_bins)
+    monkeypatch.setattr(before, "bin_labels", aggregation.bin_labels)
 
 
 def both(responses):

@@ -321,6 +321,49 @@ def test_free_text_pages_follow_the_results_rules(client, member):
     )
 
 
+@pytest.mark.parametrize(
+    ("selection", "english", "french"),
+    [
+        # 2 wrote another theme.
+        (
+            "?f=theme:_other",
+            "This combination selects fewer than 5 people",
+            "sélectionne moins de 5",
+        ),
+        # Ocean and Vim: 12 people, which leaves the 3 ocean respondents without Vim.
+        (
+            "?f=theme:ocean&f=tools:vim",
+            "would single out fewer than 5 people",
+            "isolerait moins de 5",
+        ),
+        # 3 answered the question: with no filter at all.
+        ("", "Fewer than 5 people answered this question", "Moins de 5 personnes ont répondu"),
+    ],
+)
+def test_free_text_page_of_a_hidden_selection_says_why(client, selection, english, french):
+    edition = closed_edition(count=12, results_visibility=PUBLIC, show_free_text=True)
+    services.store_anonymous_responses(
+        edition=edition,
+        answer_sets=[complete_answers(theme={"choices": [], "other": "Glaciers"})] * 2
+        + [complete_answers(tools={"choices": ["jupyter"], "other": ""})] * 3,
+    )
+    if not selection:
+        Answer.objects.filter(response__edition=edition, question__key="remarks").exclude(
+            text__in=["Remark number 1", "Remark number 2", "Remark number 3"]
+        ).delete()
+    every = reverse("survey:results_texts", args=[edition.year, "remarks"])
+    response = client.get(every + selection)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert english in page and "Remark number" not in page and "More GPUs" not in page
+    assert f'href="{results_url(edition)}' in page  # to the results of the same selection
+    without = f'<a href="{every}">All respondents, without filters</a>'
+    assert (without in page) == bool(selection)
+    with translation.override("fr"):
+        every = reverse("survey:results_texts", args=[edition.year, "remarks"])
+        assert french in client.get(every + selection).content.decode()
+
+
 def test_free_text_pages_are_paginated(client):
     edition = closed_edition(count=60, results_visibility=PUBLIC, show_free_text=True)
     every = reverse("survey:results_texts", args=[edition.year, "remarks"])
@@ -498,6 +541,74 @@ def test_trends_across_editions(client):
     assert line["hovertemplate"].endswith("%{y}\u00a0%<extra></extra>")  # as "43 %" is written
 
 
+def trend_table(page, key):
+    """The data table of a trend: its head and rows of cell texts, tags stripped."""
+    found = re.search(rf'id="trend-{key}".*?<table[^>]*>(.*?)</table>', page, re.S).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", found, re.S)
+
+    def text(cell):
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+
+    return [
+        [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows
+    ]
+
+
+def test_trends_mark_the_open_edition_the_answered_and_what_others_do_not_see(
+    client, member, coordinator
+):
+    with_small_other(year=2019)  # 14 answered the theme, 2 of them "other"
+    edition = build_edition(2020, state="open", results_visibility=PUBLIC)
+    services.store_anonymous_responses(
+        edition=edition, answer_sets=[answers_for(i) for i in range(8)]
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("survey:trends")).content.decode()
+    assert "Provisional" in page and "The 2020 edition is not closed" in page
+    assert "in charts, an asterisk (*) marks them" in page
+    table = trend_table(page, "theme")
+    assert table[0] == ["Answer", "2019", "2020 (provisional)"]
+    assert table[1] == ["Answered the question", "14", "8"]
+    assert table[-1] == ["Other", "14% hidden from others: fewer than the smallest group", "0%"]
+    spec = chart_spec(page, "trend-chart-theme")
+    assert spec["layout"]["xaxis"]["ticktext"] == ["2019<br>n = 14", "2020 (provisional)<br>n = 8"]
+    other = next(line for line in spec["data"] if line["name"] == "Other")
+    assert other["text"] == ["*", ""] and other["hovertemplate"].endswith("%{text}<extra></extra>")
+    with translation.override("fr"):
+        french = client.get(reverse("survey:trends")).content.decode()
+    assert trend_table(french, "theme")[0][2] == "2020 (provisoire)"
+    assert "masqué aux autres\u202f: moins que le plus petit groupe" in french
+    # Members do not see the open edition, nor the number others do not see.
+    client.force_login(member)
+    closed_edition(year=2021, results_visibility=PUBLIC)
+    page = client.get(reverse("survey:trends")).content.decode()
+    assert "Provisional" not in page and "hidden from others" not in page
+    table = trend_table(page, "theme")
+    assert table[0] == ["Answer", "2019", "2021"]
+    assert table[-1] == ["Other", "fewer than 5", "0%"]
+
+
+def test_trend_years_say_how_many_answered_even_when_it_is_hidden():
+    from survey import charts
+
+    trend = {
+        "years": [2019, 2020, 2021],
+        "answered": [
+            {"count": 40, "suppressed": False},
+            {"count": None, "suppressed": True},  # readers: too few answered
+            {"count": 3, "suppressed": True},  # coordinators
+        ],
+    }
+    years = charts.trend_years(trend, {2019: 5, 2020: 5, 2021: 5}, {2021})
+    assert [year["tick"] for year in years] == [
+        "2019<br>n = 40",
+        "2020<br>n < 5",
+        "2021 (provisional)<br>n = 3 *",
+    ]
+    assert [year["answered"] for year in years] == ["40", "fewer than 5", "3"]
+    assert years[2]["rule"] == "too few answered the question"
+
+
 def test_free_text_shown_only_where_the_edition_allows(client):
     hidden = closed_edition(year=2019, results_visibility=PUBLIC, show_free_text=False)
     shown = closed_edition(year=2020, results_visibility=PUBLIC, show_free_text=True)
@@ -659,6 +770,84 @@ def test_coordinators_charts_mark_what_others_do_not_see(client, coordinator):
     assert values["Other"] == "14% *" and values["Atmosphere"] == "43% *"
     assert values["Ocean"] == "43%"
     assert "an asterisk (*) marks them" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "mark", "wrong"),
+    [
+        ("en", "hidden from others: would give away a hidden number by subtraction", "others :"),
+        ("fr", "masqué aux autres\u202f: trahirait un nombre masqué par soustraction", "autres:"),
+    ],
+)
+def test_coordinators_hidden_marks_follow_the_language_typography(
+    client, coordinator, language, mark, wrong
+):
+    edition = with_small_other()
+    client.force_login(coordinator)
+    with translation.override(language):
+        page = client.get(results_url(edition)).content.decode()
+        broken_down = client.get(results_url(edition, "?by=theme")).content.decode()
+    assert mark in page and mark in broken_down
+    assert wrong not in page and wrong not in broken_down
+
+
+def test_phone_charts_carry_the_desk_charts_settings(client):
+    """Scales and histograms have a phone version: no plotly toolbar nor zoom there either."""
+    edition = with_small_other()
+    page = client.get(results_url(edition)).content.decode()
+    for chart_id in ("chart-satisfaction", "chart-years"):
+        spec = chart_spec(page, chart_id)
+        assert spec["narrow"]["config"] == spec["config"]
+        assert spec["narrow"]["config"]["displayModeBar"] is False
+        assert all(spec["narrow"]["layout"][axis]["fixedrange"] for axis in ("xaxis", "yaxis"))
+
+
+def scale_edition(values):
+    """A public closed edition whose satisfaction answers are ``values``."""
+    edition = build_edition(2020, state="closed", results_visibility=PUBLIC, min_group_size=5)
+    services.store_anonymous_responses(
+        edition=edition,
+        answer_sets=[complete_answers(satisfaction={"number": value}) for value in values],
+    )
+    return edition
+
+
+def test_the_median_line_stops_short_of_the_value_it_passes(client):
+    # 6 answered 2, 12 answered 4, 6 answered 5: the median is 4, whose bar holds 50%.
+    edition = scale_edition([2.0] * 6 + [4.0] * 12 + [5.0] * 6)
+    spec = chart_spec(client.get(results_url(edition)).content.decode(), "chart-satisfaction")
+    for chart, along in ((spec, "y"), (spec["narrow"], "x")):
+        assert chart["data"][0][along][3] == 50 and chart["data"][0]["text"][3] == "50%"
+        through_bar, past_value = chart["layout"]["shapes"]
+        assert (through_bar[f"{along}0"], through_bar[f"{along}1"]) == (0, 50)
+        # Past the value: from some pixels beyond the bar's end ("50%" is written there).
+        assert past_value[f"{along}sizemode"] == "pixel" and past_value[f"{along}anchor"] == 50
+        assert past_value[f"{along}0"] >= 24
+        across = "x" if along == "y" else "y"
+        assert all(
+            shape[f"{across}0"] == shape[f"{across}1"] == 3 for shape in (through_bar, past_value)
+        )
+
+
+def test_the_median_line_between_two_values_runs_whole(client):
+    edition = scale_edition([2.0] * 6 + [3.0] * 6)  # the median, 2.5, is between two bars
+    spec = chart_spec(client.get(results_url(edition)).content.decode(), "chart-satisfaction")
+    (line,) = spec["layout"]["shapes"]
+    assert (line["x0"], line["yref"], line["y0"], line["y1"]) == (1.5, "paper", 0, 1)
+
+
+def test_hidden_bars_of_a_scale_are_noted_at_their_own_place(client):
+    """A scale's values are labels such as "2", which plotly would read as positions."""
+    edition = scale_edition([4.0] * 12 + [2.0] * 2)  # 2 is small, 4 hidden with it
+    spec = chart_spec(client.get(results_url(edition)).content.decode(), "chart-satisfaction")
+    for chart, across in ((spec, "x"), (spec["narrow"], "y")):
+        bars = chart["data"][0]
+        notes = {
+            bars[across][note[across]]: note["text"]
+            for note in chart["layout"]["annotations"]
+            if note["text"].startswith("<i>")
+        }
+        assert notes == {"2": "<i>fewer than 5</i>", "4": "<i>hidden</i>"}
 
 
 def test_upcoming_edition_results_say_when_it_opens_and_closes(client):

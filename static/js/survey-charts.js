@@ -81,7 +81,8 @@
       var rows = wrapAxis(layout.yaxis, trace.y, Math.floor(width * 0.38 / CHAR));
       layout.height = rowsHeight(rows, 34) + head + 40;
     }
-    return { data: data, layout: layout, config: spec.config };
+    // The phone's version draws with the chart's own settings (no toolbar, no zoom).
+    return { data: data, layout: layout, config: spec.config || chart.spec.config };
   }
 
   var plotly = null;  // the promise of plotly.js, once asked for

@@ -171,6 +171,8 @@ def test_scales_and_histograms_turn_sideways_on_a_phone(web, seeded, viewport, o
         chart.scroll_into_view_if_needed()
         expect(chart.locator("svg.main-svg").first).to_be_attached()
         assert chart.evaluate("node => node.data[0].orientation") == orientation
+        chart.hover()
+        expect(chart.locator(".modebar")).to_have_count(0)  # no toolbar over the axis
     check_page(web, page, viewport)
 
 

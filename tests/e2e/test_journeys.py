@@ -251,7 +251,7 @@ def test_member_proposes_a_project_a_coordinator_approves_it_facets_count_it(web
 
     reader.goto(web.url("/en/projects/"))
     downscaling = reader.locator(".facet-option", has_text="Downscaling")
-    expect(downscaling.locator(".facet-count")).to_have_text("1 projects")
+    expect(downscaling.locator(".facet-count")).to_have_text("1 project")
     downscaling.click()
     expect(reader.locator(".results-count")).to_contain_text("1 project")
     expect(reader.get_by_role("link", name="Descente d’échelle des précipitations")).to_be_visible()

@@ -39,9 +39,7 @@ def post(client, body, token, **extra):
         "/gpus/report",
         data=body.encode() if isinstance(body, str) else body,
         content_type="text/plain",
-        HTTP_ACCEPT_LANGUAGE="en",
-        **headers,
-        **extra,
+        **{"HTTP_ACCEPT_LANGUAGE": "en", **headers, **extra},
     )
 
 
@@ -153,11 +151,47 @@ def test_unparsable_body_is_400_with_the_reason(client, hal3):
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode() == (
-        "Unreadable report: line 2: memory.used is not a number: 'lots'\n"
+        "Unreadable report: line 2: memory.used is not a number: “lots”\n"
     )
     node.refresh_from_db()
     assert node.last_report_at is None  # a bad report does not count as one
     assert not Gpu.objects.exists()
+
+
+def test_refusal_reads_wholly_in_the_requests_language(client, hal3):
+    _node, token = hal3
+    response = post(client, "hello, world\n", token, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "Rapport illisible\u202f: ligne 1\u202f: 2 champs\u202f; sans ligne d’en-tête, une "
+        "ligne doit contenir exactement ces 8 champs dans cet ordre\u202f: index, uuid, name, "
+        "memory.used, memory.total, utilization.gpu, temperature.gpu, power.draw\n"
+    )
+
+
+ODD_VALUES = [
+    (
+        HAL3_CSV.replace("GeForce RTX 2080 Ti, 247", "G" * 5000 + ", 247", 1),
+        "Unreadable report: line 3: name is longer than 100 characters\n",
+        "Rapport illisible\u202f: ligne 3\u202f: name dépasse 100 caractères\n",
+    ),
+    (
+        HAL3_CSV.replace("1918 MiB, 10989 MiB", "20000 MiB, 11264 MiB"),
+        "Unreadable report: line 5: memory.used (20000 MiB) is above memory.total (11264 MiB)\n",
+        "Rapport illisible\u202f: ligne 5\u202f: memory.used (20000 Mio) dépasse memory.total "
+        "(11264 Mio)\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "english", "french"), ODD_VALUES)
+def test_odd_values_are_400_naming_the_field_and_store_nothing(client, hal3, body, english, french):
+    _node, token = hal3
+    before = stored()
+    for language, reason in (("en", english), ("fr", french)):
+        response = post(client, body, token, HTTP_ACCEPT_LANGUAGE=language)
+        assert (response.status_code, response.content.decode()) == (400, reason)
+    assert stored() == before
 
 
 def test_empty_body_is_400(client, hal3):

@@ -12,7 +12,7 @@ from kb.gpus.parsing import parse_report
 from kb.gpus.state import BUSY, FREE, UNKNOWN, Thresholds, bucket_start, gpu_state, sparkline
 from kb.models import Gpu, GpuBoardSettings, GpuNode, GpuSample
 from kb.seed.gpus import create_demo_gpu_nodes
-from kb.services.gpus import hash_token, ingest_report, register_node
+from kb.services.gpus import hash_token, ingest_report, register_node, revoke_token
 from tests.factories import CoordinatorFactory, UserFactory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nvidia_smi"
@@ -93,7 +93,7 @@ def test_board_shows_cards_states_and_summary(client):
     assert "hal3" in page and "The talk&#x27;s node" in page
     assert page.count('class="gpu gpu-busy"') == 2
     assert page.count('class="gpu gpu-free"') == 2  # GPUs 1 and 2
-    assert "8803 / 10989 MiB" in page
+    assert "8,803 / 10,989 MiB" in page
     assert "31 °C" in page
     assert "last report less than a minute ago" in page
     assert '<rect class="gpu-bar-fill" width="80" height="10"/>' in page
@@ -108,6 +108,52 @@ def test_board_writes_percentages_as_the_language_does(client, prefix, percent):
         assert f">{percent}</" in page, view  # GPU 0's utilisation
         assert f"{percent.replace('97', '10')}." in page  # the free threshold, explained
     assert f"<span>{percent.replace('97', '100')}</span>" in page  # the table's history scale
+
+
+@pytest.mark.parametrize(
+    ("prefix", "counts", "memory", "legend"),
+    [
+        ("/en", "(1 busy, 0 reserved, 0 unknown)", "8,803 / 10,989 MiB", "less than 1,024 MiB"),
+        (
+            "",
+            "(1 occupée, 0 réservée, 0 inconnue)",
+            "8\u00a0803 / 10\u00a0989 Mio",
+            "moins de 1\u00a0024 Mio",
+        ),
+    ],
+)
+def test_board_counts_and_memory_read_as_the_language_writes_them(
+    client, prefix, counts, memory, legend
+):
+    hal3, _ = register_node(name="hal3")
+    report(hal3, HAL3_CSV.replace("1918 MiB", "247 MiB"))  # GPU 0 busy, the others free
+    for view in ("cards", "table"):
+        page = client.get(f"{prefix}/gpus/?view={view}").content.decode()
+        assert counts in page, view
+        assert memory in page, view
+        assert legend in page, view
+
+
+def test_board_counts_in_french_take_the_plural_above_one(client):
+    hal1, _ = register_node(name="hal1")
+    report(hal1, TWO_GPUS, minutes_ago=7)
+    assert "(0 occupée, 0 réservée, 2 inconnues)" in client.get("/gpus/").content.decode()
+
+
+def test_mig_instances_memory_reads_as_the_language_writes_it():
+    template = Template('{% include "kb/gpus/_mig.html" %}')
+    gpu = Gpu(
+        mig_enabled=True,
+        mig_devices=[
+            {"index": 0, "profile": "3g.40gb", "memory_used_mib": 1500, "memory_total_mib": 40192}
+        ],
+    )
+    for language, written in (
+        ("en", "3g.40gb 1,500 / 40,192 MiB"),
+        ("fr", "3g.40gb 1\u00a0500 / 40\u00a0192 Mio"),
+    ):
+        with translation.override(language):
+            assert written in template.render(Context({"item": {"gpu": gpu}}))
 
 
 def test_a_figure_the_node_did_not_give_reads_as_a_dash():
@@ -209,6 +255,8 @@ ACCESS_RULES = [
     ("/gpus/nodes/add/", 302, 403, 200),
     ("/gpus/settings/", 302, 403, 200),
     ("/gpus/nodes/hal3/delete/", 302, 403, 200),
+    ("/gpus/nodes/hal3/rotate/", 302, 403, 200),
+    ("/gpus/nodes/hal3/revoke/", 302, 403, 200),
 ]
 
 
@@ -277,6 +325,48 @@ def test_coordinator_rotates_revokes_and_removes(coordinator_client, client):
     coordinator_client.post("/en/gpus/nodes/hal3/delete/")
     assert not GpuNode.objects.exists()
     assert not Gpu.objects.exists() and not GpuSample.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "english", "french"),
+    [
+        (
+            "revoke",
+            ["Revoke the token of hal3", "its reports are refused", "Revoke token"],
+            ["Révoquer le jeton de hal3", "ses rapports sont refusés", "Révoquer le jeton"],
+        ),
+        (
+            "rotate",
+            ["Rotate the token of hal3", "Its current token stops working", "Rotate token"],
+            ["Renouveler le jeton de hal3", "Son jeton actuel cesse", "Renouveler le jeton"],
+        ),
+    ],
+)
+def test_token_changes_ask_first_and_change_nothing(coordinator_client, action, english, french):
+    node, token = register_node(name="hal3")
+    nodes_page = coordinator_client.get("/en/gpus/nodes/").content.decode()
+    assert f'href="/en/gpus/nodes/hal3/{action}/"' in nodes_page  # a link, not a form
+    for prefix, words in (("/en", english), ("", french)):
+        response = coordinator_client.get(f"{prefix}/gpus/nodes/hal3/{action}/")
+        page = response.content.decode()
+        assert response.status_code == 200
+        for word in words:
+            assert word in page
+        assert '<form class="form" method="post">' in page
+        assert f'href="{prefix}/gpus/nodes/"' in page  # Cancel
+    node.refresh_from_db()
+    assert node.token_hash == hash_token(token)
+
+
+def test_a_revoked_node_gets_a_new_token_in_one_click(coordinator_client):
+    node, _token = register_node(name="hal3")
+    revoke_token(node=node)
+    nodes_page = coordinator_client.get("/en/gpus/nodes/").content.decode()
+    assert 'action="/en/gpus/nodes/hal3/rotate/"' in nodes_page
+    assert "/en/gpus/nodes/hal3/revoke/" not in nodes_page
+    response = coordinator_client.post("/en/gpus/nodes/hal3/rotate/")
+    node.refresh_from_db()
+    assert node.token_hash == hash_token(response.context["token"])
 
 
 def test_coordinator_edits_thresholds(coordinator_client):

@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from kb.gpus.holders import holds_by_index
 from kb.gpus.load import week_load
@@ -22,6 +23,13 @@ from kb.gpus.parsing import (
 from kb.gpus.slurm import allocated_gpu_indexes, elapsed_seconds, job_gpus, parse_jobs
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Refusal reasons are written in the active language: these tests read the English.
+    with translation.override("en"):
+        yield
 
 
 def text(name):

@@ -285,6 +285,70 @@ def test_idle_email_once_per_hold_to_linked_holders_only(hal3, django_capture_on
     assert node.gpus.get(index=0).idle_notified_at is not None
 
 
+GPU0_UUID = "GPU-5f3c1a2e-8b4d-4e61-9a7c-2d1e0f9b3a41"
+
+
+def held_by(login, seconds):
+    """hal3 with GPU 0 held by one process of `login`, running for `seconds`."""
+    return (
+        HAL3_CSV
+        + f"{PROCESSES_MARKER}\ngpu_uuid, pid, used_gpu_memory [MiB]\n"
+        + f"{GPU0_UUID}, 4242, 8793 MiB\n"
+        + f"{OWNERS_MARKER}\n4242 {login} {seconds}\n"
+    )
+
+
+def test_a_new_holder_starts_a_fresh_idle_hold(coordinator_client, hal3):
+    node, _token = hal3
+    ingest(node, held_by("mlefevre", 600), minutes_ago=120)
+    ingest(node, held_by("mlefevre", 4200), minutes_ago=60)
+    # jdupont's process is older than the last report says (ps and nvidia-smi disagree):
+    # still, jdupont's hold began when the board first saw it.
+    ingest(node, held_by("jdupont", 7200), minutes_ago=10)
+    ingest(node, held_by("jdupont", 7800))
+    gpu0 = node.gpus.get(index=0)
+    assert gpu0.holders == "jdupont"
+    assert timezone.now() - gpu0.idle_since < timedelta(minutes=11)
+    page = coordinator_client.get("/en/gpus/").content.decode()
+    assert "hal3 GPU 0</strong>" not in page  # not in the idle holds list
+
+
+def test_an_idle_hold_never_starts_before_the_hold(member_client, hal3):
+    """The auditor's case: "reserved by demo-yann since 14:21 — idle since 13:05"."""
+    node, _token = hal3
+    GpuBoardSettings.objects.create(pk=1, idle_after_minutes=30)
+    # mlefevre's first job ran idle from two hours ago; a new one started 40 minutes ago.
+    ingest(node, held_by("mlefevre", 60), minutes_ago=120)
+    ingest(node, held_by("mlefevre", 60), minutes_ago=41)
+    ingest(node, held_by("mlefevre", 40 * 60))
+    gpu0 = node.gpus.get(index=0)
+    assert gpu0.idle_since >= gpu0.held_since
+    assert timedelta(minutes=39) < timezone.now() - gpu0.idle_since < timedelta(minutes=41)
+    page = member_client.get("/en/gpus/").content.decode()
+    since = timezone.localtime(gpu0.held_since).strftime("%H:%M")
+    assert f"since {since}" in page
+    assert f"idle since {since}" in page
+
+
+def test_the_next_holder_is_emailed_though_the_previous_one_was(
+    hal3, django_capture_on_commit_callbacks
+):
+    node, _token = hal3
+    GpuBoardSettings.objects.create(pk=1, email_idle_holders=True)
+    ClusterLogin.objects.create(user=UserFactory(email="m.lefevre@ipsl.fr"), login="mlefevre")
+    ClusterLogin.objects.create(user=UserFactory(email="j.dupont@ipsl.fr"), login="jdupont")
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(node, held_by("mlefevre", 7200), minutes_ago=130)
+        ingest(node, held_by("mlefevre", 7200 + 60 * 60), minutes_ago=70)
+        ingest(node, held_by("jdupont", 0), minutes_ago=65)
+        ingest(node, held_by("jdupont", 65 * 60))
+    assert [message.to for message in mail.outbox] == [
+        ["m.lefevre@ipsl.fr"],
+        ["j.dupont@ipsl.fr"],
+    ]
+    assert node.gpus.get(index=0).idle_notified_at is not None
+
+
 # A week of load.
 
 

@@ -1,11 +1,14 @@
 """The nvidia-smi parser on the outputs of several drivers and GPU models (plain data, no DB)."""
 
+import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from kb.gpus.parsing import (
     MAX_GPUS,
+    MAX_NAME,
     PROCESSES_MARKER,
     GpuReading,
     ReportError,
@@ -13,6 +16,13 @@ from kb.gpus.parsing import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nvidia_smi"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Reasons are written in the active language: these tests read the English.
+    with translation.override("en"):
+        yield
 
 
 def fixture(name):
@@ -165,13 +175,13 @@ def test_header_subset_without_index_numbers_gpus_in_order():
         ("hello world\n", "without a header row, a line must hold exactly these 8 fields"),
         ("index, uuid, memory.used [MiB]\n", "no GPU rows"),
         ("name, memory.used [MiB]\nTesla, 3 MiB\n", "neither index nor uuid"),
-        ("index, memory.used [MiB]\n0, lots\n", "line 2: memory.used is not a number: 'lots'"),
+        ("index, memory.used [MiB]\n0, lots\n", "line 2: memory.used is not a number: “lots”"),
         ("index, memory.used [MiB]\n0, 3 MiB, 4\n", "line 2: 3 fields where the header names 2"),
         ("index, utilization.gpu [%]\n0, 140 %\n", "utilization.gpu is over 100"),
         ("index, memory.used [MiB]\n0, -3 MiB\n", "memory.used is negative"),
         ("index, uuid\n0, GPU-a\n0, GPU-b\n", "GPU index 0 appears twice"),
         ("index, uuid\n0, GPU-a\n1, GPU-a\n", "the same GPU uuid appears twice"),
-        ("<nvidia_smi_log><gpu>", "not readable as XML"),
+        ("<nvidia_smi_log><gpu>", "not readable as XML (line 1, column 21)"),
         ("<html><body>502</body></html>", "expected <nvidia_smi_log>"),
         ("<nvidia_smi_log></nvidia_smi_log>", "no <gpu> element"),
         ("index, uuid\n0, GPU-a\n\x00", "NUL bytes"),
@@ -186,8 +196,46 @@ def test_header_subset_without_index_numbers_gpus_in_order():
     ],
 )
 def test_unreadable_bodies_say_why(body, reason):
-    with pytest.raises(ReportError, match=reason.replace("(", r"\(").replace("[", r"\[")):
+    with pytest.raises(ReportError, match=re.escape(reason)):
         parse_report(body)
+
+
+def test_a_name_longer_than_a_gpus_is_refused_not_cut():
+    name = "N" * (MAX_NAME + 1)
+    with pytest.raises(ReportError, match=f"line 2: name is longer than {MAX_NAME} characters"):
+        parse_report(f"index, name\n0, {name}\n")
+    assert parse_report(f"index, name\n0, {name[1:]}\n").gpus[0].name == name[1:]
+    xml = f"<nvidia_smi_log><gpu><product_name>{name}</product_name></gpu></nvidia_smi_log>"
+    with pytest.raises(ReportError, match="GPU 0: product_name is longer than"):
+        parse_report(xml)
+
+
+def test_more_memory_used_than_the_card_holds_is_refused():
+    body = (
+        "index, memory.used [MiB], memory.total [MiB]\n"
+        "0, 11264 MiB, 11264 MiB\n"  # full is fine
+        "1, 20000 MiB, 11264 MiB\n"
+    )
+    with pytest.raises(
+        ReportError, match=r"line 3: memory.used \(20000 MiB\) is above memory.total \(11264 MiB\)"
+    ):
+        parse_report(body)
+    xml = (
+        "<nvidia_smi_log><gpu><fb_memory_usage><used>20000 MiB</used><total>11264 MiB</total>"
+        "</fb_memory_usage></gpu></nvidia_smi_log>"
+    )
+    with pytest.raises(ReportError, match=r"GPU 0: fb_memory_usage/used .* is above"):
+        parse_report(xml)
+
+
+def test_reasons_are_written_in_the_active_language():
+    with translation.override("fr"), pytest.raises(ReportError) as refused:
+        parse_report("hello world\n")
+    assert str(refused.value) == (
+        "ligne 1\u202f: 1 champ\u202f; sans ligne d’en-tête, une ligne doit contenir exactement "
+        "ces 8 champs dans cet ordre\u202f: index, uuid, name, memory.used, memory.total, "
+        "utilization.gpu, temperature.gpu, power.draw"
+    )
 
 
 def test_xml_entity_expansion_is_refused():

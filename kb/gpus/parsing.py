@@ -1,6 +1,8 @@
 """Parse what a GPU node sends: `nvidia-smi` output as CSV or XML, plus its compute processes.
 
-Pure module: text in, dataclasses out, no Django. A report body is:
+Pure module: text in, dataclasses out; of Django, only its translation functions, so
+that a refusal's reason reads in the language active when the report is parsed (the
+view activates the request's). A report body is:
 
 1. the output of either
    ``nvidia-smi --query-gpu=index,uuid,name,memory.used,memory.total,utilization.gpu,temperature.gpu,power.draw --format=csv``
@@ -17,8 +19,10 @@ Pure module: text in, dataclasses out, no Django. A report body is:
    node script still reports to this server.
 
 Values the driver cannot give (``[N/A]``, ``N/A``, ``[Not Supported]``, ``[Unknown Error]``…)
-become ``None``. Anything else that does not parse, or a number outside what a GPU can
-report, raises ``ReportError`` with a reason.
+become ``None``. Anything else that does not parse, a number outside what a GPU can
+report, a name or uuid longer than a GPU's, or more memory used than the card holds, raises
+``ReportError`` with a reason. The reason names fields as nvidia-smi does (``memory.used``),
+in any language.
 """
 
 import csv
@@ -29,6 +33,8 @@ from dataclasses import dataclass, replace
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as parse_xml
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 PROCESSES_MARKER = "# compute-apps"
 GPU_LIST_MARKER = "# gpu-list"
@@ -77,6 +83,10 @@ LIMITS = {
     "pid": 2**31 - 1,
     "seconds": 100 * 365 * 24 * 3600,
 }
+# The longest texts a GPU reports, with room to spare ("NVIDIA RTX 6000 Ada Generation",
+# "MIG-GPU-<uuid>/1/0"): a longer one is a broken report, and would not fit the board.
+MAX_NAME = 100
+MAX_UUID = 100
 
 # "[N/A]", "[Not Supported]", "[Unknown Error]", "[GPU is lost]", "N/A", "" …
 _UNAVAILABLE = re.compile(r"^(\[.*\]|N/A|Not Supported|Unknown Error)?$", re.IGNORECASE)
@@ -151,10 +161,10 @@ class Report:
 def parse_report(text):
     """Parse a whole report body (see the module docstring) into a Report."""
     if "\x00" in text:
-        raise ReportError("the body holds NUL bytes: send nvidia-smi's text output")
+        raise ReportError(_("the body holds NUL bytes: send nvidia-smi’s text output"))
     gpu_part, sections = _split_sections(text)
     if not gpu_part.strip():
-        raise ReportError("the body holds no nvidia-smi output")
+        raise ReportError(_("the body holds no nvidia-smi output"))
     if gpu_part.lstrip().startswith("<"):
         gpus, processes = parse_xml_log(gpu_part)
         source = "xml"
@@ -200,8 +210,10 @@ def _rows(text):
         # Line by line: nvidia-smi never spreads a row over several lines.
         try:
             (row,) = csv.reader([line], skipinitialspace=True)
-        except csv.Error as error:
-            raise ReportError(f"line {number}: not readable as CSV: {error}") from None
+        except csv.Error:
+            raise ReportError(
+                _("%(where)s: not readable as CSV") % {"where": _where(number)}
+            ) from None
         rows.append((number, [field.strip() for field in row]))
     return rows
 
@@ -228,12 +240,32 @@ def _columns(rows, known, aliases):
 
 def _check_width(number, row, header, fields):
     """Rows as wide as the header; without one, the documented fields in their order."""
+    values = {
+        "where": _where(number),
+        "count": len(row),
+        "names": len(header or ()),
+        "expected": len(fields),
+        "fields": ", ".join(fields),
+    }
     if header is not None and len(row) != len(header):
-        raise ReportError(f"line {number}: {len(row)} fields where the header names {len(header)}")
+        raise ReportError(
+            ngettext(
+                "%(where)s: %(count)d field where the header names %(names)d",
+                "%(where)s: %(count)d fields where the header names %(names)d",
+                len(row),
+            )
+            % values
+        )
     if header is None and len(row) != len(fields):
         raise ReportError(
-            f"line {number}: {len(row)} fields; without a header row, a line must hold "
-            f"exactly these {len(fields)} fields in this order: {', '.join(fields)}"
+            ngettext(
+                "%(where)s: %(count)d field; without a header row, a line must hold exactly "
+                "these %(expected)d fields in this order: %(fields)s",
+                "%(where)s: %(count)d fields; without a header row, a line must hold exactly "
+                "these %(expected)d fields in this order: %(fields)s",
+                len(row),
+            )
+            % values
         )
 
 
@@ -245,12 +277,17 @@ def parse_gpu_csv(text):
         positions = {name: position for position, name in enumerate(GPU_FIELDS)}
     has_header = data is not rows
     if positions is None or not data:
-        raise ReportError("no GPU rows: the nvidia-smi output lists no GPU")
+        raise ReportError(_("no GPU rows: the nvidia-smi output lists no GPU"))
     if has_header and "index" not in positions and "uuid" not in positions:
-        raise ReportError("the header names neither index nor uuid: the GPUs cannot be told apart")
+        raise ReportError(
+            _("the header names neither index nor uuid: the GPUs cannot be told apart")
+        )
     header = rows[0][1] if has_header else None
     if len(data) > MAX_GPUS:
-        raise ReportError(f"{len(data)} GPU rows; at most {MAX_GPUS} are accepted")
+        raise ReportError(
+            _("%(count)d GPU rows; at most %(limit)d are accepted")
+            % {"count": len(data), "limit": MAX_GPUS}
+        )
 
     gpus = []
     for position, (number, row) in enumerate(data):
@@ -261,14 +298,16 @@ def parse_gpu_csv(text):
             return None if at is None else row[at]
 
         index = _integer(field("index"), "index", number, LIMITS["index"])
-        memory = LIMITS["memory"]
+        used, total = _memory(
+            (field("memory.used"), "memory.used"), (field("memory.total"), "memory.total"), number
+        )
         gpus.append(
             GpuReading(
                 index=position if index is None else index,
-                uuid=_text(field("uuid")),
-                name=_text(field("name")),
-                memory_used_mib=_integer(field("memory.used"), "memory.used", number, memory),
-                memory_total_mib=_integer(field("memory.total"), "memory.total", number, memory),
+                uuid=_text(field("uuid"), "uuid", number, MAX_UUID),
+                name=_text(field("name"), "name", number, MAX_NAME),
+                memory_used_mib=used,
+                memory_total_mib=total,
                 utilization_percent=_percent(field("utilization.gpu"), "utilization.gpu", number),
                 temperature_c=_integer(
                     field("temperature.gpu"), "temperature.gpu", number, LIMITS["temperature"]
@@ -288,9 +327,12 @@ def parse_processes_csv(text):
         return ()
     has_header = data is not rows
     if has_header and ("gpu_uuid" not in positions or "pid" not in positions):
-        raise ReportError("the compute-apps header must name gpu_uuid and pid")
+        raise ReportError(_("the compute-apps header must name gpu_uuid and pid"))
     if len(data) > MAX_PROCESSES:
-        raise ReportError(f"{len(data)} process rows; at most {MAX_PROCESSES} are accepted")
+        raise ReportError(
+            _("%(count)d process rows; at most %(limit)d are accepted")
+            % {"count": len(data), "limit": MAX_PROCESSES}
+        )
     header = rows[0][1] if has_header else None
     processes = []
     for number, row in data:
@@ -298,10 +340,10 @@ def parse_processes_csv(text):
         used = positions.get("used_memory")
         pid = _integer(row[positions["pid"]], "pid", number, LIMITS["pid"])
         if pid is None:
-            raise ReportError(f"line {number}: a process without a pid")
+            raise ReportError(_("%(where)s: a process without a pid") % {"where": _where(number)})
         processes.append(
             ProcessReading(
-                gpu_uuid=_text(row[positions["gpu_uuid"]]),
+                gpu_uuid=_text(row[positions["gpu_uuid"]], "gpu_uuid", number, MAX_UUID),
                 pid=pid,
                 used_memory_mib=None
                 if used is None
@@ -319,33 +361,48 @@ def parse_xml_log(text):
     """
     try:
         root = parse_xml(text.encode("utf-8"))
-    except (ParseError, DefusedXmlException) as error:
-        raise ReportError(f"not readable as XML: {error}") from None
+    except ParseError as error:
+        line, column = error.position
+        raise ReportError(
+            _("not readable as XML (line %(line)d, column %(column)d)")
+            % {"line": line, "column": column}
+        ) from None
+    except DefusedXmlException:
+        raise ReportError(
+            _("not readable as XML: entity and DTD declarations are refused")
+        ) from None
     if root.tag != "nvidia_smi_log":
-        raise ReportError(f"XML root is <{root.tag}>, expected <nvidia_smi_log> (nvidia-smi -q -x)")
+        raise ReportError(
+            _("XML root is <%(tag)s>, expected <nvidia_smi_log> (nvidia-smi -q -x)")
+            % {"tag": root.tag[:40]}
+        )
     gpu_elements = root.findall("gpu")
     if not gpu_elements:
-        raise ReportError("no <gpu> element: the nvidia-smi log lists no GPU")
+        raise ReportError(_("no <gpu> element: the nvidia-smi log lists no GPU"))
     if len(gpu_elements) > MAX_GPUS:
-        raise ReportError(f"{len(gpu_elements)} GPUs; at most {MAX_GPUS} are accepted")
+        raise ReportError(
+            _("%(count)d GPUs; at most %(limit)d are accepted")
+            % {"count": len(gpu_elements), "limit": MAX_GPUS}
+        )
 
     gpus, processes = [], []
     memory = LIMITS["memory"]
     for index, element in enumerate(gpu_elements):
-        uuid = _text(element.findtext("uuid"))
-        where = f"GPU {index}"
+        where = _("GPU %(index)d") % {"index": index}
+        uuid = _text(element.findtext("uuid"), "uuid", where, MAX_UUID)
+        # The GPU's own fb_memory_usage, not those of its MIG devices.
+        used, total = _memory(
+            (element.findtext("fb_memory_usage/used"), "fb_memory_usage/used"),
+            (element.findtext("fb_memory_usage/total"), "fb_memory_usage/total"),
+            where,
+        )
         gpus.append(
             GpuReading(
                 index=index,
                 uuid=uuid,
-                name=_text(element.findtext("product_name")),
-                # The GPU's own fb_memory_usage, not those of its MIG devices.
-                memory_used_mib=_integer(
-                    element.findtext("fb_memory_usage/used"), "used", where, memory
-                ),
-                memory_total_mib=_integer(
-                    element.findtext("fb_memory_usage/total"), "total", where, memory
-                ),
+                name=_text(element.findtext("product_name"), "product_name", where, MAX_NAME),
+                memory_used_mib=used,
+                memory_total_mib=total,
                 utilization_percent=_percent(
                     element.findtext("utilization/gpu_util"), "gpu_util", where
                 ),
@@ -365,7 +422,7 @@ def parse_xml_log(text):
         for info in element.findall("processes/process_info"):
             pid = _integer(info.findtext("pid"), "pid", where, LIMITS["pid"])
             if pid is None:
-                raise ReportError(f"{where}: a process without a pid")
+                raise ReportError(_("%(where)s: a process without a pid") % {"where": where})
             processes.append(
                 ProcessReading(
                     gpu_uuid=uuid,
@@ -376,7 +433,10 @@ def parse_xml_log(text):
                 )
             )
     if len(processes) > MAX_PROCESSES:
-        raise ReportError(f"{len(processes)} processes; at most {MAX_PROCESSES} are accepted")
+        raise ReportError(
+            _("%(count)d processes; at most %(limit)d are accepted")
+            % {"count": len(processes), "limit": MAX_PROCESSES}
+        )
     return _checked(gpus), tuple(processes)
 
 
@@ -384,16 +444,17 @@ def _xml_mig_devices(gpu, where):
     """The MIG instances of ``<mig_devices>``: their memory (the profile comes from -L)."""
     devices = []
     for position, device in enumerate(gpu.findall("mig_devices/mig_device")[:MAX_MIG_DEVICES]):
-        index = _integer(device.findtext("index"), "mig index", where, LIMITS["index"])
+        index = _integer(device.findtext("index"), "mig_device/index", where, LIMITS["index"])
+        used, total = _memory(
+            (device.findtext("fb_memory_usage/used"), "mig_device/fb_memory_usage/used"),
+            (device.findtext("fb_memory_usage/total"), "mig_device/fb_memory_usage/total"),
+            where,
+        )
         devices.append(
             MigDevice(
                 index=position if index is None else index,
-                memory_used_mib=_integer(
-                    device.findtext("fb_memory_usage/used"), "mig used", where, LIMITS["memory"]
-                ),
-                memory_total_mib=_integer(
-                    device.findtext("fb_memory_usage/total"), "mig total", where, LIMITS["memory"]
-                ),
+                memory_used_mib=used,
+                memory_total_mib=total,
             )
         )
     return tuple(devices)
@@ -448,15 +509,17 @@ def parse_process_owners(text):
         fields = line.split()
         if len(fields) < 3:
             continue
+        where = _("process-owners line %(number)d") % {"number": number}
+        expected = _("%(where)s: expected <pid> <login> <seconds>") % {"where": where}
         if len(fields) > 3:
-            raise ReportError(f"process-owners line {number}: expected <pid> <login> <seconds>")
-        pid = _integer(fields[0], "pid", f"process-owners line {number}", LIMITS["pid"])
-        seconds = _integer(fields[2], "seconds", f"process-owners line {number}", LIMITS["seconds"])
+            raise ReportError(expected)
+        pid = _integer(fields[0], "pid", where, LIMITS["pid"])
+        seconds = _integer(fields[2], "seconds", where, LIMITS["seconds"])
         if pid is None or seconds is None or not _LOGIN.match(fields[1]):
-            raise ReportError(f"process-owners line {number}: expected <pid> <login> <seconds>")
+            raise ReportError(expected)
         owners.append(ProcessOwner(pid=pid, login=fields[1], seconds=seconds))
         if len(owners) > MAX_PROCESSES:
-            raise ReportError(f"more than {MAX_PROCESSES} process owners")
+            raise ReportError(_("more than %(limit)d process owners") % {"limit": MAX_PROCESSES})
     return tuple(owners)
 
 
@@ -478,22 +541,56 @@ def _checked(gpus):
     indexes = [gpu.index for gpu in gpus]
     duplicates = sorted({i for i in indexes if indexes.count(i) > 1})
     if duplicates:
-        raise ReportError(f"GPU index {duplicates[0]} appears twice")
+        raise ReportError(_("GPU index %(index)d appears twice") % {"index": duplicates[0]})
     uuids = [gpu.uuid for gpu in gpus if gpu.uuid]
     if len(set(uuids)) != len(uuids):
-        raise ReportError("the same GPU uuid appears twice")
+        raise ReportError(_("the same GPU uuid appears twice"))
     return tuple(sorted(gpus, key=lambda gpu: gpu.index))
 
 
-def _text(raw):
+def _text(raw, field=None, where=None, limit=200):
+    """The text, "" when the driver could not give it; one over ``limit`` is refused
+    (when the field is named) or cut."""
     if raw is None:
         return ""
     value = raw.strip()
-    return "" if _UNAVAILABLE.match(value) else value[:200]
+    if _UNAVAILABLE.match(value):
+        return ""
+    if len(value) > limit and field is not None:
+        raise ReportError(
+            _("%(where)s: %(field)s is longer than %(limit)d characters")
+            % {"where": _where(where), "field": field, "limit": limit}
+        )
+    return value[:limit]
+
+
+def _memory(used, total, where):
+    """(used MiB, total MiB) from two (raw value, field name) pairs; more used than the
+    card holds is a broken report."""
+    (used_raw, used_field), (total_raw, total_field) = used, total
+    used_mib = _integer(used_raw, used_field, where, LIMITS["memory"])
+    total_mib = _integer(total_raw, total_field, where, LIMITS["memory"])
+    if used_mib is not None and total_mib is not None and used_mib > total_mib:
+        raise ReportError(
+            _("%(where)s: %(used_field)s (%(used)d MiB) is above %(total_field)s (%(total)d MiB)")
+            % {
+                "where": _where(where),
+                "used_field": used_field,
+                "used": used_mib,
+                "total_field": total_field,
+                "total": total_mib,
+            }
+        )
+    return used_mib, total_mib
 
 
 def _where(where):
-    return f"line {where}" if isinstance(where, int) else where
+    """A CSV line number, or a place already written out ("GPU 0")."""
+    return _("line %(number)d") % {"number": where} if isinstance(where, int) else where
+
+
+def _quoted(value):
+    return _("“%(value)s”") % {"value": value[:40]}
 
 
 def _number(raw, field, where, limit):
@@ -504,12 +601,13 @@ def _number(raw, field, where, limit):
     if _UNAVAILABLE.match(value):
         return None
     match = _NUMBER.match(value)
+    values = {"where": _where(where), "field": field, "value": _quoted(value), "limit": limit}
     if not match:
-        raise ReportError(f"{_where(where)}: {field} is not a number: {value[:40]!r}")
+        raise ReportError(_("%(where)s: %(field)s is not a number: %(value)s") % values)
     number = float(match.group(1))
     # A 400-digit number is infinite as a float; anything that large is refused here.
     if not math.isfinite(number) or abs(number) > limit:
-        raise ReportError(f"{_where(where)}: {field} is out of range: {value[:40]!r} > {limit:.0f}")
+        raise ReportError(_("%(where)s: %(field)s is out of range: %(value)s > %(limit)d") % values)
     return number
 
 
@@ -518,12 +616,18 @@ def _integer(raw, field, where, limit):
     if number is None:
         return None
     if number < 0:
-        raise ReportError(f"{_where(where)}: {field} is negative: {number:g}")
+        raise ReportError(
+            _("%(where)s: %(field)s is negative: %(number)s")
+            % {"where": _where(where), "field": field, "number": f"{number:g}"}
+        )
     return round(number)
 
 
 def _percent(raw, field, where):
     number = _integer(raw, field, where, LIMITS["pid"])
     if number is not None and number > 100:
-        raise ReportError(f"{_where(where)}: {field} is over 100 %: {number}")
+        raise ReportError(
+            _("%(where)s: %(field)s is over 100%%: %(number)d")
+            % {"where": _where(where), "field": field, "number": number}
+        )
     return number

@@ -72,10 +72,13 @@ def is_held(*, memory_used_mib, reserved, thresholds):
     )
 
 
-def next_idle_since(*, previous, held, utilization_percent, now, thresholds):
+def next_idle_since(*, previous, held, utilization_percent, now, thresholds, held_since=None):
     """When the card's idle hold began: kept while it lasts, None once it ends.
 
-    A card whose utilisation is not known (MIG, old cards) is never called idle.
+    ``previous`` is the idle start of this same hold (the caller drops it when the holders
+    change); a hold cannot be idle since before it began, so the start is never earlier
+    than ``held_since``. A card whose utilisation is not known (MIG, old cards) is never
+    called idle.
     """
     idle = (
         held
@@ -84,7 +87,8 @@ def next_idle_since(*, previous, held, utilization_percent, now, thresholds):
     )
     if not idle:
         return None
-    return previous or now
+    since = previous or now
+    return since if held_since is None else max(since, held_since)
 
 
 @dataclass(frozen=True)

@@ -118,17 +118,25 @@ def ingest_report(*, node, report, now=None):
 def _store_gpus(*, node, report, now, thresholds):
     counts = report.process_counts()
     holds = holds_by_index(report)
+    # The idle start and the "already emailed" mark belong to a hold: a card and its
+    # holders. When the holders change, the new hold starts with neither.
     previous = {
-        index: (idle_since, notified)
-        for index, idle_since, notified in node.gpus.values_list(
-            "index", "idle_since", "idle_notified_at"
+        index: (holders, idle_since, notified)
+        for index, holders, idle_since, notified in node.gpus.values_list(
+            "index", "holders", "idle_since", "idle_notified_at"
         )
     }
     gpus = []
     for reading in report.gpus:
         hold = holds.get(reading.index)
         reserved = bool(hold and hold.reserved)
-        was_idle_since, notified = previous.get(reading.index, (None, None))
+        holders = ",".join(hold.logins) if hold else ""
+        held_since = (
+            now - timedelta(seconds=hold.seconds) if hold and hold.seconds is not None else None
+        )
+        was_holders, was_idle_since, notified = previous.get(reading.index, ("", None, None))
+        if holders != was_holders:
+            was_idle_since, notified = None, None
         idle_since = next_idle_since(
             previous=was_idle_since,
             held=is_held(
@@ -137,6 +145,7 @@ def _store_gpus(*, node, report, now, thresholds):
             utilization_percent=reading.utilization_percent,
             now=now,
             thresholds=thresholds,
+            held_since=held_since,
         )
         gpus.append(
             Gpu(
@@ -160,10 +169,8 @@ def _store_gpus(*, node, report, now, thresholds):
                     }
                     for device in reading.mig_devices
                 ],
-                holders=",".join(hold.logins) if hold else "",
-                held_since=now - timedelta(seconds=hold.seconds)
-                if hold and hold.seconds is not None
-                else None,
+                holders=holders,
+                held_since=held_since,
                 reserved=reserved,
                 idle_since=idle_since,
                 idle_notified_at=notified if idle_since else None,

@@ -234,22 +234,32 @@ def node_add(request):
     return render(request, "kb/gpus/node_form.html", {"section": "gpus", "form": form})
 
 
+def _confirm_page(request, node, action):
+    """What the action does to the node, and a button that does it (GET asks, POST acts)."""
+    return render(
+        request, "kb/gpus/node_confirm.html", {"section": "gpus", "node": node, "action": action}
+    )
+
+
 @coordinator_required
-@require_POST
 def node_rotate(request, name):
     node = get_object_or_404(GpuNode, name=name)
-    return _token_page(request, node, rotate_token(node=node))
+    if request.method == "POST":
+        return _token_page(request, node, rotate_token(node=node))
+    return _confirm_page(request, node, "rotate")
 
 
 @coordinator_required
-@require_POST
 def node_revoke(request, name):
     node = get_object_or_404(GpuNode, name=name)
-    revoke_token(node=node)
-    messages.success(
-        request, _("The token of %(node)s is revoked: its reports are refused.") % {"node": node}
-    )
-    return redirect("gpu_nodes")
+    if request.method == "POST":
+        revoke_token(node=node)
+        messages.success(
+            request,
+            _("The token of %(node)s is revoked: its reports are refused.") % {"node": node},
+        )
+        return redirect("gpu_nodes")
+    return _confirm_page(request, node, "revoke")
 
 
 @coordinator_required
@@ -259,7 +269,7 @@ def node_delete(request, name):
         node.delete()
         messages.success(request, _("%(node)s is removed from the board.") % {"node": node})
         return redirect("gpu_nodes")
-    return render(request, "kb/gpus/node_delete.html", {"section": "gpus", "node": node})
+    return _confirm_page(request, node, "delete")
 
 
 @coordinator_required

@@ -166,6 +166,12 @@ PAGE_TYPES = [
     PageType("catalogue lists", lambda d: reverse("catalogue:lists"), "coordinator"),
     PageType("GPU nodes", lambda d: reverse("gpu_nodes"), "coordinator"),
     PageType("GPU node form", lambda d: reverse("gpu_node_add"), "coordinator"),
+    PageType(
+        "GPU token revocation", lambda d: reverse("gpu_node_revoke", args=["hal4"]), "coordinator"
+    ),
+    PageType(
+        "GPU node removal", lambda d: reverse("gpu_node_delete", args=["hal4"]), "coordinator"
+    ),
     PageType("GPU thresholds", lambda d: reverse("gpu_settings"), "coordinator"),
     PageType("survey design", lambda d: reverse("survey:design_list"), "coordinator"),
     PageType(

@@ -81,6 +81,18 @@ def test_signup_limited_to_institutional_domains(client, settings):
     assert User.objects.filter(email="someone@locean.ipsl.fr").exists()
 
 
+def test_signup_form_names_the_accepted_domains_before_submitting(client, settings):
+    assert "adresses institutionnelles" not in client.get("/accounts/signup/").content.decode()
+    settings.ESPRI_SIGNUP_EMAIL_DOMAINS = ["ipsl.fr", "lsce.ipsl.fr"]
+    french = client.get("/accounts/signup/").content.decode()
+    assert "Les comptes sont réservés aux adresses institutionnelles\u202f: @ipsl.fr, @lsce.ipsl.fr." in (
+        french
+    )
+    assert 'aria-describedby="id_email_helptext"' in french
+    english = client.get("/en/accounts/signup/").content.decode()
+    assert "Accounts are for institutional addresses only: @ipsl.fr, @lsce.ipsl.fr." in english
+
+
 def test_signup_rejects_lookalike_domain(client, settings):
     settings.ESPRI_SIGNUP_EMAIL_DOMAINS = ["ipsl.fr"]
     sign_up(client, "someone@notipsl.fr")
@@ -98,10 +110,39 @@ def test_login_failures_are_rate_limited(client, member):
     for _ in range(5):
         response = client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
         assert response.status_code == 200
-    # Even the right password is refused now, with a message next to the form.
+    # Even the right password is refused now, with a message next to the form that says
+    # for how long and the way out.
     response = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
-    assert "Trop de tentatives de connexion échouées" in response.content.decode()
+    page = response.content.decode()
+    assert "Trop d’essais manqués avec cette adresse" in page
+    assert "pendant 5\u00a0minutes au plus" in page
+    assert '<a href="/accounts/password/reset/">réinitialisez votre mot de passe</a>' in page
     assert "_auth_user_id" not in client.session
+    english = client.post("/en/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert "it cannot log in for up to 5 minutes" in english.content.decode()
+    assert '<a href="/en/accounts/password/reset/">reset your password</a>' in (
+        english.content.decode()
+    )
+
+
+def test_password_reset_lifts_the_login_lockout(client, member):
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
+    client.post("/accounts/password/reset/", {"email": member.email})
+    reset_path = link_in(mail.outbox[-1])
+    form_path = client.get(reset_path)["Location"]
+    client.post(form_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post("/accounts/login/", {"login": member.email, "password": NEW_PASSWORD})
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+def test_lockout_minutes_read_the_per_address_limit():
+    from kb.accounts import lockout_minutes
+
+    assert lockout_minutes("10/m/ip,5/5m/key") == 5
+    assert lockout_minutes("5/300s/key") == 5
+    assert lockout_minutes("10/m/ip,3/1h/key") == 60
+    assert lockout_minutes("10/m/ip,5/90s/key") == 2
 
 
 def test_too_many_login_requests_get_the_site_429_page(client, member, settings):

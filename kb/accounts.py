@@ -8,8 +8,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -90,16 +89,15 @@ class AccountAdapter(DefaultAccountAdapter):
             minutes = lockout_minutes(settings.ACCOUNT_RATE_LIMITS["login_failed"])
             message = ngettext(
                 "Too many failed attempts with this address: it cannot log in for up to "
-                "%(minutes)s minute. To get in at once, "
-                '<a href="%(url)s">reset your password</a>.',
+                "{minutes} minute. To get in at once, "
+                '<a href="{url}">reset your password</a>.',
                 "Too many failed attempts with this address: it cannot log in for up to "
-                "%(minutes)s minutes. To get in at once, "
-                '<a href="%(url)s">reset your password</a>.',
+                "{minutes} minutes. To get in at once, "
+                '<a href="{url}">reset your password</a>.',
                 minutes,
             )
-            # Safe: the text is the site's catalogue, the rest a number and the site's URL.
-            url = escape(reverse("account_reset_password"))
-            return ValidationError(mark_safe(message % {"minutes": minutes, "url": url}), code=code)
+            url = reverse("account_reset_password")
+            return ValidationError(format_html(message, minutes=minutes, url=url), code=code)
         return super().validation_error(code, *args)
 
     def _get_login_attempts_cache_key(self, request, **credentials):

@@ -85,9 +85,10 @@ def test_signup_form_names_the_accepted_domains_before_submitting(client, settin
     assert "adresses institutionnelles" not in client.get("/accounts/signup/").content.decode()
     settings.ESPRI_SIGNUP_EMAIL_DOMAINS = ["ipsl.fr", "lsce.ipsl.fr"]
     french = client.get("/accounts/signup/").content.decode()
-    assert "Les comptes sont réservés aux adresses institutionnelles\u202f: @ipsl.fr, @lsce.ipsl.fr." in (
-        french
+    rule = (
+        "Les comptes sont réservés aux adresses institutionnelles\u202f: @ipsl.fr, @lsce.ipsl.fr."
     )
+    assert rule in french
     assert 'aria-describedby="id_email_helptext"' in french
     english = client.get("/en/accounts/signup/").content.decode()
     assert "Accounts are for institutional addresses only: @ipsl.fr, @lsce.ipsl.fr." in english

@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kb.context_processors.site",
             ],
+            # Django's `date` filter, with "1er décembre" for the first of a month in French.
+            "builtins": ["kb.templatetags.dates"],
         },
     },
 ]

@@ -66,6 +66,22 @@ def test_french_punctuation_keeps_its_no_break_spaces():
     assert stranded == []
 
 
+def test_french_catalogue_writes_e_mail_one_way():
+    """One spelling, "e-mail", as the Académie writes it, in the site's French and in the
+    allauth messages it rewrites: never "email", "courriel" or "mél"; and no straight
+    apostrophe (French here writes U+2019)."""
+    po = polib.pofile(str(LOCALE / "fr" / "LC_MESSAGES" / "django.po"))
+    texts = [e.msgstr for e in po if e.msgstr] + [
+        text for e in po for text in e.msgstr_plural.values()
+    ]
+    # Placeholders (%(email)s, {url}) and markup (mailto:) are not words.
+    words = [re.sub(r"%\([^)]*\)s|\{[^}]*\}|<[^>]+>", "", text) for text in texts]
+    slips = [
+        w for w in words if re.search(r"(?<![-\w])[Ee]mails?\b|[Cc]ourriel|\bm[ée]l\b|\w'\w", w)
+    ]
+    assert slips == []
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [

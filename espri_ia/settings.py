@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kb.context_processors.site",
             ],
+            # Django's `date` filter, with "1er décembre" for the first of a month in French.
+            "builtins": ["kb.templatetags.dates"],
         },
     },
 ]
@@ -172,6 +174,8 @@ AUTHENTICATION_BACKENDS = [
 
 # Accounts (django-allauth): email is the login, and it must be verified.
 ACCOUNT_ADAPTER = "kb.accounts.AccountAdapter"
+# The sign-up form says in advance which email domains it takes (ESPRI_SIGNUP_EMAIL_DOMAINS).
+ACCOUNT_FORMS = {"signup": "kb.accounts.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -183,6 +187,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ESPRI-IA] "
+# "login_failed" per key: 5 failures lock an address out for up to 5 minutes, which the
+# message on the login form states (kb.accounts.lockout_minutes reads it from here).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -1,11 +1,16 @@
 """How sign-up and sign-in behave (the django-allauth adapter)."""
 
+import math
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kb.mail import queue_message
 
@@ -39,16 +44,61 @@ def email_domain_allowed(email, allowed_domains):
     return any(domain == allowed or domain.endswith("." + allowed) for allowed in allowed_domains)
 
 
+def allowed_domains_text(allowed_domains):
+    return _("Accounts are for institutional addresses only: %(domains)s.") % {
+        "domains": ", ".join(f"@{d}" for d in allowed_domains)
+    }
+
+
+def lockout_minutes(rates):
+    """How long, at most, the per-address limit of ACCOUNT_RATE_LIMITS["login_failed"]
+    ("10/m/ip,5/5m/key": 5 failures in 5 minutes) keeps an address out, in whole minutes."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    seconds = 0
+    for rate in rates.split(","):
+        parts = rate.strip().split("/")
+        if len(parts) == 3 and parts[2] == "key":
+            duration = parts[1]
+            seconds = max(seconds, float(duration[:-1] or 1) * units[duration[-1]])
+    return max(1, math.ceil(seconds / 60))
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, saying before anyone types which addresses it takes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if settings.ESPRI_SIGNUP_EMAIL_DOMAINS:
+            self.fields["email"].help_text = allowed_domains_text(
+                settings.ESPRI_SIGNUP_EMAIL_DOMAINS
+            )
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email):
         email = super().clean_email(email)
         allowed = settings.ESPRI_SIGNUP_EMAIL_DOMAINS
         if not email_domain_allowed(email, allowed):
-            raise ValidationError(
-                _("Accounts are for institutional addresses only: %(domains)s.")
-                % {"domains": ", ".join(f"@{d}" for d in allowed)}
-            )
+            raise ValidationError(allowed_domains_text(allowed))
         return email
+
+    def validation_error(self, code, *args):
+        if code == "too_many_login_attempts":
+            # allauth's "Try again later" says neither how long nor the way out: a
+            # successful password reset lifts the block at once.
+            minutes = lockout_minutes(settings.ACCOUNT_RATE_LIMITS["login_failed"])
+            message = ngettext(
+                "Too many failed attempts with this address: it cannot log in for up to "
+                "{minutes} minute. To get in at once, "
+                '<a href="{url}">reset your password</a>.',
+                "Too many failed attempts with this address: it cannot log in for up to "
+                "{minutes} minutes. To get in at once, "
+                '<a href="{url}">reset your password</a>.',
+                minutes,
+            )
+            url = reverse("account_reset_password")
+            return ValidationError(format_html(message, minutes=minutes, url=url), code=code)
+        return super().validation_error(code, *args)
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth keys the per-address limit on the request's host, port included: each

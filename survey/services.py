@@ -11,10 +11,11 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from kb.dates import date_format
 from survey.csv_import import parse_answers
 from survey.models import (
     Answer,
@@ -536,7 +537,7 @@ def delete_section(*, section):
 
 
 def _when(moment):
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def open_edition(*, edition, now=None):

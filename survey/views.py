@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from kb.dates import date_format
 from kb.roles import is_coordinator, is_verified_member
 from survey import services
 from survey.forms import SectionAnswersForm
@@ -206,7 +207,7 @@ def _after_save(request, edition, walk, number, action, submitted):
 
 
 def _format_date(moment):
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @verified_member_required(

@@ -1,5 +1,6 @@
 """Sign-up, verification, login, rate limits and account management (django-allauth)."""
 
+import html
 import re
 
 import pytest
@@ -82,6 +83,19 @@ def test_signup_limited_to_institutional_domains(client, settings):
     assert User.objects.filter(email="someone@locean.ipsl.fr").exists()
 
 
+def test_signup_form_names_the_accepted_domains_before_submitting(client, settings):
+    assert "adresses institutionnelles" not in client.get("/accounts/signup/").content.decode()
+    settings.ESPRI_SIGNUP_EMAIL_DOMAINS = ["ipsl.fr", "lsce.ipsl.fr"]
+    french = client.get("/accounts/signup/").content.decode()
+    rule = (
+        "Les comptes sont réservés aux adresses institutionnelles\u202f: @ipsl.fr, @lsce.ipsl.fr."
+    )
+    assert rule in french
+    assert 'aria-describedby="id_email_helptext"' in french
+    english = client.get("/en/accounts/signup/").content.decode()
+    assert "Accounts are for institutional addresses only: @ipsl.fr, @lsce.ipsl.fr." in english
+
+
 def test_signup_rejects_lookalike_domain(client, settings):
     settings.ESPRI_SIGNUP_EMAIL_DOMAINS = ["ipsl.fr"]
     sign_up(client, "someone@notipsl.fr")
@@ -99,10 +113,39 @@ def test_login_failures_are_rate_limited(client, member):
     for _ in range(5):
         response = client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
         assert response.status_code == 200
-    # Even the right password is refused now, with a message next to the form.
+    # Even the right password is refused now, with a message next to the form that says
+    # for how long and the way out.
     response = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
-    assert "Trop de tentatives de connexion échouées" in response.content.decode()
+    page = response.content.decode()
+    assert "Trop d’essais manqués avec cette adresse" in page
+    assert "pendant 5\u00a0minutes au plus" in page
+    assert '<a href="/accounts/password/reset/">réinitialisez votre mot de passe</a>' in page
     assert "_auth_user_id" not in client.session
+    english = client.post("/en/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert "it cannot log in for up to 5 minutes" in english.content.decode()
+    assert '<a href="/en/accounts/password/reset/">reset your password</a>' in (
+        english.content.decode()
+    )
+
+
+def test_password_reset_lifts_the_login_lockout(client, member):
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
+    client.post("/accounts/password/reset/", {"email": member.email})
+    reset_path = link_in(mail.outbox[-1])
+    form_path = client.get(reset_path)["Location"]
+    client.post(form_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post("/accounts/login/", {"login": member.email, "password": NEW_PASSWORD})
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+def test_lockout_minutes_read_the_per_address_limit():
+    from kb.accounts import lockout_minutes
+
+    assert lockout_minutes("10/m/ip,5/5m/key") == 5
+    assert lockout_minutes("5/300s/key") == 5
+    assert lockout_minutes("10/m/ip,3/1h/key") == 60
+    assert lockout_minutes("10/m/ip,5/90s/key") == 2
 
 
 def test_too_many_login_requests_get_the_site_429_page(client, member, settings):
@@ -358,3 +401,77 @@ def test_my_space_query_count_is_fixed(client, member, django_assert_num_queries
     client.force_login(member)
     with django_assert_num_queries(5):
         assert client.get("/en/accounts/mine/").status_code == 200
+
+
+def french_slips(text):
+    """What French account text must not hold: "email" or "courriel" for "e-mail", a straight
+    apostrophe, an ordinary space before ? ! : ; (pages: their text, without tags)."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = re.sub(r"\S+@\S+|https?://\S+", "", text)
+    return re.findall(r"(?<![-\w])[Ee]mails?\b|[Cc]ourriel|\w'\w|\w [?!:;]", text)
+
+
+def test_french_account_pages_write_e_mail_and_french_typography(client, member):
+    pages = {
+        path: client.get(path).content.decode()
+        for path in [
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password/reset/",
+            "/accounts/password/reset/key/1-bad-token/",
+        ]
+    }
+    sign_up(client, "alice@locean.ipsl.example")
+    pages["sent"] = client.get("/accounts/confirm-email/").content.decode()
+    pages["confirm"] = client.get(link_in(mail.outbox[-1])).content.decode()
+    pages["expired"] = client.get("/accounts/confirm-email/no-such-key/").content.decode()
+    client.force_login(member)
+    pages["logout"] = client.get("/accounts/logout/").content.decode()
+    for name, page in pages.items():
+        main = page.split('id="main"', 1)[-1]
+        assert french_slips(main) == [], name
+
+    assert '<label for="id_login">E-mail\u202f:</label>' in pages["/accounts/login/"]
+    assert '<label for="id_email">E-mail\u202f:</label>' in pages["/accounts/signup/"]
+    assert "Vous avez déjà un compte\u202f?" in pages["/accounts/signup/"]
+    assert "Connectez-vous</a>" in pages["/accounts/signup/"]
+    assert (
+        "peut-être parce qu’il a déjà servi" in pages["/accounts/password/reset/key/1-bad-token/"]
+    )
+    confirm = re.sub(r"\s+", " ", pages["confirm"])
+    assert "alice@locean.ipsl.example</a> est bien votre adresse e-mail." in confirm
+    # The English page says the same plainly.
+    english = client.get("/en" + link_in(mail.outbox[-1])).content.decode()
+    assert "alice@locean.ipsl.example</a> is your email address." in re.sub(r"\s+", " ", english)
+
+
+def test_french_account_emails_write_e_mail_and_french_typography(client, member):
+    sign_up(client, "alice@locean.ipsl.example")  # confirmation
+    sign_up(Client(), member.email)  # "an account already exists"
+    client.post("/accounts/password/reset/", {"email": member.email})
+    client.post("/accounts/password/reset/", {"email": "nobody@locean.ipsl.example"})
+    assert len(mail.outbox) == 4
+    for message in mail.outbox:
+        assert french_slips(message.subject + "\n" + message.body) == [], message.subject
+    assert mail.outbox[0].body.startswith("Bonjour, ici ESPRI-IA\u202f!")
+    assert "cet e-mail" in mail.outbox[1].body
+
+
+def test_french_rewordings_still_match_allauth_messages():
+    """The site's French replaces allauth's only while the msgids are allauth's own."""
+    from pathlib import Path
+
+    import allauth
+    import django
+    import polib
+
+    from espri_ia.account_wording import FRENCH
+
+    known = set()
+    for package, name in [(allauth, "allauth"), (django, "conf")]:
+        folder = Path(package.__file__).parent
+        po = (
+            folder / ("locale" if name == "allauth" else "conf/locale") / "fr/LC_MESSAGES/django.po"
+        )
+        known |= {entry.msgid for entry in polib.pofile(str(po))}
+    assert [msgid for msgid in FRENCH if msgid not in known] == []

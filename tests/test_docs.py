@@ -402,6 +402,9 @@ def test_history_compare_and_restore(coordinator_client, coordinator, cluster_do
     assert "#2" in history and "#1" in history
 
     diff = coordinator_client.get("/docs/cluster/acces/compare/?from=1&to=2").content.decode()
+    # "n° 1" with a no-break space, as French writes it, never "n°1".
+    assert "n°\u00a01 → n°\u00a02" in diff or "révision n°\u00a01 à la n°\u00a02" in diff
+    assert "n°1" not in diff
     assert re.search(r'class="diff-added">.*?\+ Ligne nouvelle', diff, re.S)
     assert re.search(r'class="diff-removed">.*?− Introduction\.', diff, re.S)
 
@@ -412,7 +415,7 @@ def test_history_compare_and_restore(coordinator_client, coordinator, cluster_do
     newest = access.revisions.first()
     assert (newest.number, newest.restored_from) == (3, 1)
     assert (
-        "Révision n°1 restaurée"
+        "Révision n°\u00a01 restaurée"
         in coordinator_client.get("/docs/cluster/acces/history/").content.decode()
     )
 

@@ -267,7 +267,7 @@ def test_failed_logins_count_together_whatever_the_host_port(client, member):
     response = client.post(
         "/en/accounts/login/", {"login": member.email, "password": PASSWORD}, HTTP_HOST="localhost"
     )
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed attempts with this address" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

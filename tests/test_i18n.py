@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import zoneinfo
 from pathlib import Path
 
 import polib
@@ -65,6 +66,22 @@ def test_french_punctuation_keeps_its_no_break_spaces():
     assert stranded == []
 
 
+def test_french_catalogue_writes_e_mail_one_way():
+    """One spelling, "e-mail", as the Académie writes it, in the site's French and in the
+    allauth messages it rewrites: never "email", "courriel" or "mél"; and no straight
+    apostrophe (French here writes U+2019)."""
+    po = polib.pofile(str(LOCALE / "fr" / "LC_MESSAGES" / "django.po"))
+    texts = [e.msgstr for e in po if e.msgstr] + [
+        text for e in po for text in e.msgstr_plural.values()
+    ]
+    # Placeholders (%(email)s, {url}) and markup (mailto:) are not words.
+    words = [re.sub(r"%\([^)]*\)s|\{[^}]*\}|<[^>]+>", "", text) for text in texts]
+    slips = [
+        w for w in words if re.search(r"(?<![-\w])[Ee]mails?\b|[Cc]ourriel|\bm[ée]l\b|\w'\w", w)
+    ]
+    assert slips == []
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
@@ -77,6 +94,41 @@ def test_dates_read_day_month_year_in_both_languages(language, expected):
     names = ["DATE_FORMAT", "DATETIME_FORMAT", "MONTH_DAY_FORMAT", "SHORT_DATE_FORMAT"]
     with translation.override(language):
         assert [date_format(moment, name) for name in names] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "format_name", "expected"),
+    [
+        ("fr", "DATE_FORMAT", "1er décembre 2026"),
+        ("fr", "DATETIME_FORMAT", "1er décembre 2026 09:05"),
+        ("fr", "D j M", "mar 1er Déc"),
+        ("fr", "j", "1"),  # a day alone (a calendar badge) stays a number
+        ("fr", r"\j j F", "j 1er décembre"),
+        ("en", "DATE_FORMAT", "1 December 2026"),
+    ],
+)
+def test_first_of_the_month_reads_1er_in_french(language, format_name, expected):
+    from kb.dates import date_format
+
+    with translation.override(language):
+        assert date_format(datetime.datetime(2026, 12, 1, 9, 5), format_name) == expected
+        # Any other day keeps Django's French.
+        second = date_format(datetime.date(2026, 12, 2), "DATE_FORMAT")
+        assert second == ("2 décembre 2026" if language == "fr" else "2 December 2026")
+
+
+def test_pages_write_1er_for_the_first_of_the_month(coordinator_client):
+    from tests.factories import build_edition
+
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    edition = build_edition(2027, state="upcoming")
+    edition.opens_at = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=paris)
+    edition.closes_at = datetime.datetime(2027, 1, 15, 9, 0, tzinfo=paris)
+    edition.save()
+    page = coordinator_client.get("/survey/design/2027/").content.decode()
+    assert "Du 1er décembre 2026 09:00 au 15 janvier 2027 09:00." in page
+    english = coordinator_client.get("/en/survey/design/2027/").content.decode()
+    assert "From 1 December 2026, 09:00 to 15 January 2027, 09:00." in english
 
 
 def test_english_pages_write_dates_one_way(client):

@@ -4,8 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from kb.dates import date_format
 
 DAYS = 7
 

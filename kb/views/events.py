@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
@@ -26,6 +25,7 @@ from django.views.decorators.http import (
 
 from kb.bilingual import description_previews
 from kb.calendar_feeds import CalendarEntry, build_calendar
+from kb.dates import date_format
 from kb.event_materials import type_for_stored_name
 from kb.forms.events import EventForm, MaterialFileForm, MaterialLinkForm
 from kb.models.events import (

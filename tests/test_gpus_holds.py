@@ -241,6 +241,9 @@ def test_idle_hold_is_flagged_after_the_coordinators_duration(coordinator_client
     # 0 % on every card; 0, 3 hold memory over 1024 MiB; 1, 2 hold 247 MiB only.
     assert "2 idle holds" in page
     assert "idle since" in page
+    assert "<strong>hal3 GPU 0</strong>:" in page
+    french = coordinator_client.get("/gpus/").content.decode()
+    assert "<strong>hal3 GPU 0</strong>\u202f:" in french  # the colon not alone on a line
 
 
 def test_idle_hold_ends_when_the_card_computes(hal3):

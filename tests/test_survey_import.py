@@ -148,13 +148,16 @@ def test_command_imports_and_reports(edition, tmp_path, capsys):
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps(LIMESURVEY_MAPPING), encoding="utf-8")
     call_command("import_survey_csv", "2019", str(csv_file), "--mapping", str(mapping))
-    assert "3 responses imported" in capsys.readouterr().out
-    csv_file.write_text("Years\n3\n99\n", encoding="utf-8")
+    assert "3 responses imported (0 empty rows skipped)." in capsys.readouterr().out
+    csv_file.write_text("Years\n3\n,\n", encoding="utf-8")
     mapping.write_text(json.dumps({"Years": "years"}), encoding="utf-8")
+    call_command("import_survey_csv", "2019", str(csv_file), "--mapping", str(mapping))
+    assert "1 response imported (1 empty row skipped)." in capsys.readouterr().out
+    csv_file.write_text("Years\n3\n99\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_survey_csv", "2019", str(csv_file), "--mapping", str(mapping))
     assert "line 3: years: Enter a number between 0 and 50." in capsys.readouterr().err
-    assert Response.objects.count() == 3
+    assert Response.objects.count() == 4
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "survey_import"

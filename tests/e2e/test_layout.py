@@ -159,8 +159,9 @@ def test_my_space_fits_both_sizes(web, viewport):
 
 
 def test_coordinator_tables_scroll_in_their_box_on_a_phone(web):
-    """History, GPU nodes and curated lists: the page never scrolls sideways; a table wider
-    than the phone scrolls in its own box, where its last buttons stay within reach."""
+    """History, GPU nodes, curated lists and survey editions: the page never scrolls
+    sideways; a table wider than the phone scrolls in its own box, where its last buttons
+    stay within reach."""
     coordinator = CoordinatorFactory()
     page_ = doc_page("acces", title="Obtenir un compte et se connecter", body="Texte.")
     for number in range(2):
@@ -179,9 +180,11 @@ def test_coordinator_tables_scroll_in_their_box_on_a_phone(web):
     for number in range(1, 5):
         register_node(name=f"hal{number}", description_fr="2 × RTX 2080 Ti 11 Go", is_demo=True)
     assert Architecture.objects.exists()  # the migration's curated lists
+    build_edition(2026, state="open")
     page = web.new_page(user=coordinator, viewport=PHONE)
     for prefix in LANGUAGES.values():
-        for path in ("docs/acces/history/?lang=fr", "gpus/nodes/", "projects/lists/"):
+        paths = ("docs/acces/history/?lang=fr", "gpus/nodes/", "projects/lists/", "survey/design/")
+        for path in paths:
             page.goto(web.url(prefix + path))
             check_fit_and_axe(web, page, PHONE, coordinator)
         page.goto(web.url(prefix + "docs/acces/history/?lang=fr"))

@@ -41,5 +41,8 @@ class Command(BaseCommand):
                 f"Nothing was imported: {len(refusal.errors)} problem(s) above."
             ) from refusal
         self.stdout.write(
-            self.style.SUCCESS(f"{stored} responses imported ({skipped} empty rows skipped).")
+            self.style.SUCCESS(
+                f"{stored} response{'s' if stored != 1 else ''} imported "
+                f"({skipped} empty row{'s' if skipped != 1 else ''} skipped)."
+            )
         )

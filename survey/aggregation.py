@@ -519,11 +519,9 @@ def _shows_a_hidden_count(responses, pairs, conditions, threshold, memo=None):
     questions = {question.key: question for question in responses.questions}
     keys = {key for key, _option in conditions}
     # Only the pairs of the conditions' questions are counted again.
-    asked = np.isin(pairs.cell_question, [pairs.question_keys.index(key) for key in keys])
-    in_pairs = asked[pairs.cell]
-    in_answered = np.isin(
-        pairs.answered_question, np.flatnonzero(np.isin(pairs.question_keys, list(keys)))
-    )
+    positions = [pairs.question_keys.index(key) for key in keys]
+    in_pairs = np.isin(pairs.cell_question, positions)[pairs.cell]
+    in_answered = np.isin(pairs.answered_question, positions)
     hidden_of = {} if memo is None else memo
     for size in range(1, len(conditions) + 1):
         for chosen in itertools.combinations(conditions, size):
@@ -705,7 +703,8 @@ def allowed_without_each(responses, rules, *, conditions):
     allowed = []
     for dropped in range(len(conditions)):
         rest = conditions[:dropped] + conditions[dropped + 1 :]
-        allowed.append(_selection(responses, rules, rest)[6] == "ok")
+        *_selected, status, _rule = _selection(responses, rules, rest)
+        allowed.append(status == "ok")
     return allowed
 
 

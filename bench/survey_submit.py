@@ -74,6 +74,10 @@ def prepare(members):
     Edition.objects.filter(year=BENCH_YEAR).delete()
     User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
     edition = services.copy_edition(source=current, year=BENCH_YEAR)
+    # Members are offered one open edition: the seeded one, open today, is closed first.
+    for other in Edition.objects.exclude(pk=edition.pk):
+        if other.is_open:
+            services.close_edition(edition=other)
     services.open_edition(edition=edition)
 
     # Sessions are made directly: the members need no usable password.

@@ -38,15 +38,17 @@ def wide_frame(responses, questions):
     """
     answers = responses.answers
     total = responses.respondent_count
-    index = pd.RangeIndex(1, total + 1, name="respondent")
     rows_of = rows_by_question(answers)
     respondent = answers["respondent"].to_numpy(dtype=np.int64) - 1
     choice = answers["choice"].to_numpy(dtype=object)
+    # The choice column factorised once; each question then maps these codes to its options.
+    choice_codes, choice_keys = pd.factorize(choice)
+    code_of_key = {key: code for code, key in enumerate(choice_keys)}
     text = answers["text"].to_numpy(dtype=object)
     number = answers["number"].to_numpy(dtype=np.float64)
-    has_choice = pd.notna(choice)
-    has_text = pd.Series(text, dtype=object).fillna("").to_numpy() != ""
-    data = {}
+    has_choice = choice_codes >= 0
+    has_text = text.astype(bool)  # None and "" alike
+    data = {"respondent": np.arange(1, total + 1, dtype=np.int64)}
 
     def column_of(rows, values, dtype=object):
         column = np.full(total, None if dtype is object else np.nan, dtype=dtype)
@@ -60,9 +62,13 @@ def wide_frame(responses, questions):
         if question.kind == "multiple":
             answered = np.zeros(total, dtype=bool)
             answered[respondent[rows]] = True
-            # One pass over the question's rows for all its options: the option of each row.
-            keys = pd.Index([option.key for option in question.choice_list])
-            option = keys.get_indexer(choice[chosen])
+            # The option of each row, by a look-up from the choice codes (-1: none of them).
+            keys = [option.key for option in question.choice_list]
+            option_of_code = np.full(len(choice_keys), -1, dtype=np.int64)
+            for position, key in enumerate(keys):
+                if key in code_of_key:
+                    option_of_code[code_of_key[key]] = position
+            option = option_of_code[choice_codes[chosen]]
             known = option >= 0
             ticked = np.zeros((len(keys), total), dtype=np.int64)
             ticked[option[known], respondent[chosen[known]]] = 1
@@ -78,8 +84,7 @@ def wide_frame(responses, questions):
             data[question.key] = column_of(rows, number[rows], dtype=np.float64)
         if question.has_choices and question.allow_other:
             data[_other_column(question.key)] = column_of(others, text[others])
-    frame = pd.DataFrame(data, index=index)
-    return frame.reset_index()
+    return pd.DataFrame(data)
 
 
 def long_frame(responses):

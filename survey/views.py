@@ -140,18 +140,16 @@ def step(request, year, number):
         return elsewhere
     walk = Walk(edition)
     section = walk.section(number)
-    response = services.find_response(edition=edition, user=request.user)
-    submitted = bool(response and response.submitted)
     if request.method == "POST":
         action = request.POST.get("action", "next")
-        # A draft may stay incomplete; a submitted response must stay complete.
-        require_all = submitted or action == "next"
+        # A draft may stay incomplete, unless the member goes on; the service keeps a
+        # submitted response complete (it reads the response anyway, locked).
         form = SectionAnswersForm(
-            request.POST, questions=section.question_list, require_all=require_all
+            request.POST, questions=section.question_list, require_all=action == "next"
         )
         if form.is_valid():
             try:
-                services.save_answers(
+                saved = services.save_answers(
                     edition=edition,
                     user=request.user,
                     answers=form.answers,
@@ -165,13 +163,16 @@ def step(request, year, number):
             except services.EditionNotOpen:
                 return _open_edition_or_review(request, edition, lost=lost)
             else:
-                return _after_save(request, edition, walk, number, action, submitted)
+                return _after_save(request, edition, walk, number, action, saved.submitted)
         # The page says it, with the questions to correct (the summary of step.html).
+        response = services.find_response(edition=edition, user=request.user)
     else:
+        response = services.find_response(edition=edition, user=request.user)
         initial = SectionAnswersForm.initial_from(
             section.question_list, services.stored_answers(response)
         )
         form = SectionAnswersForm(initial=initial, questions=section.question_list)
+    submitted = bool(response and response.submitted)
     return render(
         request,
         "survey/step.html",

@@ -327,6 +327,22 @@ def test_final_submit_reads_only_what_it_stores(
     assert Response.objects.get().submitted
 
 
+def test_a_step_saved_reads_the_response_once(
+    member_client, member, edition, django_assert_num_queries
+):
+    services.save_draft(
+        edition=edition, user=member, answers={}, questions=services.edition_questions(edition)
+    )
+    # Session, user, edition; questions, choices, sections; in one transaction the locked
+    # response, its step's answers replaced, its step moved on. No read before the lock.
+    with django_assert_num_queries(12):
+        response = member_client.post(
+            "/en/survey/2026/step/1/", {"action": "next", "q_theme": "ocean", "q_tools": ["vim"]}
+        )
+    assert response["Location"] == "/en/survey/2026/step/2/"
+    assert services.stored_answers(Response.objects.get())["theme"]["choices"] == ["ocean"]
+
+
 def _question_block(text, key):
     block = text[text.index(f'id="question-{key}"') :]
     end = block.find('class="survey-question', 30)

@@ -68,6 +68,18 @@ def generation_key(section):
     return f"{section}:generation"
 
 
+def generation(section):
+    """The section's current generation token."""
+    key = generation_key(section)
+    return cache.get(key) or _new_generation(key)
+
+
+def _new_generation(key):
+    """A token for a section the cache holds none for (another process may make it first)."""
+    cache.add(key, uuid.uuid4().hex, timeout=None)
+    return cache.get(key)
+
+
 def renew_generation(section):
     """After the current transaction commits, every cached page of the section is stale."""
     key = generation_key(section)
@@ -156,20 +168,17 @@ def serve_cached_for_readers(
     key += variant and f":{variant}"
     section_key = generation_key(section)
     found = cache.get_many([section_key, key])  # one round trip to the cache
-    generation = found.get(section_key)
-    if generation is None:
-        cache.add(section_key, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(section_key)
+    current = found.get(section_key) or _new_generation(section_key)
     cached = found.get(key)
-    if cached and cached[0] == generation:
+    if cached and cached[0] == current:
         return _served(request, cached)
     response = render()
     # A response that sets a cookie (session) or says it is private is someone's own.
     shareable = not response.cookies and "private" not in response.get("Cache-Control", "")
-    if response.status_code == 200 and shareable and _room_for_variant(key, generation):
+    if response.status_code == 200 and shareable and _room_for_variant(key, current):
         if hasattr(response, "render"):
             response.render()
-        cache.set(key, _kept(generation, response), timeout)
+        cache.set(key, _kept(current, response), timeout)
     return response
 
 

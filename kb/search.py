@@ -19,6 +19,7 @@ from django.db.models import Q
 from kb import search_fts5
 from kb.bilingual import current_language, other_language
 from kb.models import SearchEntry
+from kb.search_suggestions import corrected_query
 from kb.search_text import (
     MAX_QUERY_LENGTH,
     mentions,
@@ -48,6 +49,9 @@ class SearchOutcome:
     words: list = field(default_factory=list)
     hits: list = field(default_factory=list)
     truncated: bool = False
+    # When nothing matches: a spelling that finds something, and how many things.
+    suggestion: str = ""
+    suggestion_count: int = 0
 
 
 def index_entry(
@@ -80,7 +84,7 @@ def remove_entry(*, kind, object_id, language=None):
     entries.delete()
 
 
-def search(query, language=None):
+def search(query, language=None, *, suggest=True):
     language = language or current_language()
     query = (query or "").strip()
     outcome = SearchOutcome(query=query[:MAX_QUERY_LENGTH], truncated=len(query) > MAX_QUERY_LENGTH)
@@ -111,7 +115,17 @@ def search(query, language=None):
             outcome.hits.append(SearchHit(entry, matched))
     _show_in_reader_language(outcome.hits, from_other_version, language)
     outcome.hits = outcome.hits[:MAX_RESULTS]
+    if suggest and not outcome.hits:
+        _suggest_a_spelling(outcome, language)
     return outcome
+
+
+def _suggest_a_spelling(outcome, language):
+    corrected = corrected_query(outcome.words)
+    if corrected:
+        found = search(corrected, language, suggest=False).hits
+        if found:
+            outcome.suggestion, outcome.suggestion_count = corrected, len(found)
 
 
 def _show_in_reader_language(hits, from_other_version, language):

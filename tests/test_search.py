@@ -306,3 +306,52 @@ def test_a_search_of_one_letter_says_why_nothing_is_searched(client, pages, quer
     assert "aucun mot à chercher\u202f: tapez un mot d’au moins deux lettres" in page
     page = client.get("/en/search/", {"q": query}).content.decode()
     assert "type a word of two letters or more, or a number" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [
+        ("sauvegrade", "sauvegarde"),  # two letters swapped
+        ("memoyre", "mémoire"),  # written as the texts write it
+        ("graphiques memoyre", "graphiques mémoire"),  # the known word kept
+    ],
+)
+def test_a_misspelt_search_suggests_a_spelling_that_finds_something(pages, query, suggestion):
+    outcome = search(query)
+    assert outcome.hits == []
+    assert outcome.suggestion == suggestion
+    assert outcome.suggestion_count == len(search(suggestion).hits) > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "xyzzyq",  # nothing near
+        "gpx",  # too short to guess
+        "cartes sauvegarde",  # both words known, only never together: no spelling to fix
+        "2027",
+    ],
+)
+def test_no_suggestion_without_a_near_spelling_that_finds_something(pages, query):
+    outcome = search(query)
+    assert outcome.hits == [] and outcome.suggestion == ""
+
+
+def test_the_search_page_offers_the_suggested_spelling(client, pages):
+    page = client.get("/en/search/", {"q": "memoyre"}).content.decode()
+    assert (
+        'Nothing matches. Did you mean <a href="/en/search/?q=m%C3%A9moire">mémoire</a>? '
+        "It finds 2 results." in page
+    )
+    page = client.get("/search/", {"q": "sauvegrade"}).content.decode()
+    assert (
+        'Aucun résultat. Vouliez-vous dire <a href="/search/?q=sauvegarde">sauvegarde</a>\u202f? '
+        "Cette recherche donne 1 résultat." in page
+    )
+
+
+def test_suggestions_follow_the_index(pages, django_capture_on_commit_callbacks):
+    assert search("slurn").suggestion == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        doc_page("slurm", title="Soumettre un travail", body="Slurm répartit les GPU.")
+    assert search("slurn").suggestion == "slurm"

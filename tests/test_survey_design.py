@@ -472,6 +472,49 @@ def test_admin_refuses_a_type_change_once_answered(client, member, edition):
     assert theme.kind == "single"
 
 
+def admin_edition_data(edition, opens_at, *, is_published=True):
+    """The admin's change form of the edition, with these opening date and publication."""
+    opens_at = timezone.localtime(opens_at)
+    closes_at = timezone.localtime(edition.closes_at)
+    data = {
+        "year": edition.year,
+        "title_fr": edition.title_fr,
+        "opens_at_0": opens_at.strftime("%Y-%m-%d"),
+        "opens_at_1": opens_at.strftime("%H:%M"),
+        "closes_at_0": closes_at.strftime("%Y-%m-%d"),
+        "closes_at_1": closes_at.strftime("%H:%M"),
+        "results_visibility": edition.results_visibility,
+        "min_group_size": edition.min_group_size,
+        "sections-TOTAL_FORMS": edition.sections.count(),
+        "sections-INITIAL_FORMS": edition.sections.count(),
+    }
+    if is_published:
+        data["is_published"] = "on"
+    for index, section in enumerate(edition.sections.all()):
+        for name in ("id", "position", "key", "title_fr", "title_en"):
+            data[f"sections-{index}-{name}"] = getattr(section, name)
+        data[f"sections-{index}-edition"] = edition.pk
+    return data
+
+
+def test_admin_refuses_dates_that_overlap_another_published_edition(client, edition):
+    earlier = build_edition(2025, state="closed")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/survey/edition/{edition.pk}/change/"
+    stored = (edition.opens_at, edition.is_published)
+    overlapping = earlier.closes_at - timezone.timedelta(days=2)
+    response = client.post(url, admin_edition_data(edition, overlapping))
+    assert response.status_code == 200
+    assert "Ces dates chevauchent celles de 2025 (du " in response.content.decode()
+    edition.refresh_from_db()
+    assert (edition.opens_at, edition.is_published) == stored
+    # As a draft, it may: members do not see it.
+    response = client.post(url, admin_edition_data(edition, overlapping, is_published=False))
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert not edition.is_published and edition.opens_at < earlier.closes_at
+
+
 def test_narrowing_bounds_below_stored_answers_refused(coordinator_client, member, edition):
     services.submit_response(edition=edition, user=member, answers=complete_answers())  # 3 years
     years = edition.questions.get(key="years")

@@ -325,7 +325,7 @@ def _change_edition(edition, *, refusal, **changes):
     return edition
 
 
-def editions_with_dates(editions):
+def _with_their_dates(editions):
     """Each edition as "2026 (from … to …)", for a message that names them."""
     return ", ".join(
         _("%(year)s (from %(opens)s to %(closes)s)")
@@ -342,7 +342,7 @@ def _publish_refusal(overlapping):
             "it). First change the dates in its settings so that they do not overlap, then "
             "publish it."
         )
-        % {"editions": editions_with_dates(overlapping)}
+        % {"editions": _with_their_dates(overlapping)}
     )
 
 
@@ -359,7 +359,7 @@ def dates_overlap_error(overlapping):
                 "the other editions’ dates first.",
                 len(overlapping),
             )
-            % {"editions": editions_with_dates(overlapping)},
+            % {"editions": _with_their_dates(overlapping)},
             "closes_at": _("These dates overlap %(years)s: see above.")
             % {"years": ", ".join(str(other.year) for other in overlapping)},
         }

@@ -19,8 +19,24 @@ class SectionInline(admin.TabularInline):
     extra = 0
 
 
+class EditionAdminForm(forms.ModelForm):
+    """Refuses what the site's design pages refuse: a published edition whose dates overlap
+    another published edition's."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if {"opens_at", "closes_at"} & self.errors.keys():
+            return
+        # The admin saves in the transaction this form is checked in: the lock holds until then.
+        services.lock_editions()
+        overlapping = services.published_overlaps(self.instance)
+        if overlapping:
+            self.add_error(None, services.dates_overlap_error(overlapping))
+
+
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
+    form = EditionAdminForm
     list_display = [
         "year",
         "title_fr",

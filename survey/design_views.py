@@ -108,9 +108,13 @@ def edition_settings(request, year):
     edition = get_object_or_404(Edition, year=year)
     form = EditionForm(request.POST or None, instance=edition)
     if request.method == "POST" and form.is_valid():
-        edition = form.save()
-        messages.success(request, _("The edition’s settings are saved."))
-        return redirect("survey:design_detail", year=edition.year)
+        try:
+            services.save_edition_settings(edition=edition, fields=form.cleaned_data)
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, _("The edition’s settings are saved."))
+            return redirect("survey:design_detail", year=edition.year)
     return render(
         request,
         "survey/design/form.html",
@@ -137,9 +141,12 @@ def _warn_of_overlaps(request, edition):
 @require_POST
 def edition_publish(request, year):
     edition = get_object_or_404(Edition, year=year)
-    services.publish_edition(edition=edition)
-    messages.success(request, _("The edition is published: members see it."))
-    _warn_of_overlaps(request, edition)
+    try:
+        services.publish_edition(edition=edition)
+    except services.DesignChangeRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The edition is published: members see it."))
     return redirect("survey:design_detail", year=year)
 
 

@@ -14,6 +14,7 @@ from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kb.dates import date_format
 from survey.csv_import import parse_answers
@@ -283,12 +284,106 @@ def overlapping_editions(*, opens_at, closes_at, exclude=None):
     return list(editions.order_by("year"))
 
 
+def lock_editions():
+    """Lock every edition until the transaction ends (call it in the transaction that writes).
+
+    Publish, Open now and a change of dates each check for overlaps, then write: with this
+    lock taken first, two coordinators doing so at the same moment take turns, and the second
+    checks against what the first wrote. Every edition, not only the published ones: two
+    drafts published at once have no published row in common to wait on. (PostgreSQL waits on
+    the row locks; on SQLite, IMMEDIATE transactions already take turns.)
+    """
+    list(Edition.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+def published_overlaps(edition):
+    """The other published editions whose dates overlap ``edition``'s as it is about to be
+    written; none for a draft, which members do not see."""
+    if not edition.is_published:
+        return []
+    return overlapping_editions(
+        opens_at=edition.opens_at, closes_at=edition.closes_at, exclude=edition
+    )
+
+
+def _change_edition(edition, *, refusal, **changes):
+    """Write ``changes`` to the stored edition, unless it would then be published with dates
+    that overlap another published edition's: members are offered one open edition only, so
+    those halfway through the other would lose their way back to it. Then ``refusal(the
+    others)`` is raised and nothing changes."""
+    with transaction.atomic():
+        lock_editions()
+        # Read once locked: what another coordinator just wrote counts.
+        edition.refresh_from_db()
+        for name, value in changes.items():
+            setattr(edition, name, value)
+        overlapping = published_overlaps(edition)
+        if overlapping:
+            edition.refresh_from_db()  # as stored: the refused changes are not kept
+            raise refusal(overlapping)
+        edition.save()
+    return edition
+
+
+def _with_their_dates(editions):
+    """Each edition as "2026 (from … to …)", for a message that names them."""
+    return ", ".join(
+        _("%(year)s (from %(opens)s to %(closes)s)")
+        % {"year": other.year, "opens": _when(other.opens_at), "closes": _when(other.closes_at)}
+        for other in editions
+    )
+
+
+def _publish_refusal(overlapping):
+    return DesignChangeRefused(
+        _(
+            "This edition was not published: its dates overlap those of %(editions)s, and "
+            "members are offered only one open edition (those halfway through one would lose "
+            "it). First change the dates in its settings so that they do not overlap, then "
+            "publish it."
+        )
+        % {"editions": _with_their_dates(overlapping)}
+    )
+
+
+def dates_overlap_error(overlapping):
+    """The form error for a published edition's new dates that overlap ``overlapping``."""
+    return ValidationError(
+        {
+            "opens_at": ngettext(
+                "These dates overlap those of %(editions)s, which is published: members are "
+                "offered only one open edition. Choose dates that do not overlap, or change "
+                "the other edition’s dates first.",
+                "These dates overlap those of %(editions)s, which are published: members are "
+                "offered only one open edition. Choose dates that do not overlap, or change "
+                "the other editions’ dates first.",
+                len(overlapping),
+            )
+            % {"editions": _with_their_dates(overlapping)},
+            "closes_at": _("These dates overlap %(years)s: see above.")
+            % {"years": ", ".join(str(other.year) for other in overlapping)},
+        }
+    )
+
+
 def publish_edition(*, edition):
-    """Members see the edition from now on (answer it while its dates say it is open)."""
-    edition.is_published = True
-    edition.save(update_fields=["is_published"])
+    """Members see the edition from now on (answer it while its dates say it is open).
+
+    Raises ``DesignChangeRefused`` (nothing changes) when its dates overlap another
+    published edition's.
+    """
+    edition = _change_edition(edition, refusal=_publish_refusal, is_published=True)
     bump_results_version(edition.pk)
     return edition
+
+
+def save_edition_settings(*, edition, fields):
+    """Store the edition's settings (``fields``: a form's cleaned data).
+
+    Raises ``ValidationError`` on the date fields (nothing changes) when the edition is
+    published and its new dates overlap another published edition's; a draft's may.
+    """
+    return _change_edition(edition, refusal=dates_overlap_error, **fields)
 
 
 def copy_edition(*, source, year, opens_at=None, closes_at=None):
@@ -549,10 +644,19 @@ def open_edition(*, edition, now=None):
     """
     now = now or timezone.now()
     closes_at = edition.closes_at if edition.closes_at > now else now + datetime.timedelta(days=30)
-    overlapping = overlapping_editions(opens_at=now, closes_at=closes_at, exclude=edition)
+    return _change_edition(
+        edition,
+        refusal=lambda overlapping: _open_refusal(overlapping, now),
+        opens_at=now,
+        closes_at=closes_at,
+        is_published=True,
+    )
+
+
+def _open_refusal(overlapping, now):
     open_now = [other for other in overlapping if other.opens_at <= now]
     if open_now:
-        raise DesignChangeRefused(
+        return DesignChangeRefused(
             _(
                 "This edition was not opened: %(years)s is open until %(closes)s, and members "
                 "are offered only one open edition (those halfway through %(years)s would "
@@ -563,22 +667,17 @@ def open_edition(*, edition, now=None):
                 "closes": _when(max(other.closes_at for other in open_now)),
             }
         )
-    if overlapping:
-        raise DesignChangeRefused(
-            _(
-                "This edition was not opened: %(years)s opens on %(opens)s, before this one "
-                "would close, and members are offered only one open edition. First change "
-                "the dates of one of them in its settings."
-            )
-            % {
-                "years": ", ".join(str(other.year) for other in overlapping),
-                "opens": _when(min(other.opens_at for other in overlapping)),
-            }
+    return DesignChangeRefused(
+        _(
+            "This edition was not opened: %(years)s opens on %(opens)s, before this one "
+            "would close, and members are offered only one open edition. First change "
+            "the dates of one of them in its settings."
         )
-    edition.opens_at, edition.closes_at = now, closes_at
-    edition.is_published = True
-    edition.save(update_fields=["opens_at", "closes_at", "is_published"])
-    return edition
+        % {
+            "years": ", ".join(str(other.year) for other in overlapping),
+            "opens": _when(min(other.opens_at for other in overlapping)),
+        }
+    )
 
 
 def close_edition(*, edition, now=None):

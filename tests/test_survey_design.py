@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from kb.dates import date_format
 from survey import services
 from survey.models import Answer, Choice, Edition, Question, Response
 from tests.factories import UserFactory, build_edition, complete_answers
@@ -471,6 +472,49 @@ def test_admin_refuses_a_type_change_once_answered(client, member, edition):
     assert theme.kind == "single"
 
 
+def admin_edition_data(edition, opens_at, *, is_published=True):
+    """The admin's change form of the edition, with these opening date and publication."""
+    opens_at = timezone.localtime(opens_at)
+    closes_at = timezone.localtime(edition.closes_at)
+    data = {
+        "year": edition.year,
+        "title_fr": edition.title_fr,
+        "opens_at_0": opens_at.strftime("%Y-%m-%d"),
+        "opens_at_1": opens_at.strftime("%H:%M"),
+        "closes_at_0": closes_at.strftime("%Y-%m-%d"),
+        "closes_at_1": closes_at.strftime("%H:%M"),
+        "results_visibility": edition.results_visibility,
+        "min_group_size": edition.min_group_size,
+        "sections-TOTAL_FORMS": edition.sections.count(),
+        "sections-INITIAL_FORMS": edition.sections.count(),
+    }
+    if is_published:
+        data["is_published"] = "on"
+    for index, section in enumerate(edition.sections.all()):
+        for name in ("id", "position", "key", "title_fr", "title_en"):
+            data[f"sections-{index}-{name}"] = getattr(section, name)
+        data[f"sections-{index}-edition"] = edition.pk
+    return data
+
+
+def test_admin_refuses_dates_that_overlap_another_published_edition(client, edition):
+    earlier = build_edition(2025, state="closed")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/survey/edition/{edition.pk}/change/"
+    stored = (edition.opens_at, edition.is_published)
+    overlapping = earlier.closes_at - timezone.timedelta(days=2)
+    response = client.post(url, admin_edition_data(edition, overlapping))
+    assert response.status_code == 200
+    assert "Ces dates chevauchent celles de 2025 (du " in response.content.decode()
+    edition.refresh_from_db()
+    assert (edition.opens_at, edition.is_published) == stored
+    # As a draft, it may: members do not see it.
+    response = client.post(url, admin_edition_data(edition, overlapping, is_published=False))
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert not edition.is_published and edition.opens_at < earlier.closes_at
+
+
 def test_narrowing_bounds_below_stored_answers_refused(coordinator_client, member, edition):
     services.submit_response(edition=edition, user=member, answers=complete_answers())  # 3 years
     years = edition.questions.get(key="years")
@@ -517,6 +561,7 @@ def test_a_copied_edition_is_a_draft_members_do_not_see_until_published(
     member_client = Client()
     member_client.force_login(member)
     now = timezone.now()
+    services.close_edition(edition=edition, now=now - timezone.timedelta(hours=2))
     copy = services.copy_edition(
         source=edition,
         year=2027,
@@ -526,7 +571,7 @@ def test_a_copied_edition_is_a_draft_members_do_not_see_until_published(
     assert "Survey 2027" not in Client().get("/en/survey/").content.decode()
     assert member_client.get("/en/survey/2027/step/1/").status_code == 404
     assert member_client.get("/en/survey/2027/").status_code == 404
-    assert Edition.objects.current() == edition
+    assert Edition.objects.current() is None
     with pytest.raises(services.EditionNotOpen):
         services.save_draft(edition=copy, user=UserFactory(), answers={}, questions=[])
     detail = coordinator_client.get("/en/survey/design/2027/").content.decode()
@@ -535,8 +580,7 @@ def test_a_copied_edition_is_a_draft_members_do_not_see_until_published(
     response = coordinator_client.post("/en/survey/design/2027/publish/", follow=True)
     copy.refresh_from_db()
     assert copy.is_published and copy.state == Edition.State.OPEN
-    # The 2026 edition is open too: the coordinator is told.
-    assert "overlap those of 2026" in response.content.decode()
+    assert "The edition is published: members see it." in response.content.decode()
     assert member_client.get("/en/survey/2027/").status_code == 302
     assert "Survey 2027" in Client().get("/en/survey/").content.decode()
 
@@ -547,6 +591,136 @@ def test_publish_is_for_coordinators_only(member_client, edition):
     assert member_client.post("/en/survey/design/2026/publish/").status_code == 403
     edition.refresh_from_db()
     assert not edition.is_published
+
+
+def typed(moment):
+    """A date as the settings form's field holds it (Paris time, to the minute)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def shown(moment, language):
+    """A date as the site's messages write it in ``language``."""
+    with translation.override(language):
+        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def test_publishing_over_a_published_edition_is_refused_and_changes_nothing(
+    coordinator_client, member, edition
+):
+    member_client = Client()
+    member_client.force_login(member)
+    opens, closes = services.next_edition_dates(latest=edition)
+    draft = services.copy_edition(source=edition, year=2027, opens_at=opens, closes_at=closes)
+    # A draft may take dates that overlap a published edition's: members do not see it.
+    overlapping = settings_data(draft, opens_at=typed(timezone.now()))
+    response = coordinator_client.post("/en/survey/design/2027/settings/", overlapping)
+    assert response["Location"] == "/en/survey/design/2027/"
+    draft.refresh_from_db()
+    stored = (draft.opens_at, draft.closes_at, draft.is_published)
+    assert not draft.is_published and draft.opens_at < edition.closes_at
+
+    for url, language, refusal, advice in [
+        (
+            "/en/survey/design/2027/publish/",
+            "en",
+            "This edition was not published: its dates overlap those of 2026 (from {} to {}),",
+            "First change the dates in its settings so that they do not overlap",
+        ),
+        (
+            "/survey/design/2027/publish/",
+            "fr",
+            "Cette édition n’a pas été publiée\u202f: ses dates chevauchent celles de 2026 "
+            "(du {} au {}),",
+            "Changez d’abord ses dates dans ses réglages",
+        ),
+    ]:
+        page = coordinator_client.post(url, follow=True).content.decode()
+        dates = (shown(edition.opens_at, language), shown(edition.closes_at, language))
+        assert refusal.format(*dates) in page and advice in page
+        assert "The edition is published" not in page and "L’édition est publiée" not in page
+    draft.refresh_from_db()
+    assert (draft.opens_at, draft.closes_at, draft.is_published) == stored
+    assert member_client.get("/en/survey/2027/").status_code == 404
+    assert Edition.objects.current() == edition
+
+    # Dates after 2026 closes: published.
+    response = coordinator_client.post(
+        "/en/survey/design/2027/settings/", settings_data(draft, opens_at=typed(opens))
+    )
+    assert response["Location"] == "/en/survey/design/2027/"
+    page = coordinator_client.post("/en/survey/design/2027/publish/", follow=True)
+    assert "The edition is published: members see it." in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_published and draft.state == Edition.State.UPCOMING
+
+
+def test_settings_refuse_dates_that_overlap_another_published_edition(coordinator_client, edition):
+    earlier = build_edition(2025, state="closed")
+    stored = (edition.opens_at, edition.closes_at, edition.title_fr)
+    opens_earlier = edition.opens_at - timezone.timedelta(days=10)
+    for url, language, refusal, stored_title in [
+        (
+            "/en/survey/design/2026/settings/",
+            "en",
+            "These dates overlap those of 2025 (from {} to {}), which is published: members "
+            "are offered only one open edition.",
+            "Survey 2026",
+        ),
+        (
+            "/survey/design/2026/settings/",
+            "fr",
+            "Ces dates chevauchent celles de 2025 (du {} au {}), déjà publiée\u202f: ",
+            "Sondage 2026",
+        ),
+    ]:
+        response = coordinator_client.post(
+            url, settings_data(edition, opens_at=typed(opens_earlier), title_fr="Kept")
+        )
+        assert response.status_code == 200
+        dates = (shown(earlier.opens_at, language), shown(earlier.closes_at, language))
+        form = response.context["form"]
+        assert refusal.format(*dates) in form.errors["opens_at"][0]
+        assert "2025" in form.errors["closes_at"][0]
+        page = response.content.decode()
+        assert refusal.format(*dates) in page
+        # What was typed stays in the form; the link back names the edition as stored.
+        assert f'value="{typed(opens_earlier)}"' in page and 'value="Kept"' in page
+        assert f"← {stored_title}</a>" in page
+    edition.refresh_from_db()
+    assert (edition.opens_at, edition.closes_at, edition.title_fr) == stored
+
+    # Dates that stay clear of 2025's are saved.
+    clear = earlier.closes_at + timezone.timedelta(hours=1)
+    response = coordinator_client.post(
+        "/en/survey/design/2026/settings/",
+        settings_data(edition, opens_at=typed(clear), title_fr="Kept"),
+    )
+    assert response["Location"] == "/en/survey/design/2026/"
+    edition.refresh_from_db()
+    assert edition.opens_at == clear.replace(second=0, microsecond=0)
+    assert edition.title_fr == "Kept"
+
+
+def test_settings_and_publish_are_for_coordinators_only(client, member, edition):
+    build_edition(2025, state="closed")
+    draft = build_edition(2027, state="upcoming", is_published=False)
+    overlapping = settings_data(
+        edition, opens_at=typed(edition.opens_at - timezone.timedelta(days=10))
+    )
+    stored = Edition.objects.values_list("year", "opens_at", "is_published").order_by("year")
+    before = list(stored)
+    assert client.post("/en/survey/design/2026/settings/", overlapping)["Location"].startswith(
+        "/en/accounts/login/"
+    )
+    assert client.post("/en/survey/design/2027/publish/")["Location"].startswith(
+        "/en/accounts/login/"
+    )
+    client.force_login(member)
+    assert client.post("/en/survey/design/2026/settings/", overlapping).status_code == 403
+    assert client.post("/en/survey/design/2027/publish/").status_code == 403
+    assert list(stored) == before
+    draft.refresh_from_db()
+    assert not draft.is_published
 
 
 def test_new_edition_dates_start_after_the_latest_one_closes(coordinator_client, edition):

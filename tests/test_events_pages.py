@@ -1,6 +1,7 @@
 """Event listings and pages as readers, members and coordinators see them."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -109,6 +110,21 @@ def test_upcoming_listing_is_in_date_order_and_grouped_by_month(client):
         f'<h2 id="month-1">{sooner.starts_at.astimezone(timezone.get_current_timezone()):%B %Y}'
         in page
     )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "months"),
+    [("", ["décembre", "septembre", "mars"]), ("/en", ["December", "September", "March"])],
+)
+def test_listing_date_badges_write_the_month_as_dates_do(client, prefix, months):
+    """The month in full, as in "1er décembre 2030" beside it: no "Dec." nor "sept."."""
+    for month in (12, 9, 3):
+        EventFactory(starts_at=paris(2030, month, 1, 10), ends_at=paris(2030, month, 1, 12))
+    page = client.get(f"{prefix}/events/").content.decode()
+    badges = re.findall(
+        r'<span class="event-day">(\d+)</span>\s*<span class="event-month">([^<]*)</span>', page
+    )
+    assert badges == [("1", month) for month in reversed(months)]
 
 
 def test_event_under_way_is_still_upcoming(client):

@@ -59,7 +59,7 @@ class RegistrationError(Exception):
 
 
 class EditRefused(ValidationError):
-    """An event edit refused; each message is keyed by the form field it is about."""
+    """The refusal of an event edit; each message is keyed by the form field it is about."""
 
 
 # Events

@@ -16,7 +16,10 @@ def same_site_path(path):
 
 
 def language_links(current_path):
-    """Languages live in the URL (/ and /en/): switching is a plain link to the same page."""
+    """Languages live in the URL (/ and /en/): each language's address of the same page.
+
+    The header's switch goes there through ``choose_language``, which remembers the choice.
+    """
     current = get_language()
     current_path = same_site_path(current_path)
     return [

@@ -1,10 +1,12 @@
 """Event listings and pages as readers, members and coordinators see them."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
 
+from kb.forms.events import EventForm
 from kb.models import Event, Material
 from kb.models.events import (
     EventKind,
@@ -14,7 +16,8 @@ from kb.models.events import (
     RegistrationStatus,
     all_day_bounds,
 )
-from tests.factories import EventFactory, RegistrationFactory, in_days, paris
+from kb.services import events as services
+from tests.factories import EventFactory, RegistrationFactory, UserFactory, in_days, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +110,21 @@ def test_upcoming_listing_is_in_date_order_and_grouped_by_month(client):
         f'<h2 id="month-1">{sooner.starts_at.astimezone(timezone.get_current_timezone()):%B %Y}'
         in page
     )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "months"),
+    [("", ["décembre", "septembre", "mars"]), ("/en", ["December", "September", "March"])],
+)
+def test_listing_date_badges_write_the_month_as_dates_do(client, prefix, months):
+    """The month in full, as in "1er décembre 2030" beside it: no "Dec." nor "sept."."""
+    for month in (12, 9, 3):
+        EventFactory(starts_at=paris(2030, month, 1, 10), ends_at=paris(2030, month, 1, 12))
+    page = client.get(f"{prefix}/events/").content.decode()
+    badges = re.findall(
+        r'<span class="event-day">(\d+)</span>\s*<span class="event-month">([^<]*)</span>', page
+    )
+    assert badges == [("1", month) for month in reversed(months)]
 
 
 def test_event_under_way_is_still_upcoming(client):
@@ -458,6 +476,36 @@ def test_edit_drops_registration_when_nobody_is_registered(coordinator_client):
     )
     event.refresh_from_db()
     assert event.registration_mode == RegistrationMode.NONE
+
+
+@pytest.mark.parametrize(
+    ("seats", "change", "message"),
+    [
+        (3, {"capacity": "2"}, "3 people already hold a seat: give at least 3"),
+        (None, {"registration_mode": "none"}, "1 person is registered on this site"),
+    ],
+    ids=["fewer-seats", "no-registration"],
+)
+def test_edit_refusal_counts_a_registration_made_after_the_form_was_checked(
+    coordinator_client, monkeypatch, seats, change, message
+):
+    """The registrations are counted again when the edit is saved, the event locked."""
+    event = registered_event(confirmed=2 if seats else 0)
+    Event.objects.filter(pk=event.pk).update(capacity=seats)
+    checked = EventForm.clean
+
+    def clean_then_someone_registers(form):
+        data = checked(form)
+        services.register(event=event, user=UserFactory())
+        return data
+
+    monkeypatch.setattr(EventForm, "clean", clean_then_someone_registers)
+    data = form_data(**{"capacity": str(seats or ""), **change})
+    response = coordinator_client.post(f"/en/events/{event.slug}/edit/", data)
+    assert message in response.content.decode()
+    event.refresh_from_db()
+    assert event.registration_mode == RegistrationMode.BUILT_IN
+    assert event.capacity == seats
 
 
 def test_duplicate_prefills_the_form_and_saves_a_new_draft(coordinator_client):

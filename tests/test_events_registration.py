@@ -269,6 +269,62 @@ def test_exactly_one_person_gets_the_last_seat():
     assert Registration.objects.filter(event=event).confirmed().count() == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_waits_for_an_edit_that_takes_seats_back(monkeypatch):
+    """The edit checks the seats, then holds the event row until it is saved: a registration
+    arriving in between waits, then counts the seats the edit left (none free).
+
+    On PostgreSQL this fails if either the edit or the registration stops locking the row;
+    on SQLite writers take turns anyway (IMMEDIATE transactions).
+    """
+    event = builtin_event(capacity=3)
+    for _ in range(2):
+        services.register(event=event, user=UserFactory())
+    latecomer = UserFactory()
+    checked, registered = threading.Event(), threading.Event()
+    errors = []
+    check = services.check_registrations_kept
+
+    def check_then_give_the_latecomer_a_second(edited):
+        check(edited)
+        checked.set()
+        registered.wait(timeout=1)  # without the lock, the registration ends meanwhile
+
+    monkeypatch.setattr(
+        services, "check_registrations_kept", check_then_give_the_latecomer_a_second
+    )
+
+    def run(work):
+        try:
+            work()
+        except Exception as error:  # any failure is reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def register_once_checked():
+        assert checked.wait(timeout=10)
+        services.register(event=event, user=latecomer)
+        registered.set()
+
+    def take_a_seat_back():
+        services.update_event(event=event, capacity=2)
+
+    threads = [
+        threading.Thread(target=run, args=(work,))
+        for work in (take_a_seat_back, register_once_checked)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    event.refresh_from_db()
+    assert event.capacity == 2
+    assert Registration.objects.get(user=latecomer).status == RegistrationStatus.WAITING
+    assert event.registrations.confirmed().count() == 2
+
+
 def test_email_gives_paris_time_in_the_reader_language(django_capture_on_commit_callbacks):
     year = timezone.localdate().year + 1
     event = builtin_event(starts_at=paris(year, 7, 15, 10), ends_at=paris(year, 7, 15, 12))

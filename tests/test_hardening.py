@@ -61,7 +61,7 @@ def test_a_double_slash_path_gives_no_off_site_link(client):
     assert response.status_code == 404
     page = response.content.decode()
     assert "//evil.example" not in page
-    assert 'href="/evil.example/" hreflang="en"' in page
+    assert 'href="/language/en/?next=/evil.example/" hreflang="en"' in page
 
 
 # Control characters: refused with a clear 400 on every input path, on both databases

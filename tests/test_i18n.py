@@ -1,14 +1,20 @@
 """French by default, English on /en/, a switch between them, complete catalogues."""
 
 import datetime
+import html
 import re
 import zoneinfo
 from pathlib import Path
 
 import polib
 import pytest
+from django.core import mail
+from django.test import Client
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+
+from kb.models.events import RegistrationMode, RegistrationStatus
+from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +35,68 @@ def test_home_in_english_under_en(client):
     assert "Skip to main content" in page
 
 
-def test_language_switch_links_to_the_same_page_in_the_other_language(client):
+def switch_link(page, language_name):
+    """Where the header's switch to ``language_name`` ("English", "Français") leads."""
+    nav = re.search(r'<nav class="language-switch".*?</nav>', page, re.S).group()
+    return html.unescape(re.search(rf'<a href="([^"]+)"[^>]*>{language_name}</a>', nav).group(1))
+
+
+def test_language_switch_leads_to_the_same_page_in_the_other_language(client):
     french = client.get("/accounts/login/").content.decode()
-    assert '<a href="/en/accounts/login/" hreflang="en" lang="en">English</a>' in french
+    link = '<a href="/language/en/?next=/en/accounts/login/" hreflang="en" lang="en">English</a>'
+    assert link in french
     assert 'aria-current="true">Français</span>' in french
-    english = client.get("/en/accounts/login/").content.decode()
-    assert '<a href="/accounts/login/" hreflang="fr" lang="fr">Français</a>' in english
+    response = client.get(switch_link(french, "English"))
+    assert response.status_code == 302 and response["Location"] == "/en/accounts/login/"
+    english = client.get(response["Location"]).content.decode()
+    assert switch_link(english, "Français") == "/language/fr/?next=/accounts/login/"
     assert "Log in" in english
 
 
 def test_language_switch_keeps_the_query_string(client):
     page = client.get("/search/?q=m%C3%A9moire").content.decode()
-    assert 'href="/en/search/?q=m%C3%A9moire"' in page
+    assert client.get(switch_link(page, "English"))["Location"] == "/en/search/?q=m%C3%A9moire"
+
+
+def test_members_switch_sets_the_language_of_later_emails(
+    client, member, django_capture_on_commit_callbacks
+):
+    member.language = "fr"  # as after logging in on the French pages
+    member.save()
+    event = EventFactory(
+        title="Atelier Slurm",
+        title_en="Slurm workshop",
+        registration_mode=RegistrationMode.BUILT_IN,
+        capacity=1,
+    )
+    holder = RegistrationFactory(event=event).user
+    RegistrationFactory(event=event, user=member, status=RegistrationStatus.WAITING)
+    client.force_login(member)
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    response = client.get(switch_link(page, "English"))
+    assert response["Location"] == f"/en/events/{event.slug}/"
+    member.refresh_from_db()
+    assert member.language == "en"
+
+    # The seat holder cancels on the French pages: the member's seat is announced in English.
+    holders_browser = Client()
+    holders_browser.force_login(holder)
+    with django_capture_on_commit_callbacks(execute=True):
+        holders_browser.post(f"/events/{event.slug}/unregister/")
+    (message,) = mail.outbox
+    assert message.to == [member.email]
+    assert message.subject == "[ESPRI-IA] A seat is yours: Slurm workshop"
+
+
+@pytest.mark.parametrize("code", ["de", "EN", "en-gb"])
+def test_switch_to_an_unknown_language_changes_nothing(member_client, member, settings, code):
+    member.language = "fr"
+    member.save()
+    response = member_client.get(f"/language/{code}/", {"next": "/en/"})
+    assert response.status_code == 404
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    member.refresh_from_db()
+    assert member.language == "fr"
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

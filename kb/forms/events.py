@@ -9,7 +9,6 @@ from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from kb.event_materials import allowed_extensions, check_material_file
 from kb.forms.text_limits import TextLimitsMixin
@@ -209,7 +208,6 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
         ):
             self.add_error("place_fr", _("Give a place, an online meeting link, or both."))
         self._check_past_start(data.get("starts_at"), data.get("past_confirmed"))
-        self._check_registrations_kept(mode, data.get("capacity"))
         return data
 
     def _check_past_start(self, starts_at, confirmed):
@@ -227,40 +225,6 @@ class EventForm(TextLimitsMixin, forms.ModelForm):
             )
             % {"date": format_date(starts_at.astimezone(PARIS), "DATE_FORMAT")},
         )
-
-    def _check_registrations_kept(self, mode, capacity):
-        """An edit never takes a seat back nor hides registrations: nobody would be told."""
-        event = self.instance
-        if not event.pk or not event.has_builtin_registration:
-            return
-        confirmed = event.registrations.confirmed().count()
-        registered = event.registrations.count()
-        if mode != RegistrationMode.BUILT_IN and registered:
-            self.add_error(
-                "registration_mode",
-                ngettext(
-                    "%(count)s person is registered on this site (seat or waiting list) "
-                    "and would not be told. Keep registration on this site, or cancel "
-                    "the event (registered people are emailed) and publish a copy.",
-                    "%(count)s people are registered on this site (seats or waiting list) "
-                    "and would not be told. Keep registration on this site, or cancel "
-                    "the event (registered people are emailed) and publish a copy.",
-                    registered,
-                )
-                % {"count": registered},
-            )
-        elif mode == RegistrationMode.BUILT_IN and capacity is not None and capacity < confirmed:
-            self.add_error(
-                "capacity",
-                ngettext(
-                    "%(count)s person already holds a seat: give at least %(count)s "
-                    "(newcomers then join the waiting list).",
-                    "%(count)s people already hold a seat: give at least %(count)s "
-                    "(newcomers then join the waiting list).",
-                    confirmed,
-                )
-                % {"count": confirmed},
-            )
 
     def event_fields(self):
         """The values for ``create_event`` / ``update_event``."""

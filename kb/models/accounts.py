@@ -35,8 +35,9 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
-    # The site's language when the person last signed up or logged in (kb.accounts):
-    # emails sent later, when they are not on the site, are written in it.
+    # The language the person last chose in the header's switch (kb.views.language), or
+    # used the site in to sign up, log in or propose a project (kb.accounts): emails sent
+    # later, when they are not on the site, are written in it.
     language = models.CharField(
         _("language of emails"), max_length=8, choices=settings.LANGUAGES, blank=True
     )

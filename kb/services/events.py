@@ -2,17 +2,21 @@
 
 Registration locks the event row (``select_for_update``) so that two people
 asking for the last seat at the same instant are served one after the other:
-exactly one gets it, the other joins the waiting list. On SQLite the settings
-already serialise writers (IMMEDIATE transactions).
+exactly one gets it, the other joins the waiting list. An edit takes the same
+lock, so the registrations it counts before taking seats back cannot change
+until it is saved. On SQLite the settings already serialise writers (IMMEDIATE
+transactions).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kb.bilingual import LANGUAGES
 from kb.mail import queue_email
@@ -52,6 +56,10 @@ EDITABLE_FIELDS = [
 
 class RegistrationError(Exception):
     """Registration refused; the message is shown to the person."""
+
+
+class EditRefused(ValidationError):
+    """The refusal of an event edit; each message is keyed by the form field it is about."""
 
 
 # Events
@@ -112,9 +120,11 @@ def copy_initial(source):
 
 @transaction.atomic
 def update_event(*, event, **fields):
+    """Apply ``fields``, unless registered people would lose out (``EditRefused``)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     old_capacity = event.capacity
     _apply(event, fields)
+    check_registrations_kept(event)
     if not event.is_draft:
         event.sequence += 1  # calendars that already hold it must take the change
     event.full_clean()
@@ -125,6 +135,44 @@ def update_event(*, event, **fields):
     ):
         _promote_waiting(event)
     return event
+
+
+def check_registrations_kept(event):
+    """An edit never takes a seat back nor hides registrations: nobody would be told.
+
+    ``event`` holds the edit, not saved yet; its row is locked, so the counts hold until
+    the save.
+    """
+    registered = event.registrations.count()
+    if registered and not event.has_builtin_registration:
+        raise EditRefused(
+            {
+                "registration_mode": ngettext(
+                    "%(count)s person is registered on this site (seat or waiting list) "
+                    "and would not be told. Keep registration on this site, or cancel "
+                    "the event (registered people are emailed) and publish a copy.",
+                    "%(count)s people are registered on this site (seats or waiting list) "
+                    "and would not be told. Keep registration on this site, or cancel "
+                    "the event (registered people are emailed) and publish a copy.",
+                    registered,
+                )
+                % {"count": registered}
+            }
+        )
+    confirmed = event.registrations.confirmed().count()
+    if event.capacity is not None and event.capacity < confirmed:
+        raise EditRefused(
+            {
+                "capacity": ngettext(
+                    "%(count)s person already holds a seat: give at least %(count)s "
+                    "(newcomers then join the waiting list).",
+                    "%(count)s people already hold a seat: give at least %(count)s "
+                    "(newcomers then join the waiting list).",
+                    confirmed,
+                )
+                % {"count": confirmed}
+            }
+        )
 
 
 @transaction.atomic

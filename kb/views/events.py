@@ -239,9 +239,13 @@ def event_edit(request, slug):
     event = get_object_or_404(Event, slug=slug)
     form = EventForm(request.POST or None, instance=event)
     if _saving(request, form):
-        event = services.update_event(event=event, **form.event_fields())
-        messages.success(request, _("Changes saved."))
-        return redirect(event)
+        try:
+            event = services.update_event(event=event, **form.event_fields())
+        except services.EditRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(event)
     return _event_form_page(request, form, event=event)
 
 

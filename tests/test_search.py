@@ -355,3 +355,11 @@ def test_suggestions_follow_the_index(pages, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         doc_page("slurm", title="Soumettre un travail", body="Slurm répartit les GPU.")
     assert search("slurn").suggestion == "slurm"
+
+
+def test_a_search_finding_nothing_says_so_once(client, pages):
+    page = client.get("/search/", {"q": "xyzzyq"}).content.decode()
+    assert '<p role="status">Aucun résultat. Essayez avec moins de mots, ou d’autres.</p>' in page
+    assert "0 résultat" not in page
+    page = client.get("/search/", {"q": "sauvegrade"}).content.decode()
+    assert page.count('role="status"') == 1 and "0 résultat" not in page

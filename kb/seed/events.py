@@ -34,7 +34,7 @@ en cours d’élaboration : venez dire ce que vous en attendez.
 """
 
 SURVEY = """\
-Le lien du petit sondage sur vos pratiques de l’IA part par email début juin.
+Le lien du petit sondage sur vos pratiques de l’IA part par e-mail début juin.
 N’hésitez pas à le partager !
 
 Il porte sur : votre thème de recherche ; les méthodes d’IA mises en œuvre et leurs
@@ -154,7 +154,7 @@ def example_events(today):
             "title_fr": "Sondage sur vos pratiques de l’IA : envoi du lien",
             "title_en": "Survey on your AI practice: the link goes out",
             "kind": EventKind.ANNOUNCEMENT,
-            "summary_fr": "Le lien du sondage arrive par email début juin ; partagez-le !",
+            "summary_fr": "Le lien du sondage arrive par e-mail début juin ; partagez-le !",
             "summary_en": "The survey link arrives by email in early June; share it!",
             "description_fr": SURVEY,
             "description_en": SURVEY_EN,

@@ -9,7 +9,8 @@ static file.
 
     python bench/pages.py [--workers 2] [--seconds 10] [--connections 16] [--responses 10000]
 
-Targets (issue 17): an anonymous reader's doc page ≥ 0.33 times static; a reader's
+Targets (issue 17 and the product design): an anonymous reader's docs, catalogue and
+events pages ≥ 0.33 times static; a reader's
 cached results page ≥ 0.25 times; a signed-in member's doc page, home and project
 list ≥ 0.15 times. Needs wrk (Debian: apt-get install wrk).
 """
@@ -26,6 +27,15 @@ from served_site import served_site
 
 # What Chromium sends: pages come gzipped (GZipMiddleware), static files brotli (WhiteNoise).
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
+# What readers read (docs, catalogue, events), without a session: the product asks a
+# third of a static file's throughput for each.
+READER_PAGES = {
+    "doc page": "/docs/cluster/gpu/",
+    "docs index": "/docs/",
+    "project list": "/projects/",
+    "project page": "/projects/extremeweather/",
+    "event list": "/events/",
+}
 
 
 def requests_per_second(url, *, seconds, connections, cookie=None):
@@ -42,6 +52,16 @@ def requests_per_second(url, *, seconds, connections, cookie=None):
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses\n{result.stdout}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+
+
+def first_event_path(base):
+    """The first upcoming event's page: the seed dates its events from the day it runs."""
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request("GET", "/events/")
+    listing = connection.getresponse().read().decode()
+    connection.close()
+    return re.search(r'href="(/events/[\w-]+-\d{4}-\d{2}-\d{2}/)"', listing).group(1)
 
 
 def status_of(url, cookie=None):
@@ -68,15 +88,12 @@ def main():
 
     with served_site(responses=args.responses, workers=args.workers) as site:
         member, results = site.member_cookie, site.results
+        reader_pages = {**READER_PAGES, "event page": first_event_path(site.base)}
         # (name, path, cookie): what a reader without a session reads, then a member.
         pages = [
             ("static file", site.static_file, None),
             ("home page", "/", None),
-            ("doc page", "/docs/cluster/gpu/", None),
-            ("docs index", "/docs/", None),
-            ("project list", "/projects/", None),
-            ("project page", "/projects/extremeweather/", None),
-            ("event list", "/events/", None),
+            *((name, path, None) for name, path in reader_pages.items()),
             ("search", "/search/?q=memoire", None),
             (f"results ({args.responses:,})", results, None),
             ("member: home", "/", member),
@@ -103,8 +120,9 @@ def main():
     )
     for name, rps in figures.items():
         print(f"{name:<20} {rps:8.0f} req/s   {rps / static:5.2f} × static (mean of both)")
+    # Pages that readers read (docs, catalogue, events): a third of a static file.
     targets = [
-        ("doc page", 1 / 3),
+        *((name, 1 / 3) for name in reader_pages),
         (f"results ({args.responses:,})", 0.25),
         ("member: home", 0.15),
         ("member: doc page", 0.15),

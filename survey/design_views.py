@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kb.roles import coordinator_required
 from survey import services
+from survey.edition_design import read_design
 from survey.forms import (
     ChoiceFormSet,
     CopyEditionForm,
@@ -77,7 +78,7 @@ def edition_copy(request):
 @coordinator_required
 def edition_detail(request, year):
     edition = get_object_or_404(Edition, year=year)
-    walk = Walk(edition)
+    walk = Walk(edition, read_design(edition))  # its own objects: marked below
     # One row per answered question, however many answers there are.
     answered = set(
         Answer.objects.filter(question__edition=edition)

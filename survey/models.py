@@ -119,6 +119,8 @@ class Edition(models.Model):
         default=True,
         help_text=_("A draft is seen by coordinators only, whatever its dates."),
     )
+    # Renewed with every change to its sections, questions or choices (survey.edition_design).
+    design_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = EditionQuerySet.as_manager()
 

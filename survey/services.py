@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from kb.dates import date_format
 from survey.csv_import import parse_answers
+from survey.edition_design import edition_questions
 from survey.models import (
     Answer,
     Choice,
@@ -57,18 +58,6 @@ def response_key(*, edition, user):
 
 def find_response(*, edition, user):
     return Response.objects.filter(key=response_key(edition=edition, user=user)).first()
-
-
-def edition_questions(edition):
-    """The edition's questions in order, each with ``choice_list`` and ``choice_keys`` loaded."""
-    questions = list(
-        Question.objects.filter(edition=edition)
-        .select_related("section")
-        .prefetch_related(models.Prefetch("choices", to_attr="choice_list"))
-    )
-    for question in questions:
-        question.choice_keys = {choice.key for choice in question.choice_list}
-    return questions
 
 
 def stored_answers(response):
@@ -182,14 +171,15 @@ def save_draft(*, edition, user, answers, questions, step=None):
     return save_answers(edition=edition, user=user, answers=answers, questions=questions, step=step)
 
 
-def submit_response(*, edition, user, answers=None):
+def submit_response(*, edition, user, answers=None, questions=None):
     """Submit the member's response; with ``answers``, replace all the stored ones first.
 
-    Raises ``AnswersInvalid`` when an answer is invalid or a required one is
-    missing, ``EditionNotOpen`` outside the edition's dates.
+    ``questions``: the edition's, if the caller holds them. Raises ``AnswersInvalid``
+    when an answer is invalid or a required one is missing, ``EditionNotOpen`` outside
+    the edition's dates.
     """
     _check_open(edition)
-    questions = edition_questions(edition)
+    questions = edition_questions(edition) if questions is None else questions
     with transaction.atomic():
         response = _locked_response(edition, user)
         if answers is None:
@@ -423,6 +413,8 @@ def copy_edition(*, source, year, opens_at=None, closes_at=None):
             for choice in choices:
                 choice.pk = None
                 choice.question = question
+            # In bulk, without signals: no process can hold the design of an edition that
+            # is not committed yet (survey.edition_design).
             Choice.objects.bulk_create(choices)
     return edition
 

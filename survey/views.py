@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from kb.dates import date_format
 from kb.roles import is_coordinator, is_verified_member
 from survey import services
+from survey.edition_design import kept_design
 from survey.forms import SectionAnswersForm
 from survey.models import Edition, Response
 from survey.validation import missing_required
@@ -47,12 +48,13 @@ def verified_member_required(view=None, *, lost_post=None):
 class Walk:
     """An edition's steps: its sections, in order, then the review."""
 
-    def __init__(self, edition):
+    def __init__(self, edition, design=None):
+        """``design``: the edition's as stored now; by default, the copy this process keeps
+        (``edition`` must then be read in this request, its design token with it)."""
         self.edition = edition
-        self.questions = services.edition_questions(edition)
-        self.sections = list(edition.sections.all())
-        for section in self.sections:
-            section.question_list = [q for q in self.questions if q.section_id == section.pk]
+        design = design or kept_design(edition)
+        self.questions = design.questions
+        self.sections = design.sections
         self.review_step = len(self.sections) + 1
 
     def section(self, number):
@@ -224,7 +226,9 @@ def review(request, year):
     if request.method == "POST":
         # Submitting first: the service reads what it needs, the page only if it failed.
         try:
-            services.submit_response(edition=edition, user=request.user)
+            services.submit_response(
+                edition=edition, user=request.user, questions=kept_design(edition).questions
+            )
         except services.EditionNotOpen:
             return _open_edition_or_review(
                 request,

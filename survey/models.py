@@ -142,6 +142,14 @@ class Edition(models.Model):
     def save(self, *args, **kwargs):
         self.introduction_fr_html = render_markdown(self.introduction_fr, language="fr").html
         self.introduction_en_html = render_markdown(self.introduction_en, language="en").html
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The design token changes with the edition's parts only: a save of its own
+            # fields must not write back a token read before a part changed.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "design_token"
+            ]
         super().save(*args, **kwargs)
 
     def unique_error_message(self, model_class, unique_check):

@@ -110,3 +110,14 @@ def test_the_kept_design_belongs_to_its_token(edition):
     add_question(edition)
     again = kept_design(Edition.objects.get())
     assert again is not first and "gpus" in [q.key for q in again.questions]
+
+
+def test_saving_an_edition_read_before_a_change_keeps_the_new_design(member_client, edition):
+    """A coordinator's settings (or the admin) save an edition they read earlier."""
+    read_earlier = Edition.objects.get()
+    step_one(member_client)
+    shown = add_question(edition)
+    read_earlier.title_en = "Survey 2026, second call"
+    read_earlier.save()
+    text = step_one(member_client)
+    assert shown in text and "Survey 2026, second call" in text

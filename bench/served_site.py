@@ -3,9 +3,10 @@
 For benchmarks that measure from outside (wrk, Lighthouse): migrates a fresh
 SQLite file, loads the seed content and the demo's example events and GPU nodes
 (every page type then has something to show), closes the 2026 survey edition
-with N synthetic responses readable by everyone, opens a 2027 copy of it from
-then on (members have an edition to answer), collects the static files, makes a
-verified member's session, then starts gunicorn on a free loopback port.
+with N synthetic responses readable by everyone (the 2020 one gets N / 10),
+opens a 2027 copy of it from then on (members have an edition to answer),
+collects the static files, makes a verified member's session, then starts
+gunicorn on a free loopback port.
 """
 
 import contextlib
@@ -38,6 +39,16 @@ class ServedSite:
     open_survey: str  # the path of the open edition's first step (members only)
     member_cookie: str  # a signed-in member's Cookie header
 
+    def bring_gpu_nodes_up_to_date(self):
+        """The demo GPU nodes report up to now, as on a development server: silent for
+        90 s, their cards would show as "unknown" on the board."""
+        from django.db import connections
+
+        from kb.seed.gpus import refresh_demo_gpu_nodes
+
+        refresh_demo_gpu_nodes()
+        connections.close_all()
+
 
 def _free_port():
     with socket.socket() as s:
@@ -58,9 +69,10 @@ def _wait_for(url, seconds=30):
 
 
 def _fill_database(responses):
-    """The 2026 edition closed with ``responses`` answers, public; a 2027 copy open from
-    that moment (its dates must not overlap to be published); example events and demo
-    GPU nodes; a verified member's session (members answer the survey once verified)."""
+    """The 2026 edition closed with ``responses`` answers, public, and the 2020 one with a
+    tenth as many (trends then have two years to draw); a 2027 copy open from that moment
+    (its dates must not overlap to be published); example events and demo GPU nodes; a
+    verified member's session (members answer the survey once verified)."""
     import django
 
     django.setup()
@@ -78,7 +90,8 @@ def _fill_database(responses):
 
     seed_example_events()
     create_demo_gpu_nodes()
-    _first, edition = seed_survey()
+    first, edition = seed_survey()
+    add_synthetic_responses(first, responses // 10)
     add_synthetic_responses(edition, responses)
     now = timezone.now()
     Edition.objects.filter(pk=edition.pk).update(

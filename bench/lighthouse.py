@@ -174,7 +174,8 @@ def main():
     command = lighthouse_command()
     medians = {}
     with served_site(responses=args.responses) as site:
-        for name, path in page_paths(site, names).items():
+        paths = page_paths(site, names)
+        for name, path in paths.items():
             url, cookie = site.base + path, site.member_cookie if PAGES[name][1] else None
             fetch(url, cookie)  # served as is, and the caches warm for the first run
             runs = []
@@ -183,12 +184,12 @@ def main():
                 runs.append(audit(command, url, args.chromium, cookie))
             medians[name] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
     print(f"Lighthouse {LIGHTHOUSE.split('@')[1]}, mobile preset, median of {args.runs} runs")
-    print(f"{'page':<14}{'score':>7}{'CLS':>8}{'TBT ms':>8}{'LCP ms':>8}{'KB':>7}")
+    print(f"{'page':<14}{'score':>7}{'CLS':>8}{'TBT ms':>8}{'LCP ms':>8}{'KB':>7}  path")
     missed = []
     for name, m in medians.items():
-        member = "  (member)" if PAGES[name][1] else ""
+        member = " (member)" if PAGES[name][1] else ""
         print(f"{name:<14}{m['score']:>7.2f}{m['cls']:>8.3f}{m['tbt']:>8.0f}{m['lcp']:>8.0f}"
-              f"{m['kb']:>7.0f}{member}")  # fmt: skip
+              f"{m['kb']:>7.0f}  {paths[name]}{member}")  # fmt: skip
         if m["score"] < 0.9 or m["cls"] >= 0.1 or m["tbt"] > 200:
             missed.append(name)
     if "results" in medians and medians["results"]["kb"] > 500:

@@ -1,6 +1,6 @@
 """The GPU board's compact table in a real browser, at a desk and on a phone: 16 cards
 fit one desk screen, a phone shows one short row per card with no sideways scroll, the
-columns sort, and axe-core finds nothing."""
+columns sort, and axe-core finds nothing; the week of load shows its heat map."""
 
 import pytest
 from playwright.sync_api import expect

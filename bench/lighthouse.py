@@ -11,11 +11,12 @@ cache folder outside the repository (npm, no global install).
     python bench/lighthouse.py [--pages core|all|NAME,NAME…] [--runs 3]
                                [--responses 10000] [--chromium /usr/bin/chromium]
 
---pages core (the default, two pages, about a minute a run): the results page
-and a docs page, the heaviest page and the most read one. --pages all: one page
-of every type a reader or a member meets (about 20 pages: count 20 s a page and
-a run); a member's pages are loaded with a verified member's session cookie.
-Page names (see PAGES) pick a few, to run one again: --pages results-by,trends.
+--pages core (the default, two pages, a minute and a half with --runs 3): the
+results page and a docs page, the heaviest page and the most read one. --pages
+all: one page of every type a reader or a member meets, 18 pages (4 min with
+--runs 1, 11 with --runs 3); a member's pages are loaded with a verified
+member's session cookie. Page names (see PAGES) pick a few, to measure them
+again: --pages results-by,trends.
 
 Targets (issue 17, DESIGN.md): performance ≥ 0.9, CLS < 0.1, TBT ≤ 200 ms on every
 page measured, and the results page ≤ 500 KB transferred. Lighthouse's mobile

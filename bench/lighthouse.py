@@ -12,7 +12,7 @@ cache folder outside the repository (npm, no global install).
                                [--responses 10000] [--chromium /usr/bin/chromium]
 
 --pages core (the default, two pages, a minute and a half with --runs 3): the
-results page and a docs page, the heaviest page and the most read one. --pages
+results page (the most data) and a docs page (the most read). --pages
 all: one page of every type a reader or a member meets, 18 pages (4 min with
 --runs 1, 11 with --runs 3); a member's pages are loaded with a verified
 member's session cookie. Page names (see PAGES) pick a few, to measure them

@@ -1,9 +1,12 @@
 """The site served by gunicorn with production settings, on a throw-away database.
 
 For benchmarks that measure from outside (wrk, Lighthouse): migrates a fresh
-SQLite file, loads the seed content, closes the 2026 survey edition with N
-synthetic responses readable by everyone, collects the static files, makes a
-member's session, then starts gunicorn on a free loopback port.
+SQLite file, loads the seed content and the demo's example events and GPU nodes
+(every page type then has something to show), closes the 2026 survey edition
+with N synthetic responses readable by everyone (the 2020 one gets N / 10),
+opens a 2027 copy of it from then on (members have an edition to answer),
+collects the static files, makes a verified member's session, then starts
+gunicorn on a free loopback port.
 """
 
 import contextlib
@@ -17,6 +20,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from throwaway_site import add_synthetic_responses
@@ -24,6 +28,7 @@ from throwaway_site import add_synthetic_responses
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS_YEAR = 2026
+OPEN_YEAR = 2027
 
 
 @dataclass
@@ -31,7 +36,18 @@ class ServedSite:
     base: str  # http://127.0.0.1:port
     static_file: str  # the path of a small static file, the reference of throughput
     results: str  # the path of the results page of the filled edition
+    open_survey: str  # the path of the open edition's first step (members only)
     member_cookie: str  # a signed-in member's Cookie header
+
+    def bring_gpu_nodes_up_to_date(self):
+        """The demo GPU nodes report up to now, as on a development server: silent for
+        90 s, their cards would show as "unknown" on the board."""
+        from django.db import connections
+
+        from kb.seed.gpus import refresh_demo_gpu_nodes
+
+        refresh_demo_gpu_nodes()
+        connections.close_all()
 
 
 def _free_port():
@@ -53,25 +69,44 @@ def _wait_for(url, seconds=30):
 
 
 def _fill_database(responses):
-    """The 2026 edition closed with ``responses`` answers, public; a member's session."""
+    """The 2026 edition closed with ``responses`` answers, public, and the 2020 one with a
+    tenth as many (trends then have two years to draw); a 2027 copy open from that moment
+    (its dates must not overlap to be published); example events and demo GPU nodes; a
+    verified member's session (members answer the survey once verified)."""
     import django
 
     django.setup()
+    from allauth.account.models import EmailAddress
     from django.db import connections
     from django.test import Client
     from django.utils import timezone
 
     from kb.models import User
+    from kb.seed.events import seed_example_events
+    from kb.seed.gpus import create_demo_gpu_nodes
+    from survey import services
     from survey.models import Edition
     from survey.seed import seed_survey
 
-    _first, edition = seed_survey()
+    seed_example_events()
+    create_demo_gpu_nodes()
+    first, edition = seed_survey()
+    add_synthetic_responses(first, responses // 10)
     add_synthetic_responses(edition, responses)
+    now = timezone.now()
     Edition.objects.filter(pk=edition.pk).update(
-        closes_at=timezone.now(), results_visibility=Edition.ResultsVisibility.PUBLIC
+        closes_at=now, results_visibility=Edition.ResultsVisibility.PUBLIC
     )
+    edition.refresh_from_db()
+    opened = services.copy_edition(
+        source=edition, year=OPEN_YEAR, opens_at=now, closes_at=now + timedelta(days=30)
+    )
+    services.publish_edition(edition=opened)
+    email = "reader@bench.espri-ia.example"
+    member = User.objects.create_user(email=email)
+    EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
     client = Client()
-    client.force_login(User.objects.create_user(email="reader@bench.espri-ia.example"))
+    client.force_login(member)
     session = client.cookies["sessionid"].value
     connections.close_all()
     return f"sessionid={session}"
@@ -111,6 +146,7 @@ def served_site(*, responses=10000, workers=2):
             base=base,
             static_file="/static/" + manifest["paths"]["img/favicon.svg"],
             results=f"/survey/{RESULTS_YEAR}/results/",
+            open_survey=f"/survey/{OPEN_YEAR}/step/1/",
             member_cookie=member_cookie,
         )
     finally:

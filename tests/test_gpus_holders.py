@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from kb.gpus.holders import holds_by_index
-from kb.gpus.load import week_load
+from kb.gpus.load import heat_map, week_load
 from kb.gpus.parsing import (
     GPU_LIST_MARKER,
     OWNERS_MARKER,
@@ -210,6 +210,26 @@ def test_week_load_adds_nodes_per_local_hour_and_keeps_gaps():
     assert load.rows[-1][12] is None
     assert (load.peak, load.capacity) == (3.0, 6.0)
     assert load.table()[-1][1][11] == "3.0"
+
+
+def test_heat_map_colours_hours_up_to_the_most_cards_and_leaves_gaps_blank():
+    paris = ZoneInfo("Europe/Paris")
+    now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
+    rows = [
+        (datetime(2026, 3, 30, 9, tzinfo=UTC), 4, 4, 1),  # 11:00 in Paris: all 4 cards taken
+        (datetime(2026, 3, 30, 10, tzinfo=UTC), 2, 4, 1),  # 12:00: half of them
+        (datetime(2026, 3, 30, 8, tzinfo=UTC), 0, 4, 1),  # 10:00: none, yet a report
+    ]
+    with translation.override("en"):
+        drawn = heat_map(week_load(rows=rows, now=now, zone=paris))
+    today = drawn["rows"][-1]
+    assert [row["cells"] for row in drawn["rows"][:-1]] == [[]] * 6  # no report: no cell
+    by_hour = {(cell["x"] - drawn["left"]) // drawn["cell_width"]: cell for cell in today["cells"]}
+    assert sorted(by_hour) == [10, 11, 12]
+    assert [by_hour[hour]["fill"] for hour in (10, 12, 11)] == ["#f2f5f7", "#6b9ac4", "#0b3c5d"]
+    assert by_hour[11]["title"] == "Mon 30 Mar at 11h: 4.0 taken cards"
+    assert drawn["legend"]["top"] == "4"
+    assert heat_map(week_load(rows=[], now=now, zone=paris)) is None
 
 
 def test_very_long_numbers_in_optional_sections_never_raise():

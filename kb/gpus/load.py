@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 
 from django.utils.translation import gettext as _
 
@@ -60,35 +61,73 @@ def week_load(*, rows, now, zone):
     )
 
 
-def heat_map_figure(load):
-    """A plotly heat map spec (JSON-ready) of the week, or None with no data."""
+# The heat map's drawing, in SVG user units: the page scales it to its width, and on a
+# phone (a card 320 px wide) its 12-unit text still reads at 10 px.
+LEFT = 84  # the day labels, "mar 1er déc." in French
+CELL_WIDTH, CELL_HEIGHT = 12, 18
+HOUR_LABELS_EVERY = 3
+LEGEND_WIDTH = 120
+# From no card taken to the most reported (the cluster full): light to dark blue.
+COLOUR_STOPS = ((0.0, (0xF2, 0xF5, 0xF7)), (0.5, (0x6B, 0x9A, 0xC4)), (1.0, (0x0B, 0x3C, 0x5D)))
+
+
+def _colour(share):
+    """The scale's colour at ``share`` (0 to 1) of the top, as #rrggbb."""
+    for (low, low_rgb), (high, high_rgb) in pairwise(COLOUR_STOPS):
+        if share <= high:
+            along = (share - low) / (high - low)
+            channels = [round(a + (b - a) * along) for a, b in zip(low_rgb, high_rgb, strict=True)]
+            return "#" + "".join(f"{channel:02x}" for channel in channels)
+
+
+def heat_map(load):
+    """The week as an SVG heat map drawn on the server (no script, no inline style), or
+    None with no data: a cell per hour with a report, coloured from none to the top of
+    the scale (the most cards reported in one hour), its figures in its tooltip."""
     if not load.has_data:
         return None
-    labels = [date_format(day, "D j M") for day in load.days]
-    hours = [f"{hour:02d}h" for hour in range(24)]
-    return {
-        "data": [
+    top = max(load.capacity or 0, load.peak, 1)
+    rows = []
+    for number, (day, values) in enumerate(zip(load.days, load.rows, strict=True)):
+        label = date_format(day, "D j M")
+        y = number * CELL_HEIGHT
+        cells = [
             {
-                "type": "heatmap",
-                "z": [[None if v is None else round(v, 1) for v in row] for row in load.rows],
-                "x": hours,
-                "y": labels,
-                "colorscale": [[0, "#f2f5f7"], [0.5, "#6b9ac4"], [1, "#0b3c5d"]],
-                "zmin": 0,
-                "zmax": max(load.capacity or 0, load.peak, 1),
-                "hoverongaps": False,
-                "hovertemplate": _("%(day)s at %(hour)s: %(cards)s taken cards")
-                % {"day": "%{y}", "hour": "%{x}", "cards": "%{z}"}
-                + "<extra></extra>",
-                "colorbar": {"title": {"text": _("taken cards")}},
+                "x": LEFT + hour * CELL_WIDTH,
+                "fill": _colour(min(value / top, 1)),
+                "title": _("%(day)s at %(hour)s: %(cards)s taken cards")
+                % {"day": label, "hour": f"{hour:02d}h", "cards": f"{value:.1f}"},
             }
+            for hour, value in enumerate(values)
+            if value is not None
+        ]
+        rows.append({"label": label, "y": y, "text_y": y + 13, "cells": cells})
+    grid_bottom = DAYS * CELL_HEIGHT
+    legend_y = grid_bottom + 24
+    return {
+        "width": LEFT + 24 * CELL_WIDTH + 4,
+        "height": legend_y + 24,
+        "left": LEFT,
+        "label_x": LEFT - 6,
+        "cell_width": CELL_WIDTH,
+        "cell_height": CELL_HEIGHT,
+        "grid_width": 24 * CELL_WIDTH,
+        "grid_height": grid_bottom,
+        "rows": rows,
+        "hours": [
+            {"x": LEFT + hour * CELL_WIDTH + CELL_WIDTH // 2, "label": f"{hour:02d}h"}
+            for hour in range(0, 24, HOUR_LABELS_EVERY)
         ],
-        "layout": {
-            "height": 360,
-            "margin": {"l": 90, "r": 20, "t": 10, "b": 40},
-            "yaxis": {"autorange": "reversed", "fixedrange": True},
-            "xaxis": {"fixedrange": True, "dtick": 2},
-            "font": {"family": "system-ui, sans-serif"},
+        "hours_y": grid_bottom + 13,
+        "legend": {
+            "y": legend_y,
+            "width": LEGEND_WIDTH,
+            "text_y": legend_y + 19,
+            "end": LEFT + LEGEND_WIDTH,
+            "name_x": LEFT + LEGEND_WIDTH + 6,
+            "stops": [
+                {"offset": f"{share:.0%}", "colour": _colour(share)} for share, _rgb in COLOUR_STOPS
+            ],
+            "top": f"{top:g}",
         },
-        "config": {"displayModeBar": False, "responsive": True},
     }

@@ -1,6 +1,5 @@
 """GPU board: the public board, the nodes' report API, the coordinators' pages."""
 
-from csp.decorators import csp_update
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kb.forms.gpus import ClusterLoginForm, GpuBoardSettingsForm, GpuNodeForm
 from kb.gpus.board import build_board
-from kb.gpus.load import heat_map_figure, week_load
+from kb.gpus.load import heat_map, week_load
 from kb.gpus.parsing import ReportError, parse_report
 from kb.models import ClusterLogin, GpuBoardSettings, GpuLoadHour, GpuNode, GpuSample
 from kb.roles import coordinator_required, is_coordinator
@@ -75,8 +74,6 @@ def board_fragment(request):
     return render(request, "kb/gpus/board.html#board", _board_context(request))
 
 
-# plotly.js injects <style> elements: the chart page, and it alone, allows inline styles.
-@csp_update({"style-src": ["'unsafe-inline'"]})
 @login_required
 def week(request):
     """Taken cards by hour over the last 7 days: members and coordinators."""
@@ -92,7 +89,7 @@ def week(request):
         {
             "section": "gpus",
             "load": load,
-            "chart": heat_map_figure(load),
+            "heat_map": heat_map(load),
             "hours": [f"{hour:02d}" for hour in range(24)],
         },
     )

@@ -1,6 +1,6 @@
 """The GPU board's compact table in a real browser, at a desk and on a phone: 16 cards
 fit one desk screen, a phone shows one short row per card with no sideways scroll, the
-columns sort, and axe-core finds nothing."""
+columns sort, and axe-core finds nothing; the week of load shows its heat map."""
 
 import pytest
 from playwright.sync_api import expect
@@ -82,3 +82,18 @@ def test_a_long_stored_model_name_never_stretches_the_board(web, sixteen_cards, 
         if width > 1000 and not view:
             # Every column still shows at a desk: the name wraps in its own.
             expect(page.locator(".gpu-grid thead th").last).to_be_in_viewport()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)], ids=["desk", "phone"])
+def test_week_of_load_shows_its_heat_map_at_both_sizes(web, sixteen_cards, width, height):
+    page = web.new_page(user=UserFactory(), viewport={"width": width, "height": height})
+    page.goto(web.url("/en/gpus/week/"))
+    heat_map = page.locator(".gpu-week-map")
+    expect(heat_map).to_be_visible()
+    expect(heat_map.locator("rect title").first).to_contain_text("taken cards")
+    box = heat_map.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    # Its day labels still read on a phone, scaled down with the drawing.
+    label = heat_map.locator("text").first.bounding_box()
+    assert label["height"] >= 9, label
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -2,12 +2,17 @@
 
 Charts are plotly figure specs written as plain dicts (``{"data", "layout"}``),
 with no template: ``plotly.express`` costs about 20 ms a figure and its
-default template bloats the JSON, where these cost microseconds. The numbers
+default template bloats the JSON, where these cost microseconds. Trend charts
+are SVG drawn by a template from their geometry (``trend_chart``): that page
+loads no chart script. The numbers
 come only from the tables, already suppressed by ``survey.aggregation``: a
 hidden cell has no number here to leak into a tooltip. Every hidden number
 reads the same way in charts, tooltips and tables: "fewer than N" when it is
 itself 1 to N-1, "hidden" when it protects another (``mark_text``).
 """
+
+from itertools import groupby
+from math import ceil
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -496,7 +501,13 @@ def trend_years(trend, thresholds, provisional):
             {
                 "year": year,
                 "label": label,
-                "tick": f"{label}<br>{axis_count}",
+                # Under the chart's axis, a line each: the year, whether it is provisional
+                # (on a line of its own, so that three years' labels fit on a phone), n.
+                "tick": [
+                    str(year),
+                    *([_("(provisional)")] if year in provisional else []),
+                    axis_count,
+                ],
                 "answered": count,
                 "suppressed": answered["suppressed"],
                 "rule": RULE_TEXTS["question"] if answered["suppressed"] else "",
@@ -505,73 +516,113 @@ def trend_years(trend, thresholds, provisional):
     return years
 
 
-def trend_chart(trend, labels, colours, years):
-    """Each option's share by year: the most chosen in colour, the others in grey.
+# A trend chart is drawn on the server as SVG, in user units: the page scales it to the
+# card's width, and on a phone (a card about 316 px wide) its 14-unit text reads at 10.5 px.
+TREND_WIDTH = 420
+TREND_LEFT = 56  # the percent labels, "100 %" with its space in French
+TREND_RIGHT = 14  # room for a "*" beside the last year's points
+TREND_TOP = 10  # half of the "100 %" label stands above the plot
+TREND_PLOT_HEIGHT = 200
+TREND_FONT = 14
+TREND_LINE_GAP = 17  # between the lines of a year's label
+TREND_GRID = (0, 25, 50, 75, 100)
+# Wide enough for a character of the labels: years whose labels would run into each
+# other's are left unlabelled, every other one or more, the latest always labelled.
+TREND_CHAR_WIDTH = 0.55 * TREND_FONT
 
-    ``picked`` lists the options drawn in colour at first; the page lets the
-    reader pick others (``survey-charts.js``), with each option's own colour.
-    ``years`` (``trend_years``) names the years on the axis. A share that others
-    do not see (coordinators alone have it) carries a *, as on the results page.
+
+def trend_chart(trend, labels, colours, years):
+    """Each option's share by year, as an SVG line chart drawn on the server.
+
+    The years (``trend_years``) are evenly spaced categories, the shares 0 to 100 %.
+    Each option is a line broken where a year has no share (not asked: a gap, never
+    zero), each point titled with its share; a share others do not see (coordinators
+    alone have it) carries a *, as on the results page. The most chosen options
+    (``picked``) are drawn in colour, their own or the palette in turn (``palette``),
+    the others thin and grey; the reader picks others (``trend-picker.js``).
     """
-    data, latest = [], []
-    for series in trend["options"]:
-        shares = [
-            None if point["share"] is None else round(point["share"] * 100, 1)
-            for point in series["points"]
-        ]
-        if all(share is None for share in shares):
+    band = (TREND_WIDTH - TREND_LEFT - TREND_RIGHT) / len(years)
+    xs = [round(TREND_LEFT + band * (position + 0.5), 1) for position in range(len(years))]
+    series = []
+    for option in trend["options"]:
+        if all(point["share"] is None for point in option["points"]):
             continue
-        label = labels.get(series["option"], series["option"])
-        marks = [
-            "*" if point["suppressed"] and point["share"] is not None else ""
-            for point in series["points"]
+        label = labels.get(option["option"], option["option"])
+        points = [
+            None if point["share"] is None else _trend_point(label, year, point, x)
+            for point, year, x in zip(option["points"], years, xs, strict=True)
         ]
-        marked = any(marks)
-        data.append(
+        series.append(
             {
-                "type": "scatter",
-                "mode": "lines+markers+text" if marked else "lines+markers",
-                "name": label,
-                "x": [str(year) for year in trend["years"]],
-                "y": shares,
-                "connectgaps": False,
-                "meta": (colours or {}).get(series["option"], ORDERED_COLOUR),
-                "hovertemplate": f"%{{fullData.name}} · %{{x}}: %{{y}}{percent_suffix()}"
-                + (" %{text}" if marked else "")
-                + "<extra></extra>",
-                **({"text": marks, "textposition": "top right"} if marked else {}),
+                "index": len(series),
+                "label": label,
+                "own": (colours or {}).get(option["option"], ORDERED_COLOUR),
+                "segments": [
+                    " ".join(f"{point['x']:g},{point['y']:g}" for point in run)
+                    for drawn, run in groupby(points, key=lambda point: point is not None)
+                    if drawn
+                ],
+                "points": [point for point in points if point is not None],
             }
         )
-        latest.append(next((s for s in reversed(shares) if s is not None), 0))
-    ranked = sorted(range(len(data)), key=lambda index: -latest[index])
+    _pick_trend_lines(series, own_colours=colours is not None)
+    lines = max(len(year["tick"]) for year in years) - 1  # below the first
+    return {
+        "width": TREND_WIDTH,
+        "height": TREND_TOP + TREND_PLOT_HEIGHT + 6 + TREND_FONT + TREND_LINE_GAP * lines + 6,
+        "left": TREND_LEFT,
+        "right": TREND_WIDTH - TREND_RIGHT,
+        "label_x": TREND_LEFT - 6,
+        "grid": [{"y": _trend_y(value), "label": percent(value / 100)} for value in TREND_GRID],
+        "ticks": _trend_ticks(years, xs, band),
+        "tick_y": TREND_TOP + TREND_PLOT_HEIGHT + 6 + TREND_FONT,
+        "line_gap": TREND_LINE_GAP,
+        "series": series,
+        # Drawn in this order: the lines in colour over the grey ones.
+        "drawn": sorted(series, key=lambda line: line["picked"]),
+        "palette": None if colours else PALETTE,
+    }
+
+
+def _trend_y(value):
+    return round(TREND_TOP + TREND_PLOT_HEIGHT * (100 - value) / 100, 1)
+
+
+def _trend_point(label, year, point, x):
+    marked = point["suppressed"]
+    share = percent(point["share"]) + (" *" if marked else "")
+    return {
+        "x": x,
+        "y": _trend_y(point["share"] * 100),
+        "share": point["share"],
+        "mark": "*" if marked else "",
+        "title": _("%(answer)s · %(year)s: %(share)s")
+        % {"answer": label, "year": year["year"], "share": share},
+    }
+
+
+def _pick_trend_lines(series, *, own_colours):
+    """The options most chosen in the latest year they have a share: in colour."""
+    latest = [line["points"][-1]["share"] for line in series]
+    ranked = sorted(range(len(series)), key=lambda index: -latest[index])
     picked = sorted(ranked[:TRENDS_PICKED])
-    if colours is None:
-        # No colour of their own: the picked options take the palette in turn.
-        for rank, index in enumerate(picked):
-            data[index]["meta"] = PALETTE[rank]
-    for index, trace in enumerate(data):
-        _style_trend_line(trace, index in picked)
-    axis = _axis(
-        type="category",
-        tickmode="array",
-        tickvals=[str(year["year"]) for year in years],
-        ticktext=[year["tick"] for year in years],
-    )
-    layout = _layout(
-        380,
-        xaxis=axis,
-        yaxis=_percent_axis(),
-        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
-        showlegend=True,
-    )
-    return figure(data, layout, picked=picked, palette=None if colours else PALETTE)
+    for line in series:
+        line["picked"] = line["index"] in picked
+        if not own_colours:
+            # No colour of their own: the picked options take the palette in turn.
+            line["own"] = PALETTE[picked.index(line["index"])] if line["picked"] else ""
+        line["colour"] = line["own"] if line["picked"] else MUTED
 
 
-def _style_trend_line(trace, picked):
-    colour = trace["meta"] if picked else MUTED
-    trace["line"] = {"color": colour, "width": 3 if picked else 1.5}
-    trace["marker"] = {"color": colour, "size": 8 if picked else 5}
-    trace["showlegend"] = picked
+def _trend_ticks(years, xs, band):
+    widest = max(len(line) for year in years for line in year["tick"]) * TREND_CHAR_WIDTH
+    every = max(1, ceil(widest / band))
+    last = len(years) - 1
+    return [
+        {"x": x, "lines": year["tick"]}
+        for position, (year, x) in enumerate(zip(years, xs, strict=True))
+        if (last - position) % every == 0
+    ]
 
 
 def trend_rows(trend, labels, thresholds):

@@ -306,7 +306,6 @@ def free_texts(request, year, key):
     return render(request, "survey/results_texts.html", {**context, "page_obj": page})
 
 
-@chart_page
 def trends(request):
     """Each choice question asked in several editions: the share of each option by year."""
     editions, found = visible_trends(request.user)
@@ -328,10 +327,6 @@ def trends(request):
                 "trend": trend,
                 "years": years,
                 "chart": chart,
-                "picker": [
-                    {"index": index, "label": trace["name"], "checked": index in chart["picked"]}
-                    for index, trace in enumerate(chart["data"])
-                ],
                 "rows": charts.trend_rows(trend, labels, thresholds),
             }
         )

@@ -410,9 +410,7 @@ def test_only_chart_pages_widen_their_style_policy(client):
     policy = client.get(results_url(edition))["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert re.search(r"script-src 'self'(;|$)", policy)
-    trends = client.get(reverse("survey:trends"))["Content-Security-Policy"]
-    assert "'unsafe-inline'" in trends.split("style-src")[1].split(";")[0]
-    for name in ("home", "survey:index"):
+    for name in ("home", "survey:index", "survey:trends"):
         assert "unsafe-inline" not in client.get(reverse(name))["Content-Security-Policy"]
 
 
@@ -530,15 +528,27 @@ def test_menu_results_goes_to_the_latest_results_the_user_may_see(client, member
     assert client.get(reverse("survey:results_latest"))["Location"].endswith("/2020/results/")
 
 
-def test_trends_across_editions(client):
+def trend_chart_svg(page, key):
+    """The SVG of a trend chart as the page draws it."""
+    return re.search(rf'<svg class="trend-chart" id="trend-chart-{key}".*?</svg>', page, re.S)[0]
+
+
+def test_trends_are_drawn_on_the_server_in_both_languages(client):
     closed_edition(year=2019, results_visibility=PUBLIC)
     closed_edition(year=2020, results_visibility=PUBLIC)
-    page = client.get(reverse("survey:trends")).content.decode()
-    assert 'id="trend-chart-tools"' in page and "2019" in page and "2020" in page
+    response = client.get(reverse("survey:trends"))
+    page = response.content.decode()
+    chart = trend_chart_svg(page, "theme")
+    assert "<title>Ocean · 2019: 50%</title>" in chart and ">100%</text>" in chart
+    assert re.findall(r"<tspan[^>]*>(.*?)</tspan>", chart) == ["2019", "n = 12", "2020", "n = 12"]
+    # No chart script, so no inline style either: the picker's few lines alone.
+    assert "plotly" not in page and "survey-charts.js" not in page and "trend-picker.js" in page
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     with translation.override("fr"):
-        french = client.get(reverse("survey:trends")).content.decode()
-    line = chart_spec(french, "trend-chart-tools")["data"][0]
-    assert line["hovertemplate"].endswith("%{y}\u00a0%<extra></extra>")  # as "43 %" is written
+        french = trend_chart_svg(client.get(reverse("survey:trends")).content.decode(), "theme")
+    # Shares as the site writes them in French: "50 %", a no-break space before the sign.
+    assert "<title>Océan · 2019\u202f: 50\u00a0%</title>" in french
+    assert ">100\u00a0%</text>" in french
 
 
 def trend_table(page, key):
@@ -570,10 +580,10 @@ def test_trends_mark_the_open_edition_the_answered_and_what_others_do_not_see(
     assert table[0] == ["Answer", "2019", "2020 (provisional)"]
     assert table[1] == ["Answered the question", "14", "8"]
     assert table[-1] == ["Other", "14% hidden from others: fewer than the smallest group", "0%"]
-    spec = chart_spec(page, "trend-chart-theme")
-    assert spec["layout"]["xaxis"]["ticktext"] == ["2019<br>n = 14", "2020 (provisional)<br>n = 8"]
-    other = next(line for line in spec["data"] if line["name"] == "Other")
-    assert other["text"] == ["*", ""] and other["hovertemplate"].endswith("%{text}<extra></extra>")
+    chart = trend_chart_svg(page, "theme")
+    ticks = re.findall(r"<tspan[^>]*>(.*?)</tspan>", chart)
+    assert ticks == ["2019", "n = 14", "2020", "(provisional)", "n = 8"]
+    assert "<title>Other · 2019: 14% *</title>" in chart and 'class="trend-mark"' in chart
     with translation.override("fr"):
         french = client.get(reverse("survey:trends")).content.decode()
     assert trend_table(french, "theme")[0][2] == "2020 (provisoire)"
@@ -586,6 +596,8 @@ def test_trends_mark_the_open_edition_the_answered_and_what_others_do_not_see(
     table = trend_table(page, "theme")
     assert table[0] == ["Answer", "2019", "2021"]
     assert table[-1] == ["Other", "fewer than 5", "0%"]
+    chart = trend_chart_svg(page, "theme")
+    assert "Other · 2019" not in chart and "trend-mark" not in chart  # a gap, no asterisk
 
 
 def test_trend_years_say_how_many_answered_even_when_it_is_hidden():
@@ -601,12 +613,101 @@ def test_trend_years_say_how_many_answered_even_when_it_is_hidden():
     }
     years = charts.trend_years(trend, {2019: 5, 2020: 5, 2021: 5}, {2021})
     assert [year["tick"] for year in years] == [
-        "2019<br>n = 40",
-        "2020<br>n < 5",
-        "2021 (provisional)<br>n = 3 *",
+        ["2019", "n = 40"],
+        ["2020", "n < 5"],
+        ["2021", "(provisional)", "n = 3 *"],
     ]
     assert [year["answered"] for year in years] == ["40", "fewer than 5", "3"]
     assert years[2]["rule"] == "too few answered the question"
+
+
+def trend_of(shares_by_option, years=(2019, 2020, 2021), hidden=()):
+    """A trend as survey.aggregation gives it: ``hidden`` holds the (option, year) whose
+    share others do not see."""
+    return {
+        "years": list(years),
+        "answered": [{"count": 40, "suppressed": False}] * len(years),
+        "options": [
+            {
+                "option": option,
+                "points": [
+                    {"share": share, "suppressed": (option, year) in hidden}
+                    for share, year in zip(shares, years, strict=True)
+                ],
+            }
+            for option, shares in shares_by_option.items()
+        ],
+    }
+
+
+TREND = {
+    "a": [0.1, 0.2, 0.6],
+    "b": [0.5, None, 0.5],  # not offered in 2020
+    "c": [None, 0.3, 0.4],  # new in 2020
+    "d": [0.2, 0.3, 0.3],
+    "e": [0.1, 0.1, 0.2],
+    "f": [0.3, 0.2, 0.1],  # the sixth most chosen in 2021: grey
+    "g": [0.04, 0.05, 0.05],
+    "gone": [None, None, None],  # never offered: no line
+}
+
+
+def draw_trend(trend, colours=None):
+    from survey import charts
+
+    years = charts.trend_years(trend, dict.fromkeys(trend["years"], 5), set())
+    labels = {option: option.upper() for option in TREND}
+    return charts.trend_chart(trend, labels, colours, years)
+
+
+def test_trend_chart_breaks_lines_at_gaps_and_colours_the_most_chosen():
+    from survey.charts import MUTED, PALETTE
+
+    chart = draw_trend(trend_of(TREND))
+    lines = {line["label"]: line for line in chart["series"]}
+    assert list(lines) == ["A", "B", "C", "D", "E", "F", "G"]
+    # The years evenly spaced; 0 to 100 % from the bottom gridline to the top one.
+    xs = [point["x"] for point in lines["A"]["points"]]
+    assert xs[1] - xs[0] == pytest.approx(xs[2] - xs[1])
+    grid = {line["label"]: line["y"] for line in chart["grid"]}
+    assert list(grid) == ["0%", "25%", "50%", "75%", "100%"]
+    assert lines["B"]["points"][0]["y"] == grid["50%"]
+    # A year without a share breaks the line: two single points for B, no zero.
+    assert [len(segment.split()) for segment in lines["B"]["segments"]] == [1, 1]
+    assert [point["x"] for point in lines["C"]["points"]] == xs[1:]
+    assert len(lines["C"]["segments"]) == 1
+    # The five most chosen in 2021 take the palette in turn, the others grey, under them.
+    assert [lines[name]["colour"] for name in "ABCDEFG"] == [*PALETTE[:5], MUTED, MUTED]
+    assert [line["label"] for line in chart["drawn"][:2]] == ["F", "G"]
+    assert chart["palette"] == PALETTE
+    own = draw_trend(trend_of(TREND), colours={"a": "#111111", "f": "#222222"})
+    assert own["series"][0]["colour"] == "#111111" and own["palette"] is None
+    assert own["series"][5]["colour"] == MUTED and own["series"][5]["own"] == "#222222"
+
+
+def test_trend_chart_titles_each_point_and_marks_what_others_do_not_see():
+    trend = trend_of(TREND, hidden={("g", 2019)})
+    chart = draw_trend(trend)
+    g = chart["series"][-1]
+    assert [point["mark"] for point in g["points"]] == ["*", "", ""]
+    assert g["points"][0]["title"] == "G · 2019: 4% *"
+    with translation.override("fr"):
+        french = draw_trend(trend)
+    assert french["series"][-1]["points"][1]["title"] == "G · 2020\u202f: 5\u00a0%"
+    assert french["grid"][-1]["label"] == "100\u00a0%"
+
+
+def test_trend_chart_labels_every_year_unless_their_labels_would_overlap():
+    chart = draw_trend(trend_of(TREND))
+    assert [tick["lines"] for tick in chart["ticks"]] == [
+        ["2019", "n = 40"],
+        ["2020", "n = 40"],
+        ["2021", "n = 40"],
+    ]
+    # Eight years on a phone's width: every other one labelled, the latest always.
+    years = range(2013, 2021)
+    many = draw_trend(trend_of({"a": [0.5] * 8}, years=years))
+    assert [tick["lines"][0] for tick in many["ticks"]] == ["2014", "2016", "2018", "2020"]
 
 
 def test_free_text_shown_only_where_the_edition_allows(client):

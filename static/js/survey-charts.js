@@ -13,7 +13,6 @@
   var CHAR = 7.5;  // px per character of the 14 px chart font, near enough to wrap labels
   var LINE = 17;
   var UPRIGHT_HEAD = 16;  // characters a line of an upright column head holds
-  var MUTED = "#BDBDBD";
   var charts = [];
 
   function wrap(text, width) {
@@ -62,11 +61,6 @@
       if (width < 500) { layout.xaxis.dtick = 50; }
     } else if (trace.type === "bar") {
       wrapAxis(layout.xaxis, trace.x, Math.floor(width / trace.x.length / CHAR));
-    } else if (trace.type === "scatter") {
-      // Legend entries wrap too: plotly would run them past the chart's right edge.
-      data.forEach(function (line) {
-        line.name = wrap(line.name, Math.floor((width - 60) / CHAR)).join("<br>");
-      });
     } else if (trace.type === "heatmap") {
       var column = Math.floor((width * 0.6) / trace.x.length / CHAR);
       var head;  // the height of the column heads
@@ -108,22 +102,6 @@
     window.Plotly.react(chart.box, figure.data, figure.layout, figure.config);
   }
 
-  // Trends: the picked options in their own colour, the others in grey.
-  function pick(chart, picked) {
-    var palette = chart.spec.palette;
-    chart.spec.data.forEach(function (trace, index) {
-      var rank = picked.indexOf(index);
-      var on = rank !== -1;
-      // Too many options for one colour each: the picked ones take the palette in turn.
-      var own = palette ? palette[rank % palette.length] : trace.meta;
-      var colour = on ? own : MUTED;
-      trace.line = { color: colour, width: on ? 3 : 1.5 };
-      trace.marker = { color: colour, size: on ? 8 : 5 };
-      trace.showlegend = on;
-    });
-    draw(chart);
-  }
-
   var nearScreen = new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
       if (!entry.isIntersecting) { return; }
@@ -141,17 +119,6 @@
     charts.push(chart);
     box.chart = chart;
     nearScreen.observe(box);
-    var picker = document.querySelector('[data-picker="' + box.getAttribute("data-chart") + '"]');
-    if (picker) {
-      picker.hidden = false;
-      picker.addEventListener("change", function () {
-        var picked = [];
-        picker.querySelectorAll("input:checked").forEach(function (input) {
-          picked.push(Number(input.value));
-        });
-        pick(chart, picked);
-      });
-    }
   });
 
   var pending = null;

@@ -525,7 +525,9 @@ TREND_TOP = 10  # half of the "100 %" label stands above the plot
 TREND_PLOT_HEIGHT = 200
 TREND_FONT = 14
 TREND_LINE_GAP = 17  # between the lines of a year's label
-TREND_GRID = (0, 25, 50, 75, 100)
+# The percent axis ends at the first of these at or above every share of the chart, so
+# that shares near 10 % do not lie flat along its foot; a gridline every quarter of it.
+TREND_TOPS = (20, 40, 60, 80, 100)
 # Wide enough for a character of the labels: years whose labels would run into each
 # other's are left unlabelled, every other one or more, the latest always labelled.
 TREND_CHAR_WIDTH = 0.55 * TREND_FONT
@@ -534,7 +536,8 @@ TREND_CHAR_WIDTH = 0.55 * TREND_FONT
 def trend_chart(trend, labels, colours, years):
     """Each option's share by year, as an SVG line chart drawn on the server.
 
-    The years (``trend_years``) are evenly spaced categories, the shares 0 to 100 %.
+    The years (``trend_years``) are evenly spaced categories, the shares from 0 to the
+    first of ``TREND_TOPS`` above them all.
     Each option is a line broken where a year has no share (not asked: a gap, never
     zero), each point titled with its share; a share others do not see (coordinators
     alone have it) carries a *, as on the results page. The most chosen options
@@ -557,15 +560,20 @@ def trend_chart(trend, labels, colours, years):
                 "index": len(series),
                 "label": label,
                 "own": (colours or {}).get(option["option"], ORDERED_COLOUR),
-                "segments": [
-                    " ".join(f"{point['x']:g},{point['y']:g}" for point in run)
-                    for drawn, run in groupby(points, key=lambda point: point is not None)
-                    if drawn
-                ],
+                "run": points,  # None where a year has no share: drawn as segments below
                 "points": [point for point in points if point is not None],
             }
         )
     _pick_trend_lines(series, own_colours=colours is not None)
+    top = _trend_top(series)
+    for line in series:
+        for point in line["points"]:
+            point["y"] = _trend_y(point["share"] * 100, top)
+        line["segments"] = [
+            " ".join(f"{point['x']:g},{point['y']:g}" for point in run)
+            for drawn, run in groupby(line.pop("run"), key=lambda point: point is not None)
+            if drawn
+        ]
     lines = max(len(year["tick"]) for year in years) - 1  # below the first
     return {
         "width": TREND_WIDTH,
@@ -573,7 +581,10 @@ def trend_chart(trend, labels, colours, years):
         "left": TREND_LEFT,
         "right": TREND_WIDTH - TREND_RIGHT,
         "label_x": TREND_LEFT - 6,
-        "grid": [{"y": _trend_y(value), "label": percent(value / 100)} for value in TREND_GRID],
+        "grid": [
+            {"y": _trend_y(value, top), "label": percent(value / 100)}
+            for value in (top * quarter / 4 for quarter in range(5))
+        ],
         "ticks": _trend_ticks(years, xs, band),
         "tick_y": TREND_TOP + TREND_PLOT_HEIGHT + 6 + TREND_FONT,
         "line_gap": TREND_LINE_GAP,
@@ -584,8 +595,13 @@ def trend_chart(trend, labels, colours, years):
     }
 
 
-def _trend_y(value):
-    return round(TREND_TOP + TREND_PLOT_HEIGHT * (100 - value) / 100, 1)
+def _trend_top(series):
+    highest = max((point["share"] * 100 for line in series for point in line["points"]), default=0)
+    return next((top for top in TREND_TOPS if top >= highest), TREND_TOPS[-1])
+
+
+def _trend_y(value, top):
+    return round(TREND_TOP + TREND_PLOT_HEIGHT * (top - value) / top, 1)
 
 
 def _trend_point(label, year, point, x):
@@ -593,7 +609,6 @@ def _trend_point(label, year, point, x):
     share = percent(point["share"]) + (" *" if marked else "")
     return {
         "x": x,
-        "y": _trend_y(point["share"] * 100),
         "share": point["share"],
         "mark": "*" if marked else "",
         "title": _("%(answer)s · %(year)s: %(share)s")

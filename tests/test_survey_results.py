@@ -539,7 +539,7 @@ def test_trends_are_drawn_on_the_server_in_both_languages(client):
     response = client.get(reverse("survey:trends"))
     page = response.content.decode()
     chart = trend_chart_svg(page, "theme")
-    assert "<title>Ocean · 2019: 50%</title>" in chart and ">100%</text>" in chart
+    assert "<title>Ocean · 2019: 50%</title>" in chart and ">60%</text>" in chart
     assert re.findall(r"<tspan[^>]*>(.*?)</tspan>", chart) == ["2019", "n = 12", "2020", "n = 12"]
     # No chart script, so no inline style either: the picker's few lines alone.
     assert "plotly" not in page and "survey-charts.js" not in page and "trend-picker.js" in page
@@ -548,7 +548,7 @@ def test_trends_are_drawn_on_the_server_in_both_languages(client):
         french = trend_chart_svg(client.get(reverse("survey:trends")).content.decode(), "theme")
     # Shares as the site writes them in French: "50 %", a no-break space before the sign.
     assert "<title>Océan · 2019\u202f: 50\u00a0%</title>" in french
-    assert ">100\u00a0%</text>" in french
+    assert ">60\u00a0%</text>" in french
 
 
 def trend_table(page, key):
@@ -666,12 +666,15 @@ def test_trend_chart_breaks_lines_at_gaps_and_colours_the_most_chosen():
     chart = draw_trend(trend_of(TREND))
     lines = {line["label"]: line for line in chart["series"]}
     assert list(lines) == ["A", "B", "C", "D", "E", "F", "G"]
-    # The years evenly spaced; 0 to 100 % from the bottom gridline to the top one.
+    # The years evenly spaced; the shares from the bottom gridline, 0, to the top one, at
+    # the first of 20, 40, 60, 80 and 100 % above them all (here A's 60 %).
     xs = [point["x"] for point in lines["A"]["points"]]
     assert xs[1] - xs[0] == pytest.approx(xs[2] - xs[1])
     grid = {line["label"]: line["y"] for line in chart["grid"]}
-    assert list(grid) == ["0%", "25%", "50%", "75%", "100%"]
-    assert lines["B"]["points"][0]["y"] == grid["50%"]
+    assert list(grid) == ["0%", "15%", "30%", "45%", "60%"]
+    assert lines["A"]["points"][2]["y"] == grid["60%"]
+    assert lines["D"]["points"][1]["y"] == grid["30%"]
+    assert lines["A"]["points"][0]["y"] > lines["A"]["points"][1]["y"] > grid["30%"]
     # A year without a share breaks the line: two single points for B, no zero.
     assert [len(segment.split()) for segment in lines["B"]["segments"]] == [1, 1]
     assert [point["x"] for point in lines["C"]["points"]] == xs[1:]
@@ -694,7 +697,23 @@ def test_trend_chart_titles_each_point_and_marks_what_others_do_not_see():
     with translation.override("fr"):
         french = draw_trend(trend)
     assert french["series"][-1]["points"][1]["title"] == "G · 2020\u202f: 5\u00a0%"
-    assert french["grid"][-1]["label"] == "100\u00a0%"
+    assert french["grid"][-1]["label"] == "60\u00a0%"
+
+
+@pytest.mark.parametrize(
+    ("highest", "labels"),
+    [
+        (0.12, ["0%", "5%", "10%", "15%", "20%"]),
+        (0.2, ["0%", "5%", "10%", "15%", "20%"]),
+        (0.21, ["0%", "10%", "20%", "30%", "40%"]),
+        (1.0, ["0%", "25%", "50%", "75%", "100%"]),
+    ],
+)
+def test_trend_chart_scale_ends_just_above_the_highest_share(highest, labels):
+    chart = draw_trend(trend_of({"a": [0.05, highest, 0.1], "b": [0.01, 0.02, 0.03]}))
+    assert [line["label"] for line in chart["grid"]] == labels
+    top = chart["grid"][-1]["y"]
+    assert min(point["y"] for line in chart["series"] for point in line["points"]) >= top
 
 
 def test_trend_chart_labels_every_year_unless_their_labels_would_overlap():

@@ -28,15 +28,12 @@ page under the bar again before believing it. Exits 1 when a target is missed.
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from served_site import served_site
+from served_site import fetch, first_link, served_site
 
 LIGHTHOUSE = "lighthouse@12.2.3"  # 13 wants Node 22; Debian 12 has Node 20
 INSTALL = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "espri-ia-bench"
@@ -88,38 +85,6 @@ def chosen_pages(pages):
     if unknown:
         raise SystemExit(f"unknown pages: {', '.join(sorted(unknown))}; known: {', '.join(PAGES)}")
     return [name for name in PAGES if name in names]
-
-
-# What a list page also links to under its own path, besides its items.
-NOT_ITEMS = {"past", "new", "propose", "mine", "review", "lists", "feed"}
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer to check, not to follow
-
-
-def fetch(url, cookie=None):
-    """The page's HTML; stops the benchmark unless it is served as is (HTTP 200).
-
-    A member's page redirects to the login page when the session does not count,
-    and Lighthouse would then measure the login page under the member page's name.
-    """
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    try:
-        with urllib.request.build_opener(_NoRedirect).open(request) as response:
-            return response.read().decode()
-    except urllib.error.HTTPError as error:
-        raise SystemExit(f"{url}: HTTP {error.code}, not the page to measure") from None
-
-
-def first_link(site, list_path):
-    """The first item the list page links to (a project, an event): seed data may change."""
-    links = re.findall(rf'href="({list_path}[a-z0-9-]+/)"', fetch(site.base + list_path))
-    items = [link for link in links if link.rstrip("/").rsplit("/", 1)[1] not in NOT_ITEMS]
-    if not items:
-        raise SystemExit(f"{list_path} links to no item to measure")
-    return items[0]
 
 
 def page_paths(site, names):

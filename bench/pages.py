@@ -23,7 +23,7 @@ import subprocess
 import sys
 import urllib.parse
 
-from served_site import served_site
+from served_site import first_link, served_site
 
 # What Chromium sends: pages come gzipped (GZipMiddleware), static files brotli (WhiteNoise).
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
@@ -33,7 +33,6 @@ READER_PAGES = {
     "doc page": "/docs/cluster/gpu/",
     "docs index": "/docs/",
     "project list": "/projects/",
-    "project page": "/projects/extremeweather/",
     "event list": "/events/",
 }
 
@@ -52,16 +51,6 @@ def requests_per_second(url, *, seconds, connections, cookie=None):
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses\n{result.stdout}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
-
-
-def first_event_path(base):
-    """The first upcoming event's page: the seed dates its events from the day it runs."""
-    parts = urllib.parse.urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    connection.request("GET", "/events/")
-    listing = connection.getresponse().read().decode()
-    connection.close()
-    return re.search(r'href="(/events/[\w-]+-\d{4}-\d{2}-\d{2}/)"', listing).group(1)
 
 
 def status_of(url, cookie=None):
@@ -88,7 +77,12 @@ def main():
 
     with served_site(responses=args.responses, workers=args.workers) as site:
         member, results = site.member_cookie, site.results
-        reader_pages = {**READER_PAGES, "event page": first_event_path(site.base)}
+        # The first project and event listed: the seed dates its events from the day it runs.
+        reader_pages = {
+            **READER_PAGES,
+            "project page": first_link(site, "/projects/"),
+            "event page": first_link(site, "/events/"),
+        }
         # (name, path, cookie): what a reader without a session reads, then a member.
         pages = [
             ("static file", site.static_file, None),

@@ -114,8 +114,8 @@ def _layout(height, **extra):
     }
 
 
-def figure(data, layout, **extra):
-    return {"data": data, "layout": layout, "config": CONFIG, **extra}
+def figure(data, layout):
+    return {"data": data, "layout": layout, "config": CONFIG}
 
 
 # Labels and colours.
@@ -546,13 +546,14 @@ def trend_chart(trend, labels, colours, years):
     """
     band = (TREND_WIDTH - TREND_LEFT - TREND_RIGHT) / len(years)
     xs = [round(TREND_LEFT + band * (position + 0.5), 1) for position in range(len(years))]
+    top = _trend_top(trend)
     series = []
     for option in trend["options"]:
         if all(point["share"] is None for point in option["points"]):
             continue
         label = labels.get(option["option"], option["option"])
         points = [
-            None if point["share"] is None else _trend_point(label, year, point, x)
+            None if point["share"] is None else _trend_point(label, year, point, x, top)
             for point, year, x in zip(option["points"], years, xs, strict=True)
         ]
         series.append(
@@ -560,20 +561,15 @@ def trend_chart(trend, labels, colours, years):
                 "index": len(series),
                 "label": label,
                 "own": (colours or {}).get(option["option"], ORDERED_COLOUR),
-                "run": points,  # None where a year has no share: drawn as segments below
+                "segments": [
+                    " ".join(f"{point['x']:g},{point['y']:g}" for point in run)
+                    for drawn, run in groupby(points, key=lambda point: point is not None)
+                    if drawn
+                ],
                 "points": [point for point in points if point is not None],
             }
         )
     _pick_trend_lines(series, own_colours=colours is not None)
-    top = _trend_top(series)
-    for line in series:
-        for point in line["points"]:
-            point["y"] = _trend_y(point["share"] * 100, top)
-        line["segments"] = [
-            " ".join(f"{point['x']:g},{point['y']:g}" for point in run)
-            for drawn, run in groupby(line.pop("run"), key=lambda point: point is not None)
-            if drawn
-        ]
     lines = max(len(year["tick"]) for year in years) - 1  # below the first
     return {
         "width": TREND_WIDTH,
@@ -592,11 +588,13 @@ def trend_chart(trend, labels, colours, years):
         # Drawn in this order: the lines in colour over the grey ones.
         "drawn": sorted(series, key=lambda line: line["picked"]),
         "palette": None if colours else PALETTE,
+        "muted": MUTED,
     }
 
 
-def _trend_top(series):
-    highest = max((point["share"] * 100 for line in series for point in line["points"]), default=0)
+def _trend_top(trend):
+    shares = [p["share"] for option in trend["options"] for p in option["points"]]
+    highest = max((share * 100 for share in shares if share is not None), default=0)
     return next((top for top in TREND_TOPS if top >= highest), TREND_TOPS[-1])
 
 
@@ -604,11 +602,12 @@ def _trend_y(value, top):
     return round(TREND_TOP + TREND_PLOT_HEIGHT * (top - value) / top, 1)
 
 
-def _trend_point(label, year, point, x):
+def _trend_point(label, year, point, x, top):
     marked = point["suppressed"]
     share = percent(point["share"]) + (" *" if marked else "")
     return {
         "x": x,
+        "y": _trend_y(point["share"] * 100, top),
         "share": point["share"],
         "mark": "*" if marked else "",
         "title": _("%(answer)s · %(year)s: %(share)s")

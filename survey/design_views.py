@@ -142,12 +142,11 @@ def _warn_of_overlaps(request, edition):
 @require_POST
 def edition_publish(request, year):
     edition = get_object_or_404(Edition, year=year)
-    try:
-        services.publish_edition(edition=edition)
-    except services.DesignChangeRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("The edition is published: members see it."))
+    _carry_out(
+        request,
+        lambda: services.publish_edition(edition=edition),
+        done=_("The edition is published: members see it."),
+    )
     return redirect("survey:design_detail", year=year)
 
 
@@ -155,13 +154,22 @@ def edition_publish(request, year):
 @require_POST
 def edition_open(request, year):
     edition = get_object_or_404(Edition, year=year)
+    _carry_out(
+        request,
+        lambda: services.open_edition(edition=edition),
+        done=_("The edition is open: members can answer it."),
+    )
+    return redirect("survey:design_detail", year=year)
+
+
+def _carry_out(request, change, *, done):
+    """Make ``change()`` (a service that may refuse): say ``done``, or why it was refused."""
     try:
-        services.open_edition(edition=edition)
+        change()
     except services.DesignChangeRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _("The edition is open: members can answer it."))
-    return redirect("survey:design_detail", year=year)
+        messages.success(request, done)
 
 
 def _confirmation(request, edition, *, title, lines, action, keep, back_url, refusal=None):
@@ -209,12 +217,11 @@ def edition_close(request, year):
             back_url=reverse("survey:design_detail", args=[year]),
             refusal=None if edition.is_open else _("This edition is not open."),
         )
-    try:
-        services.close_edition(edition=edition)
-    except services.DesignChangeRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("The edition is closed: answers can no longer change."))
+    _carry_out(
+        request,
+        lambda: services.close_edition(edition=edition),
+        done=_("The edition is closed: answers can no longer change."),
+    )
     return redirect("survey:design_detail", year=year)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kb.dates import date_format
@@ -96,7 +97,7 @@ def heat_map(load):
                 "x": LEFT + hour * CELL_WIDTH,
                 "fill": _colour(min(value / top, 1)),
                 "title": _("%(day)s at %(hour)s: %(cards)s taken cards")
-                % {"day": label, "hour": f"{hour:02d}h", "cards": f"{value:.1f}"},
+                % {"day": label, "hour": f"{hour:02d}h", "cards": number_format(value, 1)},
             }
             for hour, value in enumerate(values)
             if value is not None

@@ -2,14 +2,13 @@
    The chart is SVG drawn by the server (survey/results/trend_chart.html); this script
    shows the picker in place of the fixed legend and recolours the lines through their
    stroke and fill attributes, which the Content-Security-Policy does not count as
-   inline styles. A chart with data-palette gives the picked answers its colours in turn;
-   otherwise each answer has its own (data-colour). */
+   inline styles. The grey is the chart's data-muted. A chart with data-palette gives the
+   picked answers its colours in turn; otherwise each answer has its own (data-colour). */
 (function () {
   "use strict";
-  var MUTED = "#BDBDBD";
-
   function recolour(chart, picker) {
     var palette = (chart.getAttribute("data-palette") || "").split(" ").filter(Boolean);
+    var muted = chart.getAttribute("data-muted");
     var picked = Array.prototype.map.call(picker.querySelectorAll("input:checked"), function (input) {
       return input.value;
     });
@@ -17,7 +16,7 @@
     lines.forEach(function (line) {
       var index = line.getAttribute("data-index");
       var rank = picked.indexOf(index);
-      var colour = MUTED;
+      var colour = muted;
       if (rank !== -1) {
         colour = palette.length ? palette[rank % palette.length] : line.getAttribute("data-colour");
       }

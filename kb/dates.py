@@ -11,8 +11,8 @@ import re
 from django.utils import formats
 from django.utils.translation import get_language
 
-# The day ("j", not an escaped "\j") followed by a month: "j F", "j M", "j N", "j E".
-DAY_BEFORE_MONTH = re.compile(r"(?<!\\)j(?= [FMNE])")
+# The day ("j", not an escaped "\j") followed by a month: "j F", "j M", "j N", "j E", "j b".
+DAY_BEFORE_MONTH = re.compile(r"(?<!\\)j(?= [FMNEb])")
 
 
 def first_of_month_format(value, format_string):

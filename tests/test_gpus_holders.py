@@ -229,8 +229,9 @@ def test_heat_map_colours_hours_up_to_the_most_cards_and_leaves_gaps_blank():
     assert [by_hour[hour]["fill"] for hour in (10, 12, 11)] == ["#f2f5f7", "#6b9ac4", "#0b3c5d"]
     assert by_hour[11]["title"] == "Mon 30 Mar at 11h: 4.0 taken cards"
     with translation.override("fr"):
-        french = heat_map(week_load(rows=rows, now=now, zone=paris))["rows"][-1]["cells"]
-    assert [cell["title"] for cell in french][1].endswith("4,0 cartes prises")
+        french = heat_map(week_load(rows=rows, now=now, zone=paris))["rows"][-1]
+    assert french["cells"][1]["title"].endswith("4,0 cartes prises")
+    assert french["label"] == "lun 30 mar"  # French short months in lower case
     assert drawn["legend"]["top"] == "4"
     assert heat_map(week_load(rows=[], now=now, zone=paris)) is None
 

@@ -158,6 +158,7 @@ def test_dates_read_day_month_year_in_both_languages(language, expected):
         ("fr", "DATE_FORMAT", "1er décembre 2026"),
         ("fr", "DATETIME_FORMAT", "1er décembre 2026 09:05"),
         ("fr", "D j M", "mar 1er Déc"),
+        ("fr", "D j b", "mar 1er déc"),  # the week of GPU load's days
         ("fr", "j", "1"),  # a day alone (a calendar badge) stays a number
         ("fr", r"\j j F", "j 1er décembre"),
         ("en", "DATE_FORMAT", "1 December 2026"),

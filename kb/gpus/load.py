@@ -7,6 +7,7 @@ from itertools import pairwise
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from kb.dates import date_format
 
@@ -62,6 +63,10 @@ def week_load(*, rows, now, zone):
     )
 
 
+# A day of the week of load (heat map and table), as Django's date format: French writes
+# its short months in lower case ("sam 28 nov"), where "M" would give "Nov".
+DAY_FORMAT = pgettext_lazy("date format of a day of the week of GPU load", "D j M")
+
 # The heat map's drawing, in SVG user units: the page scales it to its width, and on a
 # phone (a card 320 px wide) its 12-unit text still reads at 10 px.
 LEFT = 84  # the day labels, "mar 1er déc." in French
@@ -90,7 +95,7 @@ def heat_map(load):
     top = max(load.capacity or 0, load.peak, 1)
     rows = []
     for number, (day, values) in enumerate(zip(load.days, load.rows, strict=True)):
-        label = date_format(day, "D j M")
+        label = date_format(day, str(DAY_FORMAT))
         y = number * CELL_HEIGHT
         cells = [
             {

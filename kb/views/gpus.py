@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kb.forms.gpus import ClusterLoginForm, GpuBoardSettingsForm, GpuNodeForm
 from kb.gpus.board import build_board
-from kb.gpus.load import heat_map, week_load
+from kb.gpus.load import DAY_FORMAT, heat_map, week_load
 from kb.gpus.parsing import ReportError, parse_report
 from kb.models import ClusterLogin, GpuBoardSettings, GpuLoadHour, GpuNode, GpuSample
 from kb.roles import coordinator_required, is_coordinator
@@ -90,6 +90,7 @@ def week(request):
             "section": "gpus",
             "load": load,
             "heat_map": heat_map(load),
+            "day_format": DAY_FORMAT,
             "hours": [f"{hour:02d}" for hour in range(24)],
         },
     )
